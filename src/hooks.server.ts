@@ -1,0 +1,76 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { prepareDatabase } from '$lib/server/db';
+import { startMaintenance } from '$lib/server/maintenance';
+import {
+	deleteSessionCookie,
+	sessionCookieName,
+	setSessionCookie,
+	validateSessionToken
+} from '$lib/server/sessions';
+
+export const init: ServerInit = async () => {
+	await prepareDatabase();
+	startMaintenance();
+};
+
+/** Largest request body the app accepts; its forms are a few kilobytes at most. */
+const maxBodyBytes = 256 * 1024;
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const headers = response.headers;
+	headers.set('X-Content-Type-Options', 'nosniff');
+	headers.set('X-Frame-Options', 'DENY');
+	// Invitation links carry their token in the path; no-referrer keeps it off other sites' logs.
+	headers.set('Referrer-Policy', 'no-referrer');
+	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+	headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+	if (event.url.protocol === 'https:') {
+		headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+	}
+	if (event.locals.user) headers.set('Cache-Control', 'private, no-store');
+	return response;
+};
+
+const bodyLimit: Handle = async ({ event, resolve }) => {
+	const length = Number(event.request.headers.get('content-length') ?? 0);
+	if (length > maxBodyBytes) {
+		return new Response(
+			`That was too much to send at once (over ${maxBodyBytes / 1024} KB). Shorten the text and try again.`,
+			{ status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }
+		);
+	}
+	return resolve(event);
+};
+
+const authenticate: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(sessionCookieName(event.url));
+	event.locals.user = null;
+	event.locals.session = null;
+	if (token) {
+		const { session, user } = await validateSessionToken(token);
+		if (session) {
+			setSessionCookie(event, token, session.expiresAt);
+			event.locals.session = session;
+			event.locals.user = user;
+		} else {
+			deleteSessionCookie(event);
+		}
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(securityHeaders, bodyLimit, authenticate);
+
+export const handleError: HandleServerError = ({ error, status, message }) => {
+	// Only the error itself is logged: never the request's body, which may hold answers.
+	if (status >= 500) console.error(error);
+	return {
+		message:
+			status >= 500
+				? 'Something went wrong on our side. Try again in a moment; if it keeps happening, tell whoever runs this Outsider.'
+				: message
+	};
+};

@@ -1,0 +1,10 @@
+/**
+ * Where to go after logging in: only a path on this site, so that a crafted link cannot send
+ * someone from the log-in page to another site.
+ */
+export function safeNextPath(next: string | null | undefined, fallback = '/') {
+	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\'))
+		return fallback;
+	if (next.length > 500) return fallback;
+	return next;
+}

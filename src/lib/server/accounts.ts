@@ -1,0 +1,103 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { db, type Executor } from '$lib/server/db';
+import { group, membership, user } from '$lib/server/db/schema';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from '$lib/server/passwords';
+import { endUserSessions } from '$lib/server/sessions';
+import { newId } from '$lib/server/tokens';
+
+export class EmailTaken extends Error {}
+
+export async function createAccount(input: {
+	email: string;
+	displayName: string;
+	password: string;
+}) {
+	const id = newId();
+	const passwordHash = await hashPassword(input.password);
+	// The unique index on email, not this function, is what keeps two accounts from sharing one.
+	const inserted = await db
+		.insert(user)
+		.values({ id, email: input.email, displayName: input.displayName, passwordHash })
+		.onConflictDoNothing({ target: user.email })
+		.returning({ id: user.id });
+	if (inserted.length === 0) throw new EmailTaken();
+	return id;
+}
+
+/** The account's id when email and password match; null otherwise, in about the same time. */
+export async function checkCredentials(email: string, password: string): Promise<string | null> {
+	const [row] = await db
+		.select({ id: user.id, passwordHash: user.passwordHash })
+		.from(user)
+		.where(eq(user.email, email));
+	if (!row) return verifyAgainstDecoy(password).then(() => null);
+	return (await verifyPassword(row.passwordHash, password)) ? row.id : null;
+}
+
+export async function passwordMatches(userId: string, password: string) {
+	const [row] = await db
+		.select({ passwordHash: user.passwordHash })
+		.from(user)
+		.where(eq(user.id, userId));
+	return row ? verifyPassword(row.passwordHash, password) : false;
+}
+
+/** Sets a new password and ends every other session, so a thief's session dies with the old one. */
+export async function changePassword(
+	userId: string,
+	newPassword: string,
+	currentSessionId: string
+) {
+	const passwordHash = await hashPassword(newPassword);
+	await db.update(user).set({ passwordHash }).where(eq(user.id, userId));
+	await endUserSessions(userId, currentSessionId);
+}
+
+/**
+ * Groups that stop an account from being deleted: those where the person is the only owner and
+ * others remain, who would be left with nobody able to manage them.
+ */
+export async function groupsBlockingDeletion(userId: string, executor: Executor = db) {
+	return executor
+		.select({ slug: group.slug, name: group.name })
+		.from(membership)
+		.innerJoin(group, eq(group.id, membership.groupId))
+		.where(
+			and(
+				eq(membership.userId, userId),
+				eq(membership.role, 'owner'),
+				sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId} and m.role = 'owner') = 1`,
+				sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId}) > 1`
+			)
+		);
+}
+
+/**
+ * Deletes the account, its sessions and memberships, and the groups where it was the only member.
+ * Returns the groups that block it instead, checked inside the same transaction.
+ */
+export async function deleteAccount(userId: string) {
+	return db.transaction(async (tx) => {
+		const blocking = await groupsBlockingDeletion(userId, tx);
+		if (blocking.length > 0) return { deleted: false as const, blocking };
+		const soleGroups = await tx
+			.select({ id: membership.groupId })
+			.from(membership)
+			.where(
+				and(
+					eq(membership.userId, userId),
+					sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId}) = 1`
+				)
+			);
+		if (soleGroups.length > 0) {
+			await tx.delete(group).where(
+				inArray(
+					group.id,
+					soleGroups.map((g) => g.id)
+				)
+			);
+		}
+		await tx.delete(user).where(eq(user.id, userId));
+		return { deleted: true as const, blocking };
+	});
+}

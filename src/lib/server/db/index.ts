@@ -1,0 +1,92 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createClient, type Client } from '@libsql/client';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import { building } from '$app/environment';
+import { ConfigError, databaseConfig } from '$lib/server/config';
+import * as schema from './schema';
+
+export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
+/** The database or an open transaction: what a query helper that may run inside either accepts. */
+export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete'>;
+
+/** How long a write waits for another writer before giving up (every connection, via libSQL). */
+export const busyTimeoutMs = 5000;
+
+function open(): Database {
+	const config = databaseConfig();
+	if (config.filePath) ensureWritableFolder(config.filePath);
+	let client: Client;
+	try {
+		client = createClient({ url: config.url, authToken: config.authToken, timeout: busyTimeoutMs });
+	} catch (error) {
+		throw new ConfigError(
+			`Could not open the database at DATABASE_URL "${config.url}" (${reason(error)}): check the path or URL and its permissions.`
+		);
+	}
+	return drizzle(client, { schema, casing: 'snake_case' });
+}
+
+function ensureWritableFolder(filePath: string) {
+	const folder = dirname(resolve(filePath));
+	try {
+		mkdirSync(folder, { recursive: true });
+		accessSync(folder, constants.W_OK);
+	} catch {
+		throw new ConfigError(
+			`The data folder ${folder} cannot be created or written: make it writable by the user running Outsider, or point DATABASE_URL at a file in another folder.`
+		);
+	}
+}
+
+function reason(error: unknown) {
+	return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+// `vite build` imports server modules to analyse them; opening here would leave an empty
+// database file behind, so the connection is only made when the app really runs.
+export const db: Database = building ? (undefined as unknown as Database) : open();
+
+/**
+ * Puts the database in the shape the app relies on, once per start: WAL journal (it persists in
+ * the file) and every migration applied. Per-connection settings are libSQL's own defaults plus
+ * the busy timeout passed to every connection it opens; they are checked here, and by a test
+ * after transactions, because the client opens fresh connections as it needs them.
+ */
+export async function prepareDatabase(database: Database = db) {
+	const config = databaseConfig();
+	try {
+		if (config.filePath) {
+			await database.$client.execute('PRAGMA journal_mode = WAL');
+		}
+		await migrate(database, { migrationsFolder: resolve('drizzle') });
+	} catch (error) {
+		throw new ConfigError(
+			`The database at DATABASE_URL "${config.url}" could not be prepared (${reason(error)}): check that it is reachable, writable and that DATABASE_AUTH_TOKEN is right.`
+		);
+	}
+	if (config.filePath) {
+		const settings = await connectionSettings(database);
+		if (
+			settings.synchronous !== 2 ||
+			settings.foreignKeys !== 1 ||
+			settings.journalMode !== 'wal'
+		) {
+			throw new ConfigError(
+				`The database connection does not have the settings Outsider needs (${JSON.stringify(settings)}): use the @libsql/client version in package-lock.json.`
+			);
+		}
+	}
+}
+
+export async function connectionSettings(database: Database = db) {
+	const read = async (pragma: string) =>
+		Object.values((await database.$client.execute(`PRAGMA ${pragma}`)).rows[0])[0];
+	return {
+		journalMode: String(await read('journal_mode')),
+		synchronous: Number(await read('synchronous')),
+		busyTimeout: Number(await read('busy_timeout')),
+		foreignKeys: Number(await read('foreign_keys'))
+	};
+}

@@ -1,0 +1,97 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { group, membership, purpose, type Group, type Role } from '$lib/server/db/schema';
+import { newId } from '$lib/server/tokens';
+import { slugify } from '$lib/slug';
+
+export class SlugTaken extends Error {}
+
+const roleRank: Record<Role, number> = { member: 0, facilitator: 1, owner: 2 };
+
+export function hasRole(role: Role, atLeast: Role) {
+	return roleRank[role] >= roleRank[atLeast];
+}
+
+/** A free slug for a new group's name: the slugified name, or it with -2, -3... appended. */
+export async function suggestSlug(name: string) {
+	const base = slugify(name).slice(0, 44).replace(/-+$/, '') || 'group';
+	const padded = base.length >= 3 ? base : `${base}-group`;
+	const taken = new Set(
+		(
+			await db
+				.select({ slug: group.slug })
+				.from(group)
+				.where(sql`${group.slug} = ${padded} or ${group.slug} like ${padded + '-%'}`)
+		).map((row) => row.slug)
+	);
+	if (!taken.has(padded)) return padded;
+	for (let n = 2; ; n++) if (!taken.has(`${padded}-${n}`)) return `${padded}-${n}`;
+}
+
+export async function createGroup(input: {
+	name: string;
+	slug: string;
+	purpose: string;
+	ownerId: string;
+	now?: Date;
+}) {
+	const now = input.now ?? new Date();
+	const id = newId();
+	await db.transaction(async (tx) => {
+		const inserted = await tx
+			.insert(group)
+			.values({ id, slug: input.slug, name: input.name, createdAt: now })
+			.onConflictDoNothing({ target: group.slug })
+			.returning({ id: group.id });
+		if (inserted.length === 0) throw new SlugTaken();
+		await tx
+			.insert(purpose)
+			.values({ groupId: id, version: 1, text: input.purpose, setBy: input.ownerId, setAt: now });
+		await tx
+			.insert(membership)
+			.values({ groupId: id, userId: input.ownerId, role: 'owner', joinedAt: now });
+	});
+	return id;
+}
+
+const currentPurposeText = sql<string>`(select p.text from ${purpose} p where p.group_id = ${group.id} order by p.version desc limit 1)`;
+
+/** The groups a person belongs to, with their role and the group's current purpose. */
+export async function groupsOf(userId: string) {
+	return db
+		.select({
+			slug: group.slug,
+			name: group.name,
+			role: membership.role,
+			purpose: currentPurposeText
+		})
+		.from(membership)
+		.innerJoin(group, eq(group.id, membership.groupId))
+		.where(eq(membership.userId, userId))
+		.orderBy(asc(group.name));
+}
+
+export type MemberView = { group: Group; role: Role };
+
+/** The group at `slug` as seen by `userId`, or undefined when they are not in it. */
+export async function groupForMember(
+	slug: string,
+	userId: string
+): Promise<MemberView | undefined> {
+	const [row] = await db
+		.select({ group, role: membership.role })
+		.from(group)
+		.innerJoin(membership, and(eq(membership.groupId, group.id), eq(membership.userId, userId)))
+		.where(eq(group.slug, slug));
+	return row;
+}
+
+export async function currentPurpose(groupId: string) {
+	const [row] = await db
+		.select()
+		.from(purpose)
+		.where(eq(purpose.groupId, groupId))
+		.orderBy(desc(purpose.version))
+		.limit(1);
+	return row;
+}

@@ -1,0 +1,33 @@
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import type { Role } from '$lib/server/db/schema';
+import { groupForMember, hasRole } from '$lib/server/groups';
+import { safeNextPath } from '$lib/paths';
+
+/** The signed-in person; anyone else is sent to log in and brought back here afterwards. */
+export function requireUser(event: RequestEvent) {
+	const user = event.locals.user;
+	if (!user) redirect(303, `/login?next=${encodeURIComponent(safeNextPath(event.url.pathname))}`);
+	return user;
+}
+
+const roleNames: Record<Role, string> = {
+	member: 'members',
+	facilitator: 'facilitators and owners',
+	owner: 'owners'
+};
+
+/**
+ * The group in the route's `[group]` parameter and the person's role in it. Signed-out visitors
+ * and non-members get 404, the same as for a group that does not exist, so a group's existence
+ * does not leak; a member without the needed role gets 403.
+ */
+export async function requireMember(event: RequestEvent, atLeast: Role = 'member') {
+	const user = event.locals.user;
+	const slug = event.params.group;
+	if (!user || !slug) error(404, 'Not found');
+	const view = await groupForMember(slug, user.id);
+	if (!view) error(404, 'Not found');
+	if (!hasRole(view.role, atLeast))
+		error(403, `Only ${roleNames[atLeast]} of this group can do that.`);
+	return { ...view, user };
+}

@@ -1,0 +1,122 @@
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { group, invite, membership, type Invite, type Role } from '$lib/server/db/schema';
+import { generateToken, hashToken, newId } from '$lib/server/tokens';
+
+export type InviteStatus = 'active' | 'expired' | 'revoked' | 'used-up';
+export type InviteLookup =
+	| { status: 'active'; invite: Invite; groupName: string; groupSlug: string }
+	| { status: Exclude<InviteStatus, 'active'> | 'unknown' };
+
+const day = 24 * 60 * 60 * 1000;
+
+export function inviteStatus(row: Invite, now = new Date()): InviteStatus {
+	if (row.revokedAt) return 'revoked';
+	if (row.expiresAt.getTime() <= now.getTime()) return 'expired';
+	if (row.useCount >= row.maxUses) return 'used-up';
+	return 'active';
+}
+
+/** Creates a link; the token is returned once, for the owner to copy, and only its hash is kept. */
+export async function createInvite(input: {
+	groupId: string;
+	role: Role;
+	expiresInDays: number;
+	maxUses: number;
+	createdBy: string;
+	now?: Date;
+}) {
+	const now = input.now ?? new Date();
+	const token = generateToken();
+	const id = newId();
+	await db.insert(invite).values({
+		id,
+		groupId: input.groupId,
+		tokenHash: hashToken(token),
+		role: input.role,
+		maxUses: input.maxUses,
+		expiresAt: new Date(now.getTime() + input.expiresInDays * day),
+		createdBy: input.createdBy,
+		createdAt: now
+	});
+	return { id, token };
+}
+
+export async function listInvites(groupId: string, now = new Date()) {
+	const rows = await db
+		.select()
+		.from(invite)
+		.where(eq(invite.groupId, groupId))
+		.orderBy(desc(invite.createdAt));
+	return rows.map((row) => ({ ...row, status: inviteStatus(row, now) }));
+}
+
+export async function revokeInvite(groupId: string, inviteId: string, now = new Date()) {
+	const revoked = await db
+		.update(invite)
+		.set({ revokedAt: now })
+		.where(and(eq(invite.id, inviteId), eq(invite.groupId, groupId), isNull(invite.revokedAt)))
+		.returning({ id: invite.id });
+	return revoked.length > 0;
+}
+
+export async function findInvite(token: string, now = new Date()): Promise<InviteLookup> {
+	const [row] = await db
+		.select({ invite, groupName: group.name, groupSlug: group.slug })
+		.from(invite)
+		.innerJoin(group, eq(group.id, invite.groupId))
+		.where(eq(invite.tokenHash, hashToken(token)));
+	if (!row) return { status: 'unknown' };
+	const status = inviteStatus(row.invite, now);
+	return status === 'active' ? { status, ...row } : { status };
+}
+
+export type AcceptResult =
+	| { outcome: 'joined' | 'already-member'; groupSlug: string }
+	| { outcome: Exclude<InviteLookup['status'], 'active'> };
+
+/**
+ * Adds the person to the invite's group. The use is counted by an UPDATE that only succeeds while
+ * the link is still valid, in the same transaction as the membership, so a link with one use left
+ * admits exactly one of two people clicking at once.
+ */
+export async function acceptInvite(
+	token: string,
+	userId: string,
+	now = new Date()
+): Promise<AcceptResult> {
+	return db.transaction(async (tx) => {
+		const [row] = await tx
+			.select({ invite, groupSlug: group.slug })
+			.from(invite)
+			.innerJoin(group, eq(group.id, invite.groupId))
+			.where(eq(invite.tokenHash, hashToken(token)));
+		if (!row) return { outcome: 'unknown' };
+		const status = inviteStatus(row.invite, now);
+		if (status !== 'active') return { outcome: status };
+
+		const [existing] = await tx
+			.select({ role: membership.role })
+			.from(membership)
+			.where(and(eq(membership.groupId, row.invite.groupId), eq(membership.userId, userId)));
+		if (existing) return { outcome: 'already-member', groupSlug: row.groupSlug };
+
+		const used = await tx
+			.update(invite)
+			.set({ useCount: sql`${invite.useCount} + 1` })
+			.where(
+				and(
+					eq(invite.id, row.invite.id),
+					isNull(invite.revokedAt),
+					gt(invite.expiresAt, now),
+					lt(invite.useCount, invite.maxUses)
+				)
+			)
+			.returning({ id: invite.id });
+		if (used.length === 0) return { outcome: 'used-up' };
+		await tx
+			.insert(membership)
+			.values({ groupId: row.invite.groupId, userId, role: row.invite.role, joinedAt: now });
+		return { outcome: 'joined', groupSlug: row.groupSlug };
+	});
+}

@@ -1,0 +1,14 @@
+import { deleteExpiredLimits } from '$lib/server/rate-limit';
+import { deleteExpiredSessions } from '$lib/server/sessions';
+
+const hour = 60 * 60 * 1000;
+
+/** Clears expired sessions and rate-limit counters now and every hour while the app runs. */
+export function startMaintenance() {
+	const sweep = () =>
+		Promise.all([deleteExpiredSessions(), deleteExpiredLimits()]).catch((error) =>
+			console.error('maintenance sweep failed:', error instanceof Error ? error.message : error)
+		);
+	void sweep();
+	setInterval(sweep, hour).unref();
+}

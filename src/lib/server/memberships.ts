@@ -1,0 +1,64 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { membership, user, type Role } from '$lib/server/db/schema';
+
+export type MembershipChange = 'done' | 'not-a-member' | 'last-owner';
+
+export async function listMembers(groupId: string) {
+	return db
+		.select({
+			userId: user.id,
+			displayName: user.displayName,
+			role: membership.role,
+			joinedAt: membership.joinedAt
+		})
+		.from(membership)
+		.innerJoin(user, eq(user.id, membership.userId))
+		.where(eq(membership.groupId, groupId))
+		.orderBy(asc(user.displayName));
+}
+
+export async function memberCount(groupId: string) {
+	const [row] = await db
+		.select({ count: sql<number>`count(*)` })
+		.from(membership)
+		.where(eq(membership.groupId, groupId));
+	return row.count;
+}
+
+// The last-owner rule lives inside the UPDATE/DELETE itself: two owners demoting each other at
+// once cannot both succeed, because SQLite runs the two statements one after the other.
+const isLastOwner = sql`(${membership.role} = 'owner' and (select count(*) from ${membership} m where m.group_id = ${membership.groupId} and m.role = 'owner') = 1)`;
+
+export async function changeRole(
+	groupId: string,
+	userId: string,
+	role: Role
+): Promise<MembershipChange> {
+	const target = and(eq(membership.groupId, groupId), eq(membership.userId, userId));
+	const updated = await db
+		.update(membership)
+		.set({ role })
+		.where(role === 'owner' ? target : and(target, sql`not ${isLastOwner}`))
+		.returning({ userId: membership.userId });
+	return updated.length > 0 ? 'done' : explainRefusal(groupId, userId);
+}
+
+/** Removes a member (an owner's decision) or lets one leave (their own); never the last owner. */
+export async function removeMember(groupId: string, userId: string): Promise<MembershipChange> {
+	const deleted = await db
+		.delete(membership)
+		.where(
+			and(eq(membership.groupId, groupId), eq(membership.userId, userId), sql`not ${isLastOwner}`)
+		)
+		.returning({ userId: membership.userId });
+	return deleted.length > 0 ? 'done' : explainRefusal(groupId, userId);
+}
+
+async function explainRefusal(groupId: string, userId: string): Promise<MembershipChange> {
+	const [row] = await db
+		.select({ role: membership.role })
+		.from(membership)
+		.where(and(eq(membership.groupId, groupId), eq(membership.userId, userId)));
+	return row ? 'last-owner' : 'not-a-member';
+}

@@ -1,0 +1,54 @@
+import { eq, lte, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { rateLimit } from '$lib/server/db/schema';
+
+export interface Limit {
+	max: number;
+	windowMs: number;
+}
+
+const minute = 60 * 1000;
+// Generous per address: a whole tenant meeting may sign up from one venue's Wi-Fi.
+export const limits = {
+	loginPerAddress: { max: 30, windowMs: 15 * minute },
+	loginPerAccount: { max: 10, windowMs: 15 * minute },
+	signupPerAddress: { max: 30, windowMs: 60 * minute },
+	signupPerEmail: { max: 5, windowMs: 60 * minute }
+} satisfies Record<string, Limit>;
+
+/** Seconds until `key` may try again, 0 when it may now. */
+export async function retryAfter(key: string, limit: Limit, now = Date.now()): Promise<number> {
+	const [row] = await db.select().from(rateLimit).where(eq(rateLimit.key, key));
+	if (!row || row.resetAt <= now || row.hits < limit.max) return 0;
+	return Math.ceil((row.resetAt - now) / 1000);
+}
+
+/** Counts one attempt in a single statement (no read-then-write race); returns retryAfter. */
+export async function countAttempt(key: string, limit: Limit, now = Date.now()): Promise<number> {
+	const windowEnd = now + limit.windowMs;
+	const [row] = await db
+		.insert(rateLimit)
+		.values({ key, hits: 1, resetAt: windowEnd })
+		.onConflictDoUpdate({
+			target: rateLimit.key,
+			set: {
+				hits: sql`case when ${rateLimit.resetAt} <= ${now} then 1 else ${rateLimit.hits} + 1 end`,
+				resetAt: sql`case when ${rateLimit.resetAt} <= ${now} then ${windowEnd} else ${rateLimit.resetAt} end`
+			}
+		})
+		.returning();
+	return row.hits > limit.max ? Math.ceil((row.resetAt - now) / 1000) : 0;
+}
+
+export async function clearAttempts(key: string) {
+	await db.delete(rateLimit).where(eq(rateLimit.key, key));
+}
+
+export async function deleteExpiredLimits(now = Date.now()) {
+	await db.delete(rateLimit).where(lte(rateLimit.resetAt, now));
+}
+
+export function describeWait(seconds: number) {
+	const minutes = Math.ceil(seconds / 60);
+	return minutes <= 1 ? 'a minute' : `${minutes} minutes`;
+}

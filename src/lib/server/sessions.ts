@@ -1,0 +1,101 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import { and, eq, lte, ne, or } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { session, user, type Session } from '$lib/server/db/schema';
+import { generateToken, hashToken } from '$lib/server/tokens';
+
+const day = 24 * 60 * 60 * 1000;
+/** A session unused for this long ends. */
+export const inactivityLimitMs = 30 * day;
+/** Activity pushes the expiry forward once less than this is left (so not every request writes). */
+const renewWhenLeftMs = 15 * day;
+/** However active, a session ends this long after log-in and the person signs in again. */
+export const absoluteLifetimeMs = 90 * day;
+
+export type SessionUser = { id: string; email: string; displayName: string };
+export type SessionValidation =
+	{ session: Session; user: SessionUser } | { session: null; user: null };
+
+export async function startSession(userId: string, now = new Date()) {
+	const token = generateToken();
+	const row: Session = {
+		id: hashToken(token),
+		userId,
+		createdAt: now,
+		expiresAt: new Date(now.getTime() + inactivityLimitMs)
+	};
+	await db.insert(session).values(row);
+	return { token, session: row };
+}
+
+export async function validateSessionToken(
+	token: string,
+	now = new Date()
+): Promise<SessionValidation> {
+	const [row] = await db
+		.select({
+			session,
+			user: { id: user.id, email: user.email, displayName: user.displayName }
+		})
+		.from(session)
+		.innerJoin(user, eq(session.userId, user.id))
+		.where(eq(session.id, hashToken(token)));
+	if (!row) return { session: null, user: null };
+
+	const absoluteEnd = row.session.createdAt.getTime() + absoluteLifetimeMs;
+	if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd) {
+		await db.delete(session).where(eq(session.id, row.session.id));
+		return { session: null, user: null };
+	}
+	if (row.session.expiresAt.getTime() - now.getTime() < renewWhenLeftMs) {
+		const expiresAt = new Date(Math.min(now.getTime() + inactivityLimitMs, absoluteEnd));
+		await db.update(session).set({ expiresAt }).where(eq(session.id, row.session.id));
+		row.session.expiresAt = expiresAt;
+	}
+	return row;
+}
+
+export async function endSession(sessionId: string) {
+	await db.delete(session).where(eq(session.id, sessionId));
+}
+
+/** Ends every session of a person, or every one but `keep` (after a password change). */
+export async function endUserSessions(userId: string, keep?: string) {
+	await db
+		.delete(session)
+		.where(
+			keep ? and(eq(session.userId, userId), ne(session.id, keep)) : eq(session.userId, userId)
+		);
+}
+
+export async function deleteExpiredSessions(now = new Date()) {
+	const oldestLiveStart = new Date(now.getTime() - absoluteLifetimeMs);
+	await db
+		.delete(session)
+		.where(or(lte(session.expiresAt, now), lte(session.createdAt, oldestLiveStart)));
+}
+
+// Over HTTPS the cookie gets the __Host- prefix, which browsers only accept with Secure, Path=/
+// and no Domain: no subdomain or plain-HTTP page can plant or overwrite it.
+export function sessionCookieName(url: URL) {
+	return url.protocol === 'https:' ? '__Host-session' : 'session';
+}
+
+export function setSessionCookie(event: RequestEvent, token: string, expiresAt: Date) {
+	event.cookies.set(sessionCookieName(event.url), token, {
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: event.url.protocol === 'https:',
+		path: '/',
+		expires: expiresAt
+	});
+}
+
+export function deleteSessionCookie(event: RequestEvent) {
+	event.cookies.delete(sessionCookieName(event.url), {
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: event.url.protocol === 'https:',
+		path: '/'
+	});
+}

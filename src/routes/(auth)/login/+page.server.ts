@@ -1,0 +1,52 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { logIn } from '$lib/server/auth';
+import { emailField, readForm } from '$lib/server/forms';
+import { describeWait } from '$lib/server/rate-limit';
+import { endSession, setSessionCookie, startSession } from '$lib/server/sessions';
+import { safeNextPath } from '$lib/paths';
+import type { Actions, PageServerLoad } from './$types';
+
+const loginForm = z.object({
+	email: emailField,
+	password: z
+		.string({ error: 'Enter your password.' })
+		.min(1, 'Enter your password.')
+		.max(1024, 'That password is too long.'),
+	next: z.string().max(500).optional()
+});
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const next = safeNextPath(url.searchParams.get('next'));
+	if (locals.user) redirect(303, next);
+	return { next };
+};
+
+export const actions: Actions = {
+	login: async (event) => {
+		const form = await readForm(event.request, loginForm);
+		if (!form.ok)
+			return fail(400, { message: form.message, errors: form.errors, values: form.values });
+		const { email, password, next } = form.data;
+
+		const outcome = await logIn(email, password, event.getClientAddress());
+		if (!outcome.ok && outcome.retryAfter > 0) {
+			event.setHeaders({ 'Retry-After': String(outcome.retryAfter) });
+			return fail(429, {
+				message: `Too many failed log-ins. Wait ${describeWait(outcome.retryAfter)} and try again.`,
+				values: { email }
+			});
+		}
+		if (!outcome.ok) {
+			// One message for an unknown email and a wrong password: the form must not reveal who has an account.
+			return fail(400, {
+				message: 'That email and password do not match an account.',
+				values: { email }
+			});
+		}
+		if (event.locals.session) await endSession(event.locals.session.id);
+		const { token, session } = await startSession(outcome.userId);
+		setSessionCookie(event, token, session.expiresAt);
+		redirect(303, safeNextPath(next));
+	}
+};

@@ -1,0 +1,6 @@
+import { groupsOf } from '$lib/server/groups';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => ({
+	groups: locals.user ? await groupsOf(locals.user.id) : []
+});
