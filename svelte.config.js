@@ -5,7 +5,8 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter(),
+		// OUTSIDER_BUILD_DIR lets a test build elsewhere without touching the build the other tests run.
+		adapter: adapter({ out: process.env.OUTSIDER_BUILD_DIR ?? 'build' }),
 		// SvelteKit's CSRF origin check stays on (its default): no origin is trusted besides our own.
 		csrf: { trustedOrigins: [] },
 		csp: {

@@ -22,8 +22,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const headers = response.headers;
 	headers.set('X-Content-Type-Options', 'nosniff');
 	headers.set('X-Frame-Options', 'DENY');
-	// Invitation links carry their token in the path; no-referrer keeps it off other sites' logs.
-	headers.set('Referrer-Policy', 'no-referrer');
+	// Invitation links carry their token in the path; same-origin keeps it off other sites' logs.
+	// (Not no-referrer: with it, browsers send `Origin: null` on form posts and the CSRF check fails.)
+	headers.set('Referrer-Policy', 'same-origin');
 	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	headers.set('Cross-Origin-Resource-Policy', 'same-origin');
 	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
@@ -67,10 +68,15 @@ export const handle = sequence(securityHeaders, bodyLimit, authenticate);
 export const handleError: HandleServerError = ({ error, status, message }) => {
 	// Only the error itself is logged: never the request's body, which may hold answers.
 	if (status >= 500) console.error(error);
-	return {
-		message:
-			status >= 500
-				? 'Something went wrong on our side. Try again in a moment; if it keeps happening, tell whoever runs this Outsider.'
-				: message
-	};
+	if (status >= 500) {
+		return {
+			message:
+				'Something went wrong on our side. Try again in a moment; if it keeps happening, tell whoever runs this Outsider.'
+		};
+	}
+	if (status === 415)
+		return {
+			message: 'That form was sent in a way this page cannot read. Reload the page and try again.'
+		};
+	return { message };
 };

@@ -6,6 +6,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { building } from '$app/environment';
 import { ConfigError, databaseConfig } from '$lib/server/config';
 import * as schema from './schema';
+import { serializeClient } from './serialized-client';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 /** The database or an open transaction: what a query helper that may run inside either accepts. */
@@ -14,18 +15,26 @@ export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete'>
 /** How long a write waits for another writer before giving up (every connection, via libSQL). */
 export const busyTimeoutMs = 5000;
 
-function open(): Database {
-	const config = databaseConfig();
+/** A libSQL client with the options every connection of the app gets (exported for tests). */
+export function openClient(config = databaseConfig()): Client {
 	if (config.filePath) ensureWritableFolder(config.filePath);
-	let client: Client;
 	try {
-		client = createClient({ url: config.url, authToken: config.authToken, timeout: busyTimeoutMs });
+		return createClient({ url: config.url, authToken: config.authToken, timeout: busyTimeoutMs });
 	} catch (error) {
 		throw new ConfigError(
 			`Could not open the database at DATABASE_URL "${config.url}" (${reason(error)}): check the path or URL and its permissions.`
 		);
 	}
-	return drizzle(client, { schema, casing: 'snake_case' });
+}
+
+function open(): Database {
+	const config = databaseConfig();
+	const client = openClient(config);
+	// A libSQL server orders concurrent writes itself; an embedded file needs the queue.
+	return drizzle(config.filePath ? serializeClient(client) : client, {
+		schema,
+		casing: 'snake_case'
+	});
 }
 
 function ensureWritableFolder(filePath: string) {
@@ -67,7 +76,7 @@ export async function prepareDatabase(database: Database = db) {
 		);
 	}
 	if (config.filePath) {
-		const settings = await connectionSettings(database);
+		const settings = await connectionSettings(database.$client);
 		if (
 			settings.synchronous !== 2 ||
 			settings.foreignKeys !== 1 ||
@@ -80,9 +89,9 @@ export async function prepareDatabase(database: Database = db) {
 	}
 }
 
-export async function connectionSettings(database: Database = db) {
+export async function connectionSettings(database: Pick<Client, 'execute'> = db.$client) {
 	const read = async (pragma: string) =>
-		Object.values((await database.$client.execute(`PRAGMA ${pragma}`)).rows[0])[0];
+		Object.values((await database.execute(`PRAGMA ${pragma}`)).rows[0])[0];
 	return {
 		journalMode: String(await read('journal_mode')),
 		synchronous: Number(await read('synchronous')),

@@ -1,0 +1,31 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumArgs, findChromium } from './scripts/chromium.js';
+
+const port = 4183;
+const databaseFile = `tests/.tmp/e2e-${Date.now()}.db`;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	reporter: process.env.CI ? 'line' : 'list',
+	timeout: 60_000,
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		launchOptions: { executablePath: findChromium(), args: chromiumArgs },
+		trace: 'retain-on-failure'
+	},
+	projects: [
+		{ name: 'javascript', use: { javaScriptEnabled: true } },
+		{ name: 'no-javascript', use: { javaScriptEnabled: false } }
+	],
+	webServer: {
+		// The real built server, as in production, on a database of its own.
+		command: 'node scripts/serve.js',
+		url: `http://127.0.0.1:${port}/healthz`,
+		env: { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `file:${databaseFile}` },
+		reuseExistingServer: false,
+		timeout: 60_000
+	}
+});

@@ -1,0 +1,108 @@
+import { createServer, type Server } from 'node:http';
+import { expect, test, type Page } from '@playwright/test';
+
+// The first thing a group does with Outsider, as people do it in a browser: one person signs up,
+// creates the group with its purpose and invites a second, who joins through the link and is
+// made a facilitator. Runs with JavaScript on and off.
+
+const password = 'plum tractor window';
+
+async function signUp(page: Page, name: string, email: string) {
+	await page.getByLabel('Your name').fill(name);
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+test('sign up, create a group, invite someone who joins, make them facilitator, log out', async ({
+	page,
+	browser
+}, info) => {
+	const run = `${info.project.name}-${Date.now()}`;
+	const ownerEmail = `owner-${run}@example.org`;
+	const guestEmail = `guest-${run}@example.org`;
+
+	await page.goto('/');
+	await page.getByRole('link', { name: 'Create an account' }).click();
+	await signUp(page, 'Olga Owner', ownerEmail);
+	await expect(page.getByRole('heading', { name: 'Your groups' })).toBeVisible();
+	await expect(page.getByText('You are not in any group yet.')).toBeVisible();
+
+	await page.getByRole('link', { name: 'Create a group' }).click();
+	await page.getByLabel('Group name').fill(`Eastside Tenants ${run}`);
+	await page
+		.getByLabel('What is this group for?')
+		.fill('Keep every tenant on the east side housed, safe and heard.');
+	await page.getByRole('button', { name: 'Create group' }).click();
+	await expect(
+		page.getByRole('heading', { name: `Eastside Tenants ${run}`, level: 1 })
+	).toBeVisible();
+	await expect(page.locator('blockquote.purpose')).toHaveText(
+		'Keep every tenant on the east side housed, safe and heard.'
+	);
+	const groupUrl = page.url();
+	expect(groupUrl).toMatch(/\/g\/eastside-tenants-/);
+
+	await page.getByRole('link', { name: 'Invite members' }).click();
+	await page.getByRole('button', { name: 'Create link' }).click();
+	const link = (await page.locator('code.copyable').textContent())!.trim();
+	expect(link).toMatch(/\/invite\/[a-z2-7]{32}$/);
+	await expect(page.getByText('1 of 25 uses').or(page.getByText('0 of 25 uses'))).toBeVisible();
+
+	// The second person, in a browser of their own.
+	const guestContext = await browser.newContext({
+		javaScriptEnabled: info.project.name === 'javascript'
+	});
+	const guest = await guestContext.newPage();
+	await guest.goto(link);
+	await expect(guest.getByRole('heading', { name: `Join Eastside Tenants ${run}` })).toBeVisible();
+	await guest.getByRole('link', { name: 'Create an account' }).click();
+	await signUp(guest, 'Gus Guest', guestEmail);
+	await expect(guest.getByRole('heading', { name: `Join Eastside Tenants ${run}` })).toBeVisible();
+	await guest.getByRole('button', { name: `Join Eastside Tenants ${run}` }).click();
+	await expect(
+		guest.getByRole('heading', { name: `Eastside Tenants ${run}`, level: 1 })
+	).toBeVisible();
+	await expect(guest.getByText('You are a member of this group')).toBeVisible();
+	await guestContext.close();
+
+	await page.goto(`${groupUrl}/members`);
+	const guestRow = page.getByRole('listitem').filter({ hasText: 'Gus Guest' });
+	await guestRow.getByLabel('Role of Gus Guest').selectOption('facilitator');
+	await guestRow.getByRole('button', { name: 'Change role' }).click();
+	await expect(page.getByText('Role changed.')).toBeVisible();
+	await expect(
+		page.getByRole('listitem').filter({ hasText: 'Gus Guest' }).locator('.badge')
+	).toHaveText('Facilitator');
+
+	await page.getByRole('link', { name: 'Log out' }).click();
+	await page.getByRole('button', { name: 'Log out' }).click();
+	await expect(
+		page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log in' })
+	).toBeVisible();
+	await page.goto(groupUrl);
+	await expect(page.getByRole('heading', { name: 'Nothing here' })).toBeVisible();
+});
+
+test('a form posted from another site is refused with 403', async ({ page, baseURL }) => {
+	// A page on another origin (another port of this machine) with a form aimed at Outsider.
+	const attacker: Server = createServer((_req, res) => {
+		res.setHeader('content-type', 'text/html');
+		res.end(`<form method="post" action="${baseURL}/signup?/signup">
+			<input name="displayName" value="Mallory"><input name="email" value="mallory@example.org">
+			<input name="password" value="plum tractor window"><button>Send</button></form>`);
+	});
+	await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+	try {
+		const { port } = attacker.address() as { port: number };
+		await page.goto(`http://localhost:${port}/`);
+		const [response] = await Promise.all([
+			page.waitForResponse((r) => r.url().startsWith(`${baseURL}/signup`)),
+			page.getByRole('button', { name: 'Send' }).click()
+		]);
+		expect(response.status()).toBe(403);
+		await expect(page.getByText('Cross-site POST form submissions are forbidden')).toBeVisible();
+	} finally {
+		attacker.close();
+	}
+});

@@ -1,0 +1,250 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '$lib/server/db';
+import { session, user } from '$lib/server/db/schema';
+import { hashToken } from '$lib/server/tokens';
+import {
+	defaultPassword,
+	makeGroup,
+	makeUser,
+	sessionCookie,
+	uniqueEmail,
+	addMember
+} from '../support/factories';
+import { client, messageOf } from '../support/http';
+import { tmpPath } from '../support/paths';
+import { startServer, type RunningServer } from '../support/server';
+
+let server: RunningServer;
+let http: ReturnType<typeof client>;
+
+beforeAll(async () => {
+	server = await startServer();
+	http = client(server.url);
+});
+afterAll(() => server?.stop());
+
+const tokenOf = (cookie: string) => cookie.split('=')[1];
+
+describe('sign-up and log-in', () => {
+	it('signs up with a lower-cased email and sets an HttpOnly, SameSite=Lax session cookie', async () => {
+		const email = uniqueEmail('New.Person').replace('new.person', 'New.Person');
+		const response = await http.post('/signup?/signup', {
+			displayName: 'Ana',
+			email,
+			password: 'plum tractor window'
+		});
+		expect(response.status).toBe(303);
+		const cookie = response.headers.get('set-cookie')!;
+		expect(cookie).toMatch(/^session=[a-z2-7]{32};/);
+		expect(cookie).toMatch(/HttpOnly/);
+		expect(cookie).toMatch(/SameSite=Lax/);
+		expect(cookie).not.toMatch(/Secure/); // plain HTTP here; see the HTTPS test
+		const [row] = await db.select().from(user).where(eq(user.email, email.toLowerCase()));
+		expect(row.displayName).toBe('Ana');
+	});
+
+	it('refuses a common password and a taken email with a message, creating nothing', async () => {
+		const taken = await makeUser();
+		const before = (await db.select().from(user)).length;
+		const common = await http.post('/signup?/signup', {
+			displayName: 'B',
+			email: uniqueEmail(),
+			password: 'password1'
+		});
+		expect(common.status).toBe(400);
+		expect(await messageOf(common)).toMatch(/commonly used/);
+		const duplicate = await http.post('/signup?/signup', {
+			displayName: 'B',
+			email: taken.email.toUpperCase(),
+			password: 'plum tractor window'
+		});
+		expect(duplicate.status).toBe(400);
+		expect(await messageOf(duplicate)).toMatch(/already exists/);
+		expect((await db.select().from(user)).length).toBe(before);
+	});
+
+	it('answers a wrong password and an unknown email with the same message', async () => {
+		const person = await makeUser();
+		const wrong = await http.post('/login?/login', {
+			email: person.email,
+			password: 'not the password'
+		});
+		const unknown = await http.post('/login?/login', {
+			email: uniqueEmail(),
+			password: 'not the password'
+		});
+		expect(wrong.status).toBe(400);
+		expect(unknown.status).toBe(400);
+		expect(await messageOf(wrong)).toBe(await messageOf(unknown));
+	});
+
+	it('logs in and sends the person on only to a path on this site', async () => {
+		const person = await makeUser();
+		const ok = await http.post('/login?/login', {
+			email: person.email,
+			password: defaultPassword,
+			next: '/account'
+		});
+		expect(ok.status).toBe(303);
+		expect(ok.headers.get('location')).toBe('/account');
+		const away = await http.post('/login?/login', {
+			email: person.email,
+			password: defaultPassword,
+			next: '//evil.example/x'
+		});
+		expect(away.headers.get('location')).toBe('/');
+	});
+});
+
+describe('brute-force limits', () => {
+	it('answer 429 with a retry time after 10 failed log-ins for one account', async () => {
+		const person = await makeUser();
+		for (let i = 0; i < 10; i++) {
+			const response = await http.post('/login?/login', {
+				email: person.email,
+				password: `wrong ${i}`
+			});
+			expect(response.status).toBe(400);
+		}
+		const blocked = await http.post('/login?/login', {
+			email: person.email,
+			password: defaultPassword
+		});
+		expect(blocked.status).toBe(429);
+		expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+		expect(await messageOf(blocked)).toMatch(/Too many failed log-ins\. Wait \d+ minutes/);
+	});
+
+	it('count per address, and a spoofed X-Forwarded-For does not reset the count', async () => {
+		// a server and database of its own, so this address's failures do not spill into other tests
+		const own = await startServer({ DATABASE_URL: `file:${tmpPath('rate-limit')}.db` });
+		try {
+			const ownHttp = client(own.url);
+			for (let i = 0; i < 30; i++) {
+				const response = await ownHttp.post('/login?/login', {
+					email: uniqueEmail(),
+					password: 'guess guess'
+				});
+				expect(response.status).toBe(400);
+			}
+			const spoofed = await ownHttp.post(
+				'/login?/login',
+				{ email: uniqueEmail(), password: 'guess guess' },
+				{ headers: { 'x-forwarded-for': '203.0.113.9' } }
+			);
+			expect(spoofed.status).toBe(429);
+			expect(Number(spoofed.headers.get('retry-after'))).toBeGreaterThan(0);
+		} finally {
+			await own.stop();
+		}
+	});
+
+	it('limit sign-ups per email address', async () => {
+		const email = uniqueEmail();
+		const statuses = [];
+		for (let i = 0; i < 6; i++) {
+			const response = await http.post('/signup?/signup', {
+				displayName: 'X',
+				email,
+				password: 'short'
+			});
+			statuses.push(response.status);
+		}
+		expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+	});
+});
+
+describe('ending sessions', () => {
+	it('log-out deletes the session on the server, not only the cookie', async () => {
+		const person = await makeUser();
+		const cookie = await sessionCookie(person.id);
+		expect((await http.get('/account', { cookie })).status).toBe(200);
+		const out = await http.post('/logout?/logout', {}, { cookie });
+		expect(out.status).toBe(303);
+		expect(out.headers.get('set-cookie')).toMatch(/session=;.*Max-Age=0/);
+		expect(
+			await db
+				.select()
+				.from(session)
+				.where(eq(session.id, hashToken(tokenOf(cookie))))
+		).toHaveLength(0);
+		expect((await http.get('/account', { cookie })).status).toBe(303);
+	});
+
+	it('a password change ends every other session and keeps this one', async () => {
+		const person = await makeUser();
+		const here = await sessionCookie(person.id);
+		const elsewhere = await sessionCookie(person.id);
+		const wrong = await http.post(
+			'/account?/changePassword',
+			{ currentPassword: 'nope nope', newPassword: 'violet engine harbour' },
+			{ cookie: here }
+		);
+		expect(wrong.status).toBe(400);
+		expect((await http.get('/account', { cookie: elsewhere })).status).toBe(200);
+		const changed = await http.post(
+			'/account?/changePassword',
+			{ currentPassword: defaultPassword, newPassword: 'violet engine harbour' },
+			{ cookie: here }
+		);
+		expect(changed.status).toBe(200);
+		expect((await http.get('/account', { cookie: here })).status).toBe(200);
+		expect((await http.get('/account', { cookie: elsewhere })).status).toBe(303);
+		const relogin = await http.post('/login?/login', {
+			email: person.email,
+			password: 'violet engine harbour'
+		});
+		expect(relogin.status).toBe(303);
+	});
+
+	it('deleting an account removes it and its sessions, unless it is the only owner of a group with others', async () => {
+		const owner = await makeUser();
+		const group = await makeGroup(owner.id);
+		const other = await makeUser();
+		await addMember(group.id, other.id);
+		const cookie = await sessionCookie(owner.id);
+		const blocked = await http.post(
+			'/account?/deleteAccount',
+			{ password: defaultPassword },
+			{ cookie }
+		);
+		expect(blocked.status).toBe(409);
+		expect(await messageOf(blocked)).toMatch(/only owner/);
+
+		const loner = await makeUser();
+		const lonerCookie = await sessionCookie(loner.id);
+		await makeGroup(loner.id);
+		const deleted = await http.post(
+			'/account?/deleteAccount',
+			{ password: defaultPassword },
+			{ cookie: lonerCookie }
+		);
+		expect(deleted.status).toBe(303);
+		expect(await db.select().from(user).where(eq(user.id, loner.id))).toHaveLength(0);
+		expect(await db.select().from(session).where(eq(session.userId, loner.id))).toHaveLength(0);
+	});
+});
+
+describe('served over HTTPS (behind a TLS proxy, ORIGIN=https://...)', () => {
+	it('names the cookie __Host-session and marks it Secure', async () => {
+		const origin = 'https://outsider.example.org';
+		const tls = await startServer({ ORIGIN: origin });
+		try {
+			const response = await client(tls.url).post(
+				'/signup?/signup',
+				{ displayName: 'Tls', email: uniqueEmail(), password: 'plum tractor window' },
+				{ origin }
+			);
+			expect(response.status).toBe(303);
+			const cookie = response.headers.get('set-cookie')!;
+			expect(cookie).toMatch(/^__Host-session=/);
+			expect(cookie).toMatch(/Secure/);
+			expect(cookie).toMatch(/Path=\//);
+			expect(cookie).not.toMatch(/Domain=/);
+			expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
+		} finally {
+			await tls.stop();
+		}
+	});
+});

@@ -1,0 +1,244 @@
+// Every form, sent what a careless browser or a hostile script might send: each gets a 4xx with
+// a message a person can act on, and the database is exactly as it was.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInvite } from '$lib/server/invites';
+import { addMember, makeGroup, makeUser, sessionCookie, uniqueEmail } from '../support/factories';
+import { client, messageOf } from '../support/http';
+import { startServer, type RunningServer } from '../support/server';
+import { snapshot } from '../support/snapshot';
+
+let server: RunningServer;
+let http: ReturnType<typeof client>;
+let ownerCookie: string;
+let slug: string;
+let memberId: string;
+let inviteId: string;
+
+beforeAll(async () => {
+	server = await startServer();
+	http = client(server.url);
+	const owner = await makeUser();
+	const member = await makeUser();
+	const group = await makeGroup(owner.id);
+	await addMember(group.id, member.id);
+	ownerCookie = await sessionCookie(owner.id);
+	slug = group.slug;
+	memberId = member.id;
+	inviteId = (
+		await createInvite({
+			groupId: group.id,
+			role: 'member',
+			expiresInDays: 7,
+			maxUses: 5,
+			createdBy: owner.id
+		})
+	).id;
+});
+afterAll(() => server?.stop());
+
+interface Form {
+	path: () => string;
+	signedIn: boolean;
+	fields: () => Record<string, string>;
+	/** Values of the right type that must still be refused. */
+	wrong: () => Record<string, string>[];
+}
+
+const forms: Record<string, Form> = {
+	signup: {
+		path: () => '/signup?/signup',
+		signedIn: false,
+		fields: () => ({ displayName: 'Rosa', email: uniqueEmail(), password: 'plum tractor window' }),
+		wrong: () => [
+			{ displayName: 'Rosa', email: 'not-an-email', password: 'plum tractor window' },
+			{ displayName: '   ', email: uniqueEmail(), password: 'plum tractor window' },
+			{ displayName: 'Rosa\u0000', email: uniqueEmail(), password: 'plum tractor window' },
+			{ displayName: 'Rosa', email: uniqueEmail(), password: 'short' }
+		]
+	},
+	login: {
+		path: () => '/login?/login',
+		signedIn: false,
+		fields: () => ({ email: uniqueEmail(), password: 'whatever it is' }),
+		wrong: () => [{ email: "' or 1=1 --", password: 'x' }]
+	},
+	createGroup: {
+		path: () => '/groups/new?/create',
+		signedIn: true,
+		fields: () => ({
+			name: 'Riverside Renters',
+			slug: '',
+			purpose: 'Stop evictions on the riverside.'
+		}),
+		wrong: () => [
+			{
+				name: 'Riverside Renters',
+				slug: 'Not A Slug!',
+				purpose: 'Stop evictions on the riverside.'
+			},
+			{ name: 'Riverside Renters', slug: '', purpose: 'short' },
+			{ name: 'x'.repeat(101), slug: '', purpose: 'Stop evictions on the riverside.' }
+		]
+	},
+	changeRole: {
+		path: () => `/g/${slug}/members?/changeRole`,
+		signedIn: true,
+		fields: () => ({ userId: memberId, role: 'facilitator' }),
+		wrong: () => [
+			{ userId: memberId, role: 'admin' },
+			{ userId: 'nobody', role: 'member' }
+		]
+	},
+	remove: {
+		path: () => `/g/${slug}/members?/remove`,
+		signedIn: true,
+		fields: () => ({ userId: memberId }),
+		wrong: () => [{ userId: 'nobody' }]
+	},
+	createInvite: {
+		path: () => `/g/${slug}/invites?/create`,
+		signedIn: true,
+		fields: () => ({ role: 'member', expiresInDays: '7', maxUses: '10' }),
+		wrong: () => [
+			{ role: 'member', expiresInDays: '3', maxUses: '10' },
+			{ role: 'member', expiresInDays: '7', maxUses: 'lots' },
+			{ role: 'member', expiresInDays: '7', maxUses: '0' },
+			{ role: 'member', expiresInDays: '7', maxUses: '1.5' },
+			{ role: 'member', expiresInDays: '7', maxUses: '100000' }
+		]
+	},
+	revokeInvite: {
+		path: () => `/g/${slug}/invites?/revoke`,
+		signedIn: true,
+		fields: () => ({ inviteId }),
+		wrong: () => [{ inviteId: 'nope' }]
+	},
+	changePassword: {
+		path: () => '/account?/changePassword',
+		signedIn: true,
+		fields: () => ({ currentPassword: 'not my password', newPassword: 'violet engine harbour' }),
+		wrong: () => [{ currentPassword: 'correct horse battery staple', newPassword: 'password' }]
+	},
+	deleteAccount: {
+		path: () => '/account?/deleteAccount',
+		signedIn: true,
+		fields: () => ({ password: 'not my password' }),
+		wrong: () => [{ password: '' }]
+	}
+};
+
+async function expectRefused(send: () => Promise<Response>, status?: number) {
+	const before = await snapshot();
+	const response = await send();
+	expect(response.status).toBeGreaterThanOrEqual(400);
+	expect(response.status).toBeLessThan(500);
+	if (status) expect(response.status).toBe(status);
+	const message = await messageOf(response);
+	expect(message.length, 'a message for the person').toBeGreaterThan(10);
+	expect(await snapshot()).toEqual(before);
+	return message;
+}
+
+describe.each(Object.entries(forms))('bad input to %s', (_name, form) => {
+	const cookie = () => (form.signedIn ? ownerCookie : undefined);
+
+	it('empty form', () =>
+		expectRefused(() => http.post(form.path(), {}, { cookie: cookie() }), 400));
+
+	it('a 1 MB field', async () => {
+		const fields = { ...form.fields() };
+		const first = Object.keys(fields)[0];
+		fields[first] = 'x'.repeat(1024 * 1024);
+		const message = await expectRefused(
+			() => http.post(form.path(), fields, { cookie: cookie() }),
+			413
+		);
+		expect(message).toMatch(/too much to send/);
+	});
+
+	it('a 10 KB value in every field', () => {
+		const fields = Object.fromEntries(
+			Object.keys(form.fields()).map((k) => [k, 'é'.repeat(10_000)])
+		);
+		return expectRefused(() => http.post(form.path(), fields, { cookie: cookie() }), 400);
+	});
+
+	it('a file where text belongs', async () => {
+		const body = new FormData();
+		for (const [key, value] of Object.entries(form.fields())) body.set(key, value);
+		const first = Object.keys(form.fields())[0];
+		body.set(first, new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
+		const message = await expectRefused(
+			() => http.post(form.path(), body, { cookie: cookie() }),
+			400
+		);
+		expect(message).toMatch(/must be text, not a file/);
+	});
+
+	it('a field sent twice', async () => {
+		const fields = Object.entries(form.fields());
+		const message = await expectRefused(
+			() => http.post(form.path(), [...fields, fields[0]], { cookie: cookie() }),
+			400
+		);
+		expect(message).toMatch(/more than once/);
+	});
+
+	it('JSON instead of a form', () =>
+		expectRefused(() =>
+			fetch(server.url + form.path(), {
+				method: 'POST',
+				body: JSON.stringify(form.fields()),
+				headers: {
+					'content-type': 'application/json',
+					accept: 'text/html',
+					origin: server.url,
+					...(cookie() ? { cookie: cookie()! } : {})
+				},
+				redirect: 'manual'
+			})
+		));
+
+	it('values of the right shape that are still wrong', async () => {
+		for (const fields of form.wrong()) {
+			await expectRefused(() => http.post(form.path(), fields, { cookie: cookie() }));
+		}
+	});
+});
+
+describe('duplicate submissions', () => {
+	it('signing up twice with one email creates one account', async () => {
+		const fields = forms.signup.fields();
+		expect((await http.post('/signup?/signup', fields)).status).toBe(303);
+		const message = await expectRefused(() => http.post('/signup?/signup', fields), 400);
+		expect(message).toMatch(/already exists/);
+	});
+
+	it('creating a group at a taken address suggests another and creates nothing', async () => {
+		const fields = {
+			name: 'Harbour Tenants',
+			slug: `harbour-${Date.now()}`,
+			purpose: 'Keep the harbour flats affordable.'
+		};
+		expect((await http.post('/groups/new?/create', fields, { cookie: ownerCookie })).status).toBe(
+			303
+		);
+		const message = await expectRefused(
+			() => http.post('/groups/new?/create', fields, { cookie: ownerCookie }),
+			400
+		);
+		expect(message).toMatch(/is taken\. How about "harbour-tenants/);
+	});
+
+	it('revoking a link twice', async () => {
+		const fields = forms.revokeInvite.fields();
+		expect(
+			(await http.post(forms.revokeInvite.path(), fields, { cookie: ownerCookie })).status
+		).toBe(200);
+		const message = await expectRefused(
+			() => http.post(forms.revokeInvite.path(), fields, { cookie: ownerCookie }),
+			400
+		);
+		expect(message).toMatch(/already revoked/);
+	});
+});

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { databaseConfig } from '$lib/server/config';
+import { busyTimeoutMs, connectionSettings, db, openClient } from '$lib/server/db';
+import { user } from '$lib/server/db/schema';
+import { newId } from '$lib/server/tokens';
+import { projectRoot, tmpPath } from '../support/paths';
+
+const run = promisify(execFile);
+
+describe('database connections', () => {
+	it('keep WAL, synchronous=FULL, the busy timeout and foreign keys on every connection, also after transactions', async () => {
+		const raw = openClient();
+		const expected = {
+			journalMode: 'wal',
+			synchronous: 2,
+			busyTimeout: busyTimeoutMs,
+			foreignKeys: 1
+		};
+		expect(await connectionSettings()).toEqual(expected);
+		for (let round = 0; round < 5; round++) {
+			await db.transaction(async (tx) => {
+				await tx
+					.insert(user)
+					.values({
+						id: newId(),
+						email: `${newId()}@example.org`,
+						displayName: 'x',
+						passwordHash: 'x'
+					});
+			});
+			// Hold several read transactions at once on a client built like the app's, so that
+			// the pool opens fresh connections, and read the settings on each of them.
+			const held = await Promise.all(Array.from({ length: 4 }, () => raw.transaction('read')));
+			const settings = await Promise.all(held.map((tx) => connectionSettings(tx)));
+			await Promise.all(held.map((tx) => tx.commit()));
+			for (const s of settings) expect(s).toEqual(expected);
+			expect(await connectionSettings()).toEqual(expected);
+			await raw.execute('insert into rate_limit (key, hits, reset_at) values (?, 1, 0)', [newId()]);
+		}
+		raw.close();
+	});
+
+	it('enforces foreign keys', async () => {
+		await expect(
+			db.$client.execute({
+				sql: 'insert into membership (group_id, user_id, role) values (?, ?, ?)',
+				args: ['no-such-group', 'no-such-user', 'member']
+			})
+		).rejects.toThrow(/FOREIGN KEY/);
+	});
+
+	it('reads DATABASE_URL: embedded file by default, a libSQL server URL as it is', () => {
+		const saved = { url: process.env.DATABASE_URL, token: process.env.DATABASE_AUTH_TOKEN };
+		try {
+			delete process.env.DATABASE_URL;
+			expect(databaseConfig()).toMatchObject({
+				url: 'file:data/outsider.db',
+				filePath: 'data/outsider.db'
+			});
+			process.env.DATABASE_URL = 'libsql://outsider-team.turso.io';
+			process.env.DATABASE_AUTH_TOKEN = 'secret-token';
+			expect(databaseConfig()).toEqual({
+				url: 'libsql://outsider-team.turso.io',
+				authToken: 'secret-token',
+				filePath: undefined
+			});
+			process.env.DATABASE_URL = 'https://db.example.org';
+			expect(databaseConfig().filePath).toBeUndefined();
+			process.env.DATABASE_URL = 'postgres://db.example.org/outsider';
+			expect(() => databaseConfig()).toThrow(/must start with file:, libsql:\/\/ or https:\/\//);
+		} finally {
+			process.env.DATABASE_URL = saved.url;
+			if (saved.token === undefined) delete process.env.DATABASE_AUTH_TOKEN;
+		}
+	});
+
+	it('is not created by `vite build`', async () => {
+		const file = `${tmpPath('build-check')}.db`;
+		await run('npx', ['vite', 'build'], {
+			cwd: projectRoot,
+			env: {
+				...process.env,
+				DATABASE_URL: `file:${file}`,
+				OUTSIDER_BUILD_DIR: `${tmpPath('build-check')}-out`
+			},
+			timeout: 180_000
+		});
+		expect(existsSync(file)).toBe(false);
+	}, 200_000);
+});

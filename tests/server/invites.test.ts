@@ -1,0 +1,93 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { db } from '$lib/server/db';
+import { invite, membership } from '$lib/server/db/schema';
+import { groupForMember } from '$lib/server/groups';
+import {
+	acceptInvite,
+	createInvite,
+	findInvite,
+	listInvites,
+	revokeInvite
+} from '$lib/server/invites';
+import { hashToken } from '$lib/server/tokens';
+import { makeGroup, makeUser } from '../support/factories';
+
+const day = 24 * 60 * 60 * 1000;
+
+async function setup(
+	options: { maxUses?: number; expiresInDays?: number; role?: 'member' | 'facilitator' } = {}
+) {
+	const owner = await makeUser();
+	const group = await makeGroup(owner.id);
+	const { id, token } = await createInvite({
+		groupId: group.id,
+		role: options.role ?? 'member',
+		expiresInDays: options.expiresInDays ?? 7,
+		maxUses: options.maxUses ?? 5,
+		createdBy: owner.id
+	});
+	return { owner, group, id, token };
+}
+
+describe('invitations', () => {
+	it('store only a hash of the link token', async () => {
+		const { id, token } = await setup();
+		const [row] = await db.select().from(invite).where(eq(invite.id, id));
+		expect(row.tokenHash).toBe(hashToken(token));
+		expect(JSON.stringify(row)).not.toContain(token);
+	});
+
+	it('let a person join with the role the link gives, once', async () => {
+		const { group, token } = await setup({ role: 'facilitator' });
+		const person = await makeUser();
+		expect(await acceptInvite(token, person.id)).toEqual({
+			outcome: 'joined',
+			groupSlug: group.slug
+		});
+		expect((await groupForMember(group.slug, person.id))?.role).toBe('facilitator');
+		// a second click neither fails nor spends another use
+		expect(await acceptInvite(token, person.id)).toEqual({
+			outcome: 'already-member',
+			groupSlug: group.slug
+		});
+		const [row] = await listInvites(group.id);
+		expect(row.useCount).toBe(1);
+	});
+
+	it('stop working when they expire', async () => {
+		const { token } = await setup({ expiresInDays: 1 });
+		const person = await makeUser();
+		const later = new Date(Date.now() + day + 1000);
+		expect((await findInvite(token, later)).status).toBe('expired');
+		expect(await acceptInvite(token, person.id, later)).toEqual({ outcome: 'expired' });
+	});
+
+	it('stop working when revoked, and only for their own group', async () => {
+		const { group, id, token } = await setup();
+		const other = await setup();
+		expect(await revokeInvite(other.group.id, id)).toBe(false);
+		expect(await revokeInvite(group.id, id)).toBe(true);
+		expect(await revokeInvite(group.id, id)).toBe(false);
+		expect((await findInvite(token)).status).toBe('revoked');
+		expect(await acceptInvite(token, (await makeUser()).id)).toEqual({ outcome: 'revoked' });
+	});
+
+	it('admit at most their maximum number of people, even when all click at once', async () => {
+		const { group, token } = await setup({ maxUses: 3 });
+		const people = await Promise.all(Array.from({ length: 8 }, () => makeUser()));
+		const results = await Promise.all(people.map((p) => acceptInvite(token, p.id)));
+		expect(results.filter((r) => r.outcome === 'joined')).toHaveLength(3);
+		expect(results.filter((r) => r.outcome === 'used-up')).toHaveLength(5);
+		const members = await db.select().from(membership).where(eq(membership.groupId, group.id));
+		expect(members).toHaveLength(4); // the owner and three
+		expect((await findInvite(token)).status).toBe('used-up');
+	});
+
+	it('are unknown when forged', async () => {
+		expect((await findInvite('not-a-real-token')).status).toBe('unknown');
+		expect(await acceptInvite('not-a-real-token', (await makeUser()).id)).toEqual({
+			outcome: 'unknown'
+		});
+	});
+});

@@ -1,0 +1,52 @@
+// Small factories for test data, written straight to the database the app uses.
+import { db } from '$lib/server/db';
+import { membership, type Role } from '$lib/server/db/schema';
+import { createAccount } from '$lib/server/accounts';
+import { createGroup } from '$lib/server/groups';
+import { startSession } from '$lib/server/sessions';
+
+export const defaultPassword = 'correct horse battery staple';
+let counter = 0;
+
+export function uniqueEmail(prefix = 'person') {
+	counter += 1;
+	return `${prefix}-${counter}-${crypto.randomUUID().slice(0, 6)}@example.org`;
+}
+
+export async function makeUser(
+	overrides: { email?: string; displayName?: string; password?: string } = {}
+) {
+	const email = overrides.email ?? uniqueEmail();
+	const displayName = overrides.displayName ?? email.split('@')[0];
+	const id = await createAccount({
+		email,
+		displayName,
+		password: overrides.password ?? defaultPassword
+	});
+	return { id, email, displayName };
+}
+
+/** A `Cookie` header value for a fresh session of `userId`. */
+export async function sessionCookie(userId: string) {
+	const { token } = await startSession(userId);
+	return `session=${token}`;
+}
+
+export async function makeGroup(
+	ownerId: string,
+	overrides: { name?: string; slug?: string; purpose?: string } = {}
+) {
+	counter += 1;
+	const slug = overrides.slug ?? `group-${counter}-${crypto.randomUUID().slice(0, 6)}`;
+	const id = await createGroup({
+		name: overrides.name ?? `Group ${counter}`,
+		slug,
+		purpose: overrides.purpose ?? 'Keep every tenant on our street housed and heard.',
+		ownerId
+	});
+	return { id, slug };
+}
+
+export async function addMember(groupId: string, userId: string, role: Role = 'member') {
+	await db.insert(membership).values({ groupId, userId, role });
+}

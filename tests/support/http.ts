@@ -1,0 +1,65 @@
+// Requests as a browser without JavaScript sends them: HTML accepted, forms url-encoded, the
+// page's own Origin, and redirects reported rather than followed.
+export interface RequestOptions {
+	cookie?: string;
+	origin?: string | null;
+	headers?: Record<string, string>;
+}
+
+export function client(baseUrl: string) {
+	const headersFor = (options: RequestOptions, extra: Record<string, string> = {}) => {
+		const headers: Record<string, string> = { accept: 'text/html', ...extra, ...options.headers };
+		if (options.cookie) headers.cookie = options.cookie;
+		const origin = options.origin === undefined ? baseUrl : options.origin;
+		if (origin) headers.origin = origin;
+		return headers;
+	};
+	return {
+		get: (path: string, options: RequestOptions = {}) =>
+			fetch(baseUrl + path, {
+				headers: headersFor({ ...options, origin: null }),
+				redirect: 'manual'
+			}),
+		/** POSTs to a form action; `fields` may repeat a key by giving an array of pairs. */
+		post: (
+			path: string,
+			fields: Record<string, string> | [string, string][] | FormData,
+			options: RequestOptions = {}
+		) => {
+			if (fields instanceof FormData) {
+				return fetch(baseUrl + path, {
+					method: 'POST',
+					body: fields,
+					headers: headersFor(options),
+					redirect: 'manual'
+				});
+			}
+			const body = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields));
+			return fetch(baseUrl + path, {
+				method: 'POST',
+				body,
+				headers: headersFor(options, { 'content-type': 'application/x-www-form-urlencoded' }),
+				redirect: 'manual'
+			});
+		}
+	};
+}
+
+/** The text of the page's alert (a form's error message), or of a plain-text response. */
+export async function messageOf(response: Response) {
+	const body = (await response.text()).replace(/<!--[\s\S]*?-->/g, '');
+	if (!(response.headers.get('content-type') ?? '').includes('html')) return body.trim();
+	const alert = body.match(/role="alert"[^>]*>([^<]*)</);
+	if (alert) return decode(alert[1]).trim();
+	const paragraph = body.match(/<h1[^>]*>[^<]*<\/h1>\s*<p[^>]*>([^<]*)</);
+	return paragraph ? decode(paragraph[1]).trim() : '';
+}
+
+function decode(html: string) {
+	return html
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;/g, "'")
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&amp;/g, '&');
+}

@@ -1,0 +1,80 @@
+// Starts the real built server (`node scripts/serve.js`, as in production) on a free loopback
+// port, against the database of the calling test file unless told otherwise.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { projectRoot } from './paths';
+
+export interface RunningServer {
+	url: string;
+	origin: string;
+	process: ChildProcess;
+	output: () => string;
+	stop: () => Promise<void>;
+}
+
+export async function startServer(
+	env: Record<string, string | undefined> = {}
+): Promise<RunningServer> {
+	if (!existsSync(`${projectRoot}build/handler.js`)) {
+		throw new Error(
+			'The app is not built: run `npm run build` before these tests (npm test does).'
+		);
+	}
+	const child = spawn(process.execPath, ['scripts/serve.js'], {
+		cwd: projectRoot,
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (chunk) => (output += chunk));
+	child.stderr!.on('data', (chunk) => (output += chunk));
+	const url = await new Promise<string>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+		child.stdout!.on('data', () => {
+			const match = output.match(/running at (http:\/\/\S+)/);
+			if (match) {
+				clearTimeout(timer);
+				resolve(match[1].replace('localhost', '127.0.0.1'));
+			}
+		});
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`server exited with ${code}:\n${output}`));
+		});
+	});
+	return {
+		url,
+		origin: url,
+		process: child,
+		output: () => output,
+		stop: () =>
+			new Promise((resolve) => {
+				if (child.exitCode !== null) return resolve();
+				child.once('exit', () => resolve());
+				child.kill('SIGTERM');
+			})
+	};
+}
+
+/** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
+export function startExpectingFailure(env: Record<string, string | undefined>) {
+	const child = spawn(process.execPath, ['scripts/serve.js'], {
+		cwd: projectRoot,
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (chunk) => (stdout += chunk));
+	child.stderr.on('data', (chunk) => (stderr += chunk));
+	return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`server did not stop:\n${stdout}${stderr}`));
+		}, 20_000);
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout, stderr });
+		});
+	});
+}
