@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { prepareDatabase } from '$lib/server/db';
 import { startMaintenance } from '$lib/server/maintenance';
+import { startReviewScheduler } from '$lib/server/review-lifecycle';
 import {
 	deleteSessionCookie,
 	sessionCookieName,
@@ -12,6 +13,7 @@ import {
 export const init: ServerInit = async () => {
 	await prepareDatabase();
 	startMaintenance();
+	startReviewScheduler();
 };
 
 /** Largest request body the app accepts; its forms are a few kilobytes at most. */

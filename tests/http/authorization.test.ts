@@ -2,6 +2,8 @@
 // visitor, and the status each must get. Adding a route without a row here fails the first test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite, revokeInvite } from '$lib/server/invites';
+import { closeReview, openReview } from '$lib/server/review-lifecycle';
+import { createReview } from '$lib/server/reviews';
 import { addMember, makeGroup, makeUser, sessionCookie } from '../support/factories';
 import { client } from '../support/http';
 import { discoverEndpoints } from '../support/routes';
@@ -69,7 +71,35 @@ const matrix: Record<string, Expected> = {
 	// an invitation page is public: the link is the permission
 	'GET /invite/[token]': everyone(200),
 	// accepting a revoked link: signed-out visitors are sent to log in first
-	'POST /invite/[token]?/accept': signedIn(303, 410)
+	'POST /invite/[token]?/accept': signedIn(303, 410),
+
+	'GET /g/[group]/reviews': inGroup(200, 200, 200),
+	// an empty title is allowed (the quarter's name is used), so creating succeeds
+	'POST /g/[group]/reviews?/create': inGroup(403, 303, 303),
+	'POST /g/[group]/reviews?/threshold': inGroup(403, 400, 400),
+	// "[review] (draft)" etc. say which of the group's reviews the row requests. A draft's page is
+	// hidden (404) from plain members, like a review that does not exist; facilitator-only
+	// actions answer members 403 before looking at the review at all.
+	'GET /g/[group]/reviews/[review] (draft)': inGroup(404, 200, 200),
+	'GET /g/[group]/reviews/[review] (open)': inGroup(200, 200, 200),
+	'GET /g/[group]/reviews/[review] (closed)': inGroup(200, 200, 200),
+	'POST /g/[group]/reviews/[review]?/submit (open)': inGroup(400, 400, 400),
+	// the group already has an open review, so opening the draft is refused (409) even when allowed
+	'POST /g/[group]/reviews/[review]?/open (draft)': inGroup(403, 409, 409),
+	// the facilitator closes it; by the owner's turn it is already closed
+	'POST /g/[group]/reviews/[review]?/close (open)': inGroup(403, 303, 409),
+	'POST /g/[group]/reviews/[review]?/schedule (draft)': inGroup(403, 200, 200),
+	'GET /g/[group]/reviews/[review]/edit (draft)': inGroup(403, 200, 200),
+	'POST /g/[group]/reviews/[review]/edit?/rename (draft)': inGroup(403, 400, 400),
+	'POST /g/[group]/reviews/[review]/edit?/addQuestion (draft)': inGroup(403, 400, 400),
+	'POST /g/[group]/reviews/[review]/edit?/addStandard (draft)': inGroup(403, 400, 400),
+	'POST /g/[group]/reviews/[review]/edit?/updateQuestion (draft)': inGroup(403, 400, 400),
+	'POST /g/[group]/reviews/[review]/edit?/removeQuestion (draft)': inGroup(403, 400, 400),
+	'POST /g/[group]/reviews/[review]/edit?/moveQuestion (draft)': inGroup(403, 400, 400),
+	'GET /g/[group]/reviews/[review]/results (closed)': inGroup(200, 200, 200),
+	// results of a review still open do not exist yet: everyone allowed is sent back to it
+	'GET /g/[group]/reviews/[review]/results (open)': inGroup(303, 303, 303),
+	'GET /g/[group]/reviews/[review]/receipts (open)': inGroup(200, 200, 200)
 };
 
 let server: RunningServer;
@@ -118,24 +148,35 @@ async function world() {
 		owner: await sessionCookie(owner.id),
 		otherOwner: await sessionCookie(users.otherOwner.id)
 	};
-	return { group, cookies, activeToken: active.token, revokedToken: revoked.token };
+	const reviews = {
+		draft: await createReview({ groupId: group.id, createdBy: owner.id }),
+		open: await createReview({ groupId: group.id, createdBy: owner.id }),
+		closed: await createReview({ groupId: group.id, createdBy: owner.id })
+	};
+	await openReview(group.id, reviews.closed);
+	await closeReview(group.id, reviews.closed);
+	await openReview(group.id, reviews.open);
+	return { group, cookies, activeToken: active.token, revokedToken: revoked.token, reviews };
 }
 
 describe('authorization matrix', () => {
 	it('has a row for every page, endpoint and action', () => {
-		expect(Object.keys(matrix).sort()).toEqual(discoverEndpoints());
+		const covered = new Set(Object.keys(matrix).map((row) => row.replace(/ \(\w+\)$/, '')));
+		expect([...covered].sort()).toEqual(discoverEndpoints());
 	});
 
 	for (const [endpoint, expected] of Object.entries(matrix)) {
 		it(endpoint, async () => {
-			const { group, cookies, activeToken, revokedToken } = await world();
-			const [method, route] = endpoint.split(' ');
+			const { group, cookies, activeToken, revokedToken, reviews } = await world();
+			const [method, route, state] = endpoint.split(' ');
+			const reviewId = reviews[(state?.slice(1, -1) ?? 'draft') as keyof typeof reviews];
 			const http = client(server.url);
 			const actual = {} as Expected;
 			for (const persona of personas) {
 				const path = route
 					.replace('[group]', group.slug)
-					.replace('[token]', method === 'GET' ? activeToken : revokedToken);
+					.replace('[token]', method === 'GET' ? activeToken : revokedToken)
+					.replace('[review]', reviewId);
 				const response =
 					method === 'GET'
 						? await http.get(path, { cookie: cookies[persona] })

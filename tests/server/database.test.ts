@@ -22,14 +22,12 @@ describe('database connections', () => {
 		expect(await connectionSettings()).toEqual(expected);
 		for (let round = 0; round < 5; round++) {
 			await db.transaction(async (tx) => {
-				await tx
-					.insert(user)
-					.values({
-						id: newId(),
-						email: `${newId()}@example.org`,
-						displayName: 'x',
-						passwordHash: 'x'
-					});
+				await tx.insert(user).values({
+					id: newId(),
+					email: `${newId()}@example.org`,
+					displayName: 'x',
+					passwordHash: 'x'
+				});
 			});
 			// Hold several read transactions at once on a client built like the app's, so that
 			// the pool opens fresh connections, and read the settings on each of them.

@@ -1,6 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Role } from '$lib/server/db/schema';
 import { groupForMember, hasRole } from '$lib/server/groups';
+import { findReview } from '$lib/server/reviews';
 import { safeNextPath } from '$lib/paths';
 
 /** The signed-in person; anyone else is sent to log in and brought back here afterwards. */
@@ -30,4 +31,16 @@ export async function requireMember(event: RequestEvent, atLeast: Role = 'member
 	if (!hasRole(view.role, atLeast))
 		error(403, `Only ${roleNames[atLeast]} of this group can do that.`);
 	return { ...view, user };
+}
+
+/**
+ * The review in the route's `[review]` parameter, inside the member's group. Drafts exist only
+ * for facilitators and owners: anyone else gets 404, as for a review that does not exist.
+ */
+export async function requireReview(event: RequestEvent, atLeast: Role = 'member') {
+	const member = await requireMember(event, atLeast);
+	const review = await findReview(member.group.id, event.params.review ?? '');
+	if (!review) error(404, 'Not found');
+	if (review.status === 'draft' && !hasRole(member.role, 'facilitator')) error(404, 'Not found');
+	return { ...member, review };
 }

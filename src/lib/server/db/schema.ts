@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import {
+	check,
+	index,
+	integer,
+	primaryKey,
+	real,
+	sqliteTable,
+	text,
+	uniqueIndex
+} from 'drizzle-orm/sqlite-core';
 
 export const roles = ['member', 'facilitator', 'owner'] as const;
 export type Role = (typeof roles)[number];
@@ -32,12 +41,20 @@ export const session = sqliteTable(
 	(t) => [index('session_user_idx').on(t.userId)]
 );
 
-export const group = sqliteTable('group', {
-	id: text().primaryKey(),
-	slug: text().notNull().unique(),
-	name: text().notNull(),
-	createdAt: createdAt()
-});
+export const minimumThreshold = 3;
+
+export const group = sqliteTable(
+	'group',
+	{
+		id: text().primaryKey(),
+		slug: text().notNull().unique(),
+		name: text().notNull(),
+		// How many members must answer a review before anyone sees its results (k).
+		anonymityThreshold: integer().notNull().default(5),
+		createdAt: createdAt()
+	},
+	(t) => [check('group_threshold_min', sql`${t.anonymityThreshold} >= 3`)]
+);
 
 // Every statement of a group's purpose, oldest first. Version 1 is the original; nothing is ever
 // overwritten, so a restatement keeps what the group first said it was for.
@@ -99,9 +116,162 @@ export const rateLimit = sqliteTable('rate_limit', {
 	resetAt: integer().notNull()
 });
 
+export const reviewStatuses = ['draft', 'open', 'closed'] as const;
+export type ReviewStatus = (typeof reviewStatuses)[number];
+export const questionKinds = ['scale', 'text'] as const;
+export type QuestionKind = (typeof questionKinds)[number];
+
+export const review = sqliteTable(
+	'review',
+	{
+		id: text().primaryKey(),
+		groupId: text()
+			.notNull()
+			.references(() => group.id, { onDelete: 'cascade' }),
+		title: text().notNull(),
+		status: text({ enum: reviewStatuses }).notNull().default('draft'),
+		opensAt: integer({ mode: 'timestamp_ms' }),
+		closesAt: integer({ mode: 'timestamp_ms' }),
+		openedAt: integer({ mode: 'timestamp_ms' }),
+		closedAt: integer({ mode: 'timestamp_ms' }),
+		// Fixed when the review opens: the group's k then, the members then, its purpose then.
+		threshold: integer(),
+		eligibleCount: integer(),
+		purposeVersion: integer(),
+		// Fixed when the review closes.
+		responseCount: integer(),
+		createdBy: text().references(() => user.id, { onDelete: 'set null' }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('review_group_idx').on(t.groupId),
+		// At most one open review per group, whatever races the app loses.
+		uniqueIndex('review_one_open_per_group')
+			.on(t.groupId)
+			.where(sql`status = 'open'`),
+		check('review_threshold_min', sql`${t.threshold} is null or ${t.threshold} >= 3`)
+	]
+);
+
+// Each review's own copy of its questions, so that later edits elsewhere never change it.
+export const question = sqliteTable(
+	'question',
+	{
+		reviewId: text()
+			.notNull()
+			.references(() => review.id, { onDelete: 'cascade' }),
+		// Stable across reviews for the same dimension ("democracy"), so results compare.
+		key: text().notNull(),
+		position: integer().notNull(),
+		kind: text({ enum: questionKinds }).notNull(),
+		title: text().notNull(),
+		prompt: text().notNull(),
+		lowLabel: text(),
+		highLabel: text()
+	},
+	(t) => [primaryKey({ columns: [t.reviewId, t.key] })]
+);
+
+// Who may answer: the members when the review opened. Turnout is counted against them.
+export const eligibility = sqliteTable(
+	'eligibility',
+	{
+		reviewId: text()
+			.notNull()
+			.references(() => review.id, { onDelete: 'cascade' }),
+		userId: text()
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.reviewId, t.userId] })]
+);
+
+// THAT a member answered, never WHAT. No timestamp and nothing shared with `response`.
+// The primary key is what makes answering once per member per review a certainty.
+export const participation = sqliteTable(
+	'participation',
+	{
+		reviewId: text()
+			.notNull()
+			.references(() => review.id, { onDelete: 'cascade' }),
+		userId: text()
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.reviewId, t.userId] })]
+);
+
+// WHAT was answered, never by whom: no user, session, address, agent or time, a random key, and
+// (in the migration) WITHOUT ROWID, so rows are stored in key order, not in submission order.
+export const response = sqliteTable(
+	'response',
+	{
+		id: text().primaryKey(),
+		reviewId: text()
+			.notNull()
+			.references(() => review.id, { onDelete: 'cascade' }),
+		// SHA-256 of the receipt code the respondent was shown once.
+		receiptHash: text().notNull().unique()
+	},
+	(t) => [index('response_review_idx').on(t.reviewId)]
+);
+
+export const answer = sqliteTable(
+	'answer',
+	{
+		responseId: text()
+			.notNull()
+			.references(() => response.id, { onDelete: 'cascade' }),
+		questionKey: text().notNull(),
+		score: integer(),
+		text: text()
+	},
+	(t) => [
+		primaryKey({ columns: [t.responseId, t.questionKey] }),
+		check('answer_score_range', sql`${t.score} is null or ${t.score} between 1 and 5`),
+		check('answer_text_length', sql`${t.text} is null or length(${t.text}) <= 4000`)
+	]
+);
+
+// Computed once when a revealed review closes; result pages read these and nothing else.
+export const dimensionResult = sqliteTable(
+	'dimension_result',
+	{
+		reviewId: text()
+			.notNull()
+			.references(() => review.id, { onDelete: 'cascade' }),
+		questionKey: text().notNull(),
+		count: integer().notNull(),
+		mean: real().notNull(),
+		// population standard deviation: how far members' scores are from each other
+		standardDeviation: real().notNull(),
+		// how many members gave 1, 2, 3, 4 and 5
+		distribution: text({ mode: 'json' }).$type<[number, number, number, number, number]>().notNull()
+	},
+	(t) => [primaryKey({ columns: [t.reviewId, t.questionKey] })]
+);
+
+// Comments and open answers copied at close, each with a fresh random key per question, so that
+// neither their order nor their position across questions says which came from one person.
+export const revealedText = sqliteTable(
+	'revealed_text',
+	{
+		reviewId: text()
+			.notNull()
+			.references(() => review.id, { onDelete: 'cascade' }),
+		questionKey: text().notNull(),
+		id: text().notNull(),
+		text: text().notNull()
+	},
+	(t) => [primaryKey({ columns: [t.reviewId, t.questionKey, t.id] })]
+);
+
 export type User = typeof user.$inferSelect;
 export type Session = typeof session.$inferSelect;
 export type Group = typeof group.$inferSelect;
 export type Purpose = typeof purpose.$inferSelect;
 export type Membership = typeof membership.$inferSelect;
 export type Invite = typeof invite.$inferSelect;
+export type Review = typeof review.$inferSelect;
+export type Question = typeof question.$inferSelect;
+export type DimensionResult = typeof dimensionResult.$inferSelect;

@@ -1,13 +1,27 @@
 import { currentPurpose } from '$lib/server/groups';
 import { requireMember } from '$lib/server/guards';
 import { memberCount } from '$lib/server/memberships';
+import { hasAnswered } from '$lib/server/responses';
+import { isRevealed, listReviews } from '$lib/server/reviews';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const { group } = await requireMember(event);
-	const [purpose, members] = await Promise.all([currentPurpose(group.id), memberCount(group.id)]);
+	const { group, user } = await requireMember(event);
+	const [purpose, members, reviews] = await Promise.all([
+		currentPurpose(group.id),
+		memberCount(group.id),
+		listReviews(group.id, false)
+	]);
+	const open = reviews.find((r) => r.status === 'open');
+	const latestRevealed = reviews.find((r) => isRevealed(r));
 	return {
 		purpose: { text: purpose.text, version: purpose.version, setAt: purpose.setAt },
-		members
+		members,
+		openReview: open && {
+			id: open.id,
+			title: open.title,
+			answered: await hasAnswered(open.id, user.id)
+		},
+		latestResults: latestRevealed && { id: latestRevealed.id, title: latestRevealed.title }
 	};
 };

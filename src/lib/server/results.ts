@@ -1,0 +1,148 @@
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { db, type Executor } from '$lib/server/db';
+import {
+	answer,
+	dimensionResult,
+	response,
+	revealedText,
+	review,
+	type Review
+} from '$lib/server/db/schema';
+import { isRevealed, questionsOf } from '$lib/server/reviews';
+import { newId } from '$lib/server/tokens';
+
+/** Stores the aggregates and the revealed texts of a review. Runs once, inside closeReview. */
+export async function computeResults(tx: Executor, reviewId: string) {
+	const rows = await tx
+		.select({
+			questionKey: answer.questionKey,
+			count: sql<number>`count(*)`,
+			mean: sql<number>`avg(${answer.score})`,
+			meanOfSquares: sql<number>`avg(${answer.score} * ${answer.score})`,
+			d1: sql<number>`sum(${answer.score} = 1)`,
+			d2: sql<number>`sum(${answer.score} = 2)`,
+			d3: sql<number>`sum(${answer.score} = 3)`,
+			d4: sql<number>`sum(${answer.score} = 4)`,
+			d5: sql<number>`sum(${answer.score} = 5)`
+		})
+		.from(answer)
+		.innerJoin(response, eq(response.id, answer.responseId))
+		.where(and(eq(response.reviewId, reviewId), sql`${answer.score} is not null`))
+		.groupBy(answer.questionKey);
+	if (rows.length > 0) {
+		await tx.insert(dimensionResult).values(
+			rows.map((r) => ({
+				reviewId,
+				questionKey: r.questionKey,
+				count: Number(r.count),
+				mean: Number(r.mean),
+				standardDeviation: Math.sqrt(Math.max(0, Number(r.meanOfSquares) - Number(r.mean) ** 2)),
+				distribution: [r.d1, r.d2, r.d3, r.d4, r.d5].map(Number) as [
+					number,
+					number,
+					number,
+					number,
+					number
+				]
+			}))
+		);
+	}
+	const texts = await tx
+		.select({ questionKey: answer.questionKey, text: answer.text })
+		.from(answer)
+		.innerJoin(response, eq(response.id, answer.responseId))
+		.where(and(eq(response.reviewId, reviewId), sql`trim(coalesce(${answer.text}, '')) <> ''`));
+	// A fresh random key for every text: revealed_text is stored and read in key order, so each
+	// question's texts come out shuffled, independently of the other questions.
+	for (let i = 0; i < texts.length; i += 200) {
+		await tx
+			.insert(revealedText)
+			.values(
+				texts
+					.slice(i, i + 200)
+					.map((t) => ({ reviewId, questionKey: t.questionKey, id: newId(), text: t.text! }))
+			);
+	}
+}
+
+export type TrafficLight = 'red' | 'amber' | 'green';
+export function trafficLight(mean: number): TrafficLight {
+	return mean < 2.5 ? 'red' : mean < 3.5 ? 'amber' : 'green';
+}
+
+// A standard deviation this large on a 1-5 scale means members are far apart (all 1s and 5s
+// give 2.0; scores spread evenly over 1-5 give 1.41): the mean alone would mislead.
+export const disagreementThreshold = 1.2;
+
+/** Results of a closed review, only when revealed; otherwise how many more answers were needed. */
+export async function loadResults(row: Review) {
+	if (!isRevealed(row)) {
+		return {
+			revealed: false as const,
+			responseCount: row.status === 'closed' ? (row.responseCount ?? 0) : null,
+			needed:
+				row.status === 'closed' && row.threshold ? row.threshold - (row.responseCount ?? 0) : null
+		};
+	}
+	const [questions, dimensions, texts, previous] = await Promise.all([
+		questionsOf(row.id),
+		db.select().from(dimensionResult).where(eq(dimensionResult.reviewId, row.id)),
+		db
+			.select({ questionKey: revealedText.questionKey, text: revealedText.text })
+			.from(revealedText)
+			.where(eq(revealedText.reviewId, row.id))
+			.orderBy(asc(revealedText.questionKey), asc(revealedText.id)),
+		previousRevealedResults(row)
+	]);
+	const byKey = new Map(dimensions.map((d) => [d.questionKey, d]));
+	const previousByKey = new Map(previous?.dimensions.map((d) => [d.questionKey, d]) ?? []);
+	return {
+		revealed: true as const,
+		responseCount: row.responseCount!,
+		previousTitle: previous?.title ?? null,
+		questions: questions.map((q) => {
+			const result = byKey.get(q.key);
+			const before = previousByKey.get(q.key);
+			return {
+				key: q.key,
+				kind: q.kind,
+				title: q.title,
+				lowLabel: q.lowLabel,
+				highLabel: q.highLabel,
+				result: result && {
+					count: result.count,
+					mean: result.mean,
+					standardDeviation: result.standardDeviation,
+					distribution: result.distribution,
+					light: trafficLight(result.mean),
+					disagreement: result.standardDeviation >= disagreementThreshold,
+					change: before ? result.mean - before.mean : null
+				},
+				texts: texts.filter((t) => t.questionKey === q.key).map((t) => t.text)
+			};
+		})
+	};
+}
+
+/** The group's closed review before this one, when it too was revealed (else no comparison). */
+async function previousRevealedResults(row: Review) {
+	if (!row.closedAt) return null;
+	const [previous] = await db
+		.select()
+		.from(review)
+		.where(
+			and(
+				eq(review.groupId, row.groupId),
+				eq(review.status, 'closed'),
+				lt(review.closedAt, row.closedAt)
+			)
+		)
+		.orderBy(desc(review.closedAt))
+		.limit(1);
+	if (!previous || !isRevealed(previous)) return null;
+	const dimensions = await db
+		.select()
+		.from(dimensionResult)
+		.where(eq(dimensionResult.reviewId, previous.id));
+	return { title: previous.title, dimensions };
+}

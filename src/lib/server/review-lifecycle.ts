@@ -1,0 +1,179 @@
+import { and, eq, isNotNull, lte, ne, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { eligibility, group, membership, question, response, review } from '$lib/server/db/schema';
+import { currentPurpose } from '$lib/server/groups';
+import { computeResults } from '$lib/server/results';
+import { isRevealed } from '$lib/server/reviews';
+
+export type LifecycleOutcome =
+	'done' | 'not-found' | 'wrong-status' | 'another-open' | 'no-questions';
+
+/**
+ * Opens a draft now. What the review will be judged by is fixed here, in one transaction: the
+ * group's anonymity threshold, its members (who may answer, and against whom turnout counts) and
+ * the purpose in force.
+ */
+export async function openReview(
+	groupId: string,
+	reviewId: string,
+	now = new Date()
+): Promise<LifecycleOutcome> {
+	const purpose = await currentPurpose(groupId);
+	return db.transaction(async (tx) => {
+		const [row] = await tx
+			.select()
+			.from(review)
+			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+		if (!row) return 'not-found';
+		if (row.status !== 'draft') return 'wrong-status';
+		const [other] = await tx
+			.select({ id: review.id })
+			.from(review)
+			.where(and(eq(review.groupId, groupId), eq(review.status, 'open'), ne(review.id, reviewId)));
+		if (other) return 'another-open';
+		const [{ questions }] = await tx
+			.select({ questions: sql<number>`count(*)` })
+			.from(question)
+			.where(eq(question.reviewId, reviewId));
+		if (questions === 0) return 'no-questions';
+
+		const [{ threshold }] = await tx
+			.select({ threshold: group.anonymityThreshold })
+			.from(group)
+			.where(eq(group.id, groupId));
+		const members = await tx
+			.select({ userId: membership.userId })
+			.from(membership)
+			.where(eq(membership.groupId, groupId));
+		await tx.insert(eligibility).values(members.map((m) => ({ reviewId, userId: m.userId })));
+		await tx
+			.update(review)
+			.set({
+				status: 'open',
+				openedAt: now,
+				threshold,
+				eligibleCount: members.length,
+				purposeVersion: purpose.version,
+				// a close time already passed would close it at once; drop it instead
+				closesAt: row.closesAt && row.closesAt > now ? row.closesAt : null
+			})
+			.where(eq(review.id, reviewId));
+		return 'done';
+	});
+}
+
+/**
+ * Closes an open review for good. When enough members answered, its aggregates and texts are
+ * computed here, once, in the same transaction; below the threshold nothing is computed at all.
+ */
+export async function closeReview(
+	groupId: string,
+	reviewId: string,
+	now = new Date()
+): Promise<LifecycleOutcome> {
+	const outcome = await db.transaction(async (tx) => {
+		const [row] = await tx
+			.select()
+			.from(review)
+			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+		if (!row) return 'not-found' as const;
+		if (row.status !== 'open') return 'wrong-status' as const;
+		const [{ responses }] = await tx
+			.select({ responses: sql<number>`count(*)` })
+			.from(response)
+			.where(eq(response.reviewId, reviewId));
+		const closed = { ...row, status: 'closed' as const, responseCount: responses, closedAt: now };
+		if (isRevealed(closed)) await computeResults(tx, reviewId);
+		await tx
+			.update(review)
+			.set({ status: 'closed', closedAt: now, responseCount: responses })
+			.where(eq(review.id, reviewId));
+		return 'done' as const;
+	});
+	if (outcome === 'done') await forgetWriteOrder();
+	return outcome;
+}
+
+// The write-ahead log keeps recent transactions' pages in commit order, and a submission writes
+// its participation and its response in one transaction. Truncating the log once a review closes
+// removes that trace from disk (the rows themselves carry no order).
+async function forgetWriteOrder() {
+	try {
+		await db.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+	} catch {
+		// not a file database, or a reader holds the log open: the next close will try again
+	}
+}
+
+export type ScheduleInput = { opensAt: Date | null; closesAt: Date | null };
+
+/** Sets when a draft opens and when it closes (or when an open review closes). */
+export async function scheduleReview(
+	groupId: string,
+	reviewId: string,
+	input: ScheduleInput,
+	now = new Date()
+) {
+	return db.transaction(async (tx) => {
+		const [row] = await tx
+			.select()
+			.from(review)
+			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+		if (!row) return { ok: false as const, message: 'That review does not exist.' };
+		if (row.status === 'closed')
+			return { ok: false as const, message: 'A closed review cannot be changed.' };
+		if (row.status === 'open' && input.opensAt) {
+			return {
+				ok: false as const,
+				message: 'This review is already open; only its closing time can change.'
+			};
+		}
+		if (input.opensAt && input.opensAt <= now)
+			return {
+				ok: false as const,
+				message: 'Choose an opening time in the future, or open it now.'
+			};
+		const start = input.opensAt ?? (row.status === 'open' ? now : null);
+		if (input.closesAt && input.closesAt <= (start ?? now)) {
+			return {
+				ok: false as const,
+				message: 'The closing time must come after the opening time and after now.'
+			};
+		}
+		await tx
+			.update(review)
+			.set({
+				opensAt: row.status === 'draft' ? input.opensAt : row.opensAt,
+				closesAt: input.closesAt
+			})
+			.where(eq(review.id, reviewId));
+		return { ok: true as const };
+	});
+}
+
+/**
+ * Opens and closes scheduled reviews whose time has come. Safe to run from several places at
+ * once: each transition re-checks the status inside its transaction.
+ */
+export async function runDueTransitions(now = new Date()) {
+	const dueToClose = await db
+		.select({ id: review.id, groupId: review.groupId })
+		.from(review)
+		.where(and(eq(review.status, 'open'), isNotNull(review.closesAt), lte(review.closesAt, now)));
+	for (const r of dueToClose) await closeReview(r.groupId, r.id, now);
+	const dueToOpen = await db
+		.select({ id: review.id, groupId: review.groupId })
+		.from(review)
+		.where(and(eq(review.status, 'draft'), isNotNull(review.opensAt), lte(review.opensAt, now)));
+	// A draft due while another review is still open waits, and opens once that one closes.
+	for (const r of dueToOpen) await openReview(r.groupId, r.id, now);
+}
+
+export function startReviewScheduler(intervalMs = 30_000) {
+	const tick = () =>
+		runDueTransitions().catch((error) =>
+			console.error('review scheduler failed:', error instanceof Error ? error.message : error)
+		);
+	void tick();
+	setInterval(tick, intervalMs).unref();
+}

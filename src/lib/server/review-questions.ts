@@ -1,0 +1,123 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { question, review, type QuestionKind } from '$lib/server/db/schema';
+import { defaultInstrument } from '$lib/server/instrument';
+import { slugify } from '$lib/slug';
+
+// Questions change only while their review is a draft. Every edit runs in a transaction that
+// first re-reads the review's status, so an edit racing the opening cannot slip in after it.
+
+export type EditOutcome = 'done' | 'not-draft' | 'not-found' | 'duplicate-key';
+
+async function inDraft<T>(
+	reviewId: string,
+	edit: (tx: Parameters<Parameters<typeof db.transaction>[0]>[0]) => Promise<T>
+) {
+	return db.transaction(async (tx) => {
+		const [row] = await tx
+			.select({ status: review.status })
+			.from(review)
+			.where(eq(review.id, reviewId));
+		if (!row) return 'not-found' as const;
+		if (row.status !== 'draft') return 'not-draft' as const;
+		return edit(tx);
+	});
+}
+
+export interface QuestionInput {
+	kind: QuestionKind;
+	title: string;
+	prompt: string;
+	lowLabel: string | null;
+	highLabel: string | null;
+}
+
+/** Adds a question at the end. A standard dimension keeps its standard key; others get one from the title. */
+export function addQuestion(reviewId: string, input: QuestionInput & { standardKey?: string }) {
+	return inDraft(reviewId, async (tx) => {
+		const existing = await tx
+			.select({ key: question.key, position: question.position })
+			.from(question)
+			.where(eq(question.reviewId, reviewId));
+		const keys = new Set(existing.map((q) => q.key));
+		let key: string;
+		if (input.standardKey) {
+			if (keys.has(input.standardKey)) return 'duplicate-key' as const;
+			key = input.standardKey;
+		} else {
+			const base = `custom-${slugify(input.title).slice(0, 40) || 'question'}`;
+			key = base;
+			for (let n = 2; keys.has(key); n++) key = `${base}-${n}`;
+		}
+		const position = existing.reduce((max, q) => Math.max(max, q.position), -1) + 1;
+		await tx.insert(question).values({ reviewId, key, position, ...input });
+		return 'done' as const;
+	});
+}
+
+/** The standard questions a draft does not have (removed earlier), to add back with their keys. */
+export async function missingStandardQuestions(reviewId: string) {
+	const keys = new Set(
+		(
+			await db.select({ key: question.key }).from(question).where(eq(question.reviewId, reviewId))
+		).map((q) => q.key)
+	);
+	return defaultInstrument.filter((q) => !keys.has(q.key));
+}
+
+export function updateQuestion(reviewId: string, key: string, input: Omit<QuestionInput, 'kind'>) {
+	return inDraft(reviewId, async (tx) => {
+		const [current] = await tx
+			.select()
+			.from(question)
+			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)));
+		if (!current) return 'not-found' as const;
+		await tx
+			.update(question)
+			.set({
+				title: input.title,
+				prompt: input.prompt,
+				lowLabel: current.kind === 'scale' ? input.lowLabel : null,
+				highLabel: current.kind === 'scale' ? input.highLabel : null
+			})
+			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)));
+		return 'done' as const;
+	});
+}
+
+export function removeQuestion(reviewId: string, key: string) {
+	return inDraft(reviewId, async (tx) => {
+		const removed = await tx
+			.delete(question)
+			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)))
+			.returning({ key: question.key });
+		return removed.length > 0 ? ('done' as const) : ('not-found' as const);
+	});
+}
+
+/** Swaps a question with its neighbour above (-1) or below (+1). */
+export function moveQuestion(reviewId: string, key: string, direction: -1 | 1) {
+	return inDraft(reviewId, async (tx) => {
+		const ordered = await tx
+			.select()
+			.from(question)
+			.where(eq(question.reviewId, reviewId))
+			.orderBy(asc(question.position));
+		const index = ordered.findIndex((q) => q.key === key);
+		if (index === -1) return 'not-found' as const;
+		const other = ordered[index + direction];
+		if (!other) return 'done' as const;
+		const target = (k: string) => and(eq(question.reviewId, reviewId), eq(question.key, k));
+		await tx.update(question).set({ position: other.position }).where(target(key));
+		await tx.update(question).set({ position: ordered[index].position }).where(target(other.key));
+		return 'done' as const;
+	});
+}
+
+export async function questionCount(reviewId: string) {
+	const [row] = await db
+		.select({ n: sql<number>`count(*)` })
+		.from(question)
+		.where(eq(question.reviewId, reviewId));
+	return row.n;
+}

@@ -1,0 +1,91 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { db, type Executor } from '$lib/server/db';
+import { group, minimumThreshold, question, review, type Review } from '$lib/server/db/schema';
+import { defaultInstrument, quarterTitle } from '$lib/server/instrument';
+import { newId } from '$lib/server/tokens';
+
+export async function createReview(input: {
+	groupId: string;
+	createdBy: string;
+	title?: string;
+	now?: Date;
+}) {
+	const now = input.now ?? new Date();
+	const id = newId();
+	await db.transaction(async (tx) => {
+		await tx.insert(review).values({
+			id,
+			groupId: input.groupId,
+			title: input.title || quarterTitle(now),
+			createdBy: input.createdBy,
+			createdAt: now
+		});
+		await tx
+			.insert(question)
+			.values(defaultInstrument.map((q, position) => ({ ...q, reviewId: id, position })));
+	});
+	return id;
+}
+
+/** A group's reviews, newest first; drafts only for those who may edit them. */
+export async function listReviews(groupId: string, includeDrafts: boolean) {
+	const rows = await db
+		.select()
+		.from(review)
+		.where(
+			includeDrafts
+				? eq(review.groupId, groupId)
+				: and(eq(review.groupId, groupId), sql`${review.status} <> 'draft'`)
+		)
+		.orderBy(desc(review.createdAt), desc(review.id));
+	return rows;
+}
+
+/** The review with this id in this group, or undefined: a review never leaks across groups. */
+export async function findReview(groupId: string, reviewId: string, executor: Executor = db) {
+	const [row] = await executor
+		.select()
+		.from(review)
+		.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+	return row as Review | undefined;
+}
+
+export async function questionsOf(reviewId: string, executor: Executor = db) {
+	return executor
+		.select()
+		.from(question)
+		.where(eq(question.reviewId, reviewId))
+		.orderBy(asc(question.position));
+}
+
+export async function groupThreshold(groupId: string) {
+	const [row] = await db
+		.select({ threshold: group.anonymityThreshold })
+		.from(group)
+		.where(eq(group.id, groupId));
+	return row.threshold;
+}
+
+/** Sets k for the group's future reviews; an open or closed review keeps the k it opened with. */
+export async function setGroupThreshold(groupId: string, threshold: number) {
+	if (!Number.isInteger(threshold) || threshold < minimumThreshold) {
+		throw new RangeError(`The threshold must be a whole number of at least ${minimumThreshold}.`);
+	}
+	await db.update(group).set({ anonymityThreshold: threshold }).where(eq(group.id, groupId));
+}
+
+export async function renameReview(reviewId: string, title: string) {
+	const updated = await db
+		.update(review)
+		.set({ title })
+		.where(and(eq(review.id, reviewId), eq(review.status, 'draft')))
+		.returning({ id: review.id });
+	return updated.length > 0;
+}
+
+/** Whether results of a closed review may be shown: enough members answered (k). */
+export function isRevealed(row: Pick<Review, 'status' | 'responseCount' | 'threshold'>) {
+	return (
+		row.status === 'closed' && row.threshold !== null && (row.responseCount ?? 0) >= row.threshold
+	);
+}

@@ -1,0 +1,82 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { minimumThreshold } from '$lib/server/db/schema';
+import { readForm, textField } from '$lib/server/forms';
+import { hasRole } from '$lib/server/groups';
+import { requireMember } from '$lib/server/guards';
+import { quarterTitle } from '$lib/server/instrument';
+import { memberCount } from '$lib/server/memberships';
+import { answeredCount } from '$lib/server/responses';
+import { runDueTransitions } from '$lib/server/review-lifecycle';
+import {
+	createReview,
+	groupThreshold,
+	isRevealed,
+	listReviews,
+	setGroupThreshold
+} from '$lib/server/reviews';
+import type { Actions, PageServerLoad } from './$types';
+
+const newReview = z.object({
+	title: textField('The title', { max: 80 }).optional().or(z.literal(''))
+});
+const thresholdForm = z.object({
+	threshold: z.coerce
+		.number('Enter a number.')
+		.int('Enter a whole number.')
+		.min(
+			minimumThreshold,
+			`It cannot be below ${minimumThreshold}: with fewer answers, people could be singled out.`
+		)
+		.max(100, 'Choose 100 or fewer.')
+});
+
+export const load: PageServerLoad = async (event) => {
+	const { group, role } = await requireMember(event);
+	await runDueTransitions();
+	const canRun = hasRole(role, 'facilitator');
+	const reviews = await listReviews(group.id, canRun);
+	const [threshold, members] = await Promise.all([groupThreshold(group.id), memberCount(group.id)]);
+	return {
+		canRun,
+		threshold,
+		members,
+		suggestedTitle: quarterTitle(),
+		reviews: await Promise.all(
+			reviews.map(async (r) => ({
+				id: r.id,
+				title: r.title,
+				status: r.status,
+				opensAt: r.opensAt,
+				closesAt: r.closesAt,
+				closedAt: r.closedAt,
+				revealed: isRevealed(r),
+				eligibleCount: r.eligibleCount,
+				answered: r.status === 'open' ? await answeredCount(r.id) : r.responseCount
+			}))
+		)
+	};
+};
+
+export const actions: Actions = {
+	create: async (event) => {
+		const { group, user } = await requireMember(event, 'facilitator');
+		const form = await readForm(event.request, newReview);
+		if (!form.ok) return fail(400, { message: form.message });
+		const id = await createReview({
+			groupId: group.id,
+			createdBy: user.id,
+			title: form.data.title || undefined
+		});
+		redirect(303, `/g/${group.slug}/reviews/${id}/edit`);
+	},
+	threshold: async (event) => {
+		const { group } = await requireMember(event, 'facilitator');
+		const form = await readForm(event.request, thresholdForm);
+		if (!form.ok) return fail(400, { message: form.message });
+		await setGroupThreshold(group.id, form.data.threshold);
+		return {
+			success: `Results of future reviews will be shown once ${form.data.threshold} members have answered.`
+		};
+	}
+};

@@ -1,0 +1,111 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { currentPurpose, hasRole } from '$lib/server/groups';
+import { readForm } from '$lib/server/forms';
+import { requireReview } from '$lib/server/guards';
+import { memberCount } from '$lib/server/memberships';
+import { responseSchema, toAnswers } from '$lib/server/response-form';
+import { answeredCount, hasAnswered, isEligible, submitResponse } from '$lib/server/responses';
+import {
+	closeReview,
+	openReview,
+	runDueTransitions,
+	scheduleReview
+} from '$lib/server/review-lifecycle';
+import { questionsOf } from '$lib/server/reviews';
+import { scheduleForm, toInstant } from '$lib/server/schedule-form';
+import type { Actions, PageServerLoad } from './$types';
+
+const lifecycleMessages = {
+	'not-found': 'That review does not exist.',
+	'wrong-status':
+		'The review has already moved on (someone else may have opened or closed it). Reload the page.',
+	'another-open': 'Another review of this group is open. Close it before opening this one.',
+	'no-questions': 'Add at least one question before opening the review.'
+} as const;
+
+export const load: PageServerLoad = async (event) => {
+	await runDueTransitions();
+	const { group, role, user, review } = await requireReview(event);
+	const [purpose, questions, answered, eligible, answers, members] = await Promise.all([
+		currentPurpose(group.id),
+		review.status === 'open' ? questionsOf(review.id) : [],
+		hasAnswered(review.id, user.id),
+		isEligible(review.id, user.id),
+		review.status === 'open' ? answeredCount(review.id) : review.responseCount,
+		memberCount(group.id)
+	]);
+	return {
+		review,
+		purpose: purpose.text,
+		questions,
+		answered,
+		eligible,
+		turnout: { answered: answers ?? 0, eligible: review.eligibleCount ?? members },
+		members,
+		canRun: hasRole(role, 'facilitator')
+	};
+};
+
+export const actions: Actions = {
+	submit: async (event) => {
+		const { review } = await requireReview(event);
+		const questions = await questionsOf(review.id);
+		const form = await readForm(event.request, responseSchema(questions));
+		if (!form.ok)
+			return fail(400, { intent: 'submit', message: form.message, values: form.values });
+		const result = await submitResponse(
+			review.id,
+			event.locals.user!.id,
+			toAnswers(questions, form.data)
+		);
+		switch (result.outcome) {
+			case 'submitted':
+				return { intent: 'submit', receipt: result.receipt };
+			case 'already-answered':
+				return fail(409, {
+					intent: 'submit',
+					message: 'You already answered this review. Each member answers once.'
+				});
+			case 'not-eligible':
+				return fail(403, {
+					intent: 'submit',
+					message:
+						'This review opened before you joined the group, so it is not yours to answer. You will be asked in the next one.'
+				});
+			case 'not-open':
+				return fail(409, {
+					intent: 'submit',
+					message: 'This review is not open for answers any more.'
+				});
+		}
+	},
+	open: async (event) => {
+		const { group, review } = await requireReview(event, 'facilitator');
+		const outcome = await openReview(group.id, review.id);
+		if (outcome !== 'done')
+			return fail(409, { intent: 'lifecycle', message: lifecycleMessages[outcome] });
+		return { intent: 'lifecycle', success: 'The review is open. Members can answer it now.' };
+	},
+	close: async (event) => {
+		const { group, review } = await requireReview(event, 'facilitator');
+		const outcome = await closeReview(group.id, review.id);
+		if (outcome !== 'done')
+			return fail(409, { intent: 'lifecycle', message: lifecycleMessages[outcome] });
+		redirect(303, `/g/${group.slug}/reviews/${review.id}/results`);
+	},
+	schedule: async (event) => {
+		const { group, review } = await requireReview(event, 'facilitator');
+		const form = await readForm(event.request, scheduleForm);
+		if (!form.ok) return fail(400, { intent: 'schedule', message: form.message });
+		const { opensAt, closesAt, tzOffset } = form.data;
+		const result = await scheduleReview(group.id, review.id, {
+			opensAt: toInstant(opensAt, tzOffset),
+			closesAt: toInstant(closesAt, tzOffset)
+		});
+		if (!result.ok) return fail(400, { intent: 'schedule', message: result.message });
+		return {
+			intent: 'schedule',
+			success: 'Schedule saved. The app will open and close the review on time by itself.'
+		};
+	}
+};

@@ -1,0 +1,22 @@
+import { redirect } from '@sveltejs/kit';
+import { currentPurpose } from '$lib/server/groups';
+import { requireReview } from '$lib/server/guards';
+import { loadResults } from '$lib/server/results';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const { group, review } = await requireReview(event);
+	// Results exist only once a review is closed: never live, so nobody can watch numbers move.
+	if (review.status !== 'closed') redirect(303, `/g/${group.slug}/reviews/${review.id}`);
+	const [purpose, results] = await Promise.all([currentPurpose(group.id), loadResults(review)]);
+	return {
+		review: {
+			id: review.id,
+			title: review.title,
+			eligibleCount: review.eligibleCount,
+			threshold: review.threshold
+		},
+		purpose: purpose.text,
+		results
+	};
+};
