@@ -42,7 +42,8 @@ const bodyLimit: Handle = async ({ event, resolve }) => {
 	if (length > maxBodyBytes) {
 		return new Response(
 			`That was too much to send at once (over ${maxBodyBytes / 1024} KB). Shorten the text and try again.`,
-			{ status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }
+			// Connection: close, as the unread body is still on its way: the socket cannot be reused.
+			{ status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } }
 		);
 	}
 	return resolve(event);

@@ -2,6 +2,8 @@
 // a message a person can act on, and the database is exactly as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite } from '$lib/server/invites';
+import { openReview } from '$lib/server/review-lifecycle';
+import { createReview, questionsOf } from '$lib/server/reviews';
 import { addMember, makeGroup, makeUser, sessionCookie, uniqueEmail } from '../support/factories';
 import { client, messageOf } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';
@@ -13,6 +15,9 @@ let ownerCookie: string;
 let slug: string;
 let memberId: string;
 let inviteId: string;
+let openPath: string;
+let draftPath: string;
+let scaleKeys: string[];
 
 beforeAll(async () => {
 	server = await startServer();
@@ -33,11 +38,19 @@ beforeAll(async () => {
 			createdBy: owner.id
 		})
 	).id;
+	const open = await createReview({ groupId: group.id, createdBy: owner.id });
+	await openReview(group.id, open);
+	const draft = await createReview({ groupId: group.id, createdBy: owner.id });
+	openPath = `/g/${slug}/reviews/${open}`;
+	draftPath = `/g/${slug}/reviews/${draft}`;
+	scaleKeys = (await questionsOf(open)).filter((q) => q.kind === 'scale').map((q) => q.key);
 });
 afterAll(() => server?.stop());
 
 interface Form {
 	path: () => string;
+	/** An empty form is a valid request here (every field is optional). */
+	emptyAllowed?: boolean;
 	signedIn: boolean;
 	fields: () => Record<string, string>;
 	/** Values of the right type that must still be refused. */
@@ -119,6 +132,82 @@ const forms: Record<string, Form> = {
 		fields: () => ({ currentPassword: 'not my password', newPassword: 'violet engine harbour' }),
 		wrong: () => [{ currentPassword: 'correct horse battery staple', newPassword: 'password' }]
 	},
+	submitAnswers: {
+		path: () => `${openPath}?/submit`,
+		signedIn: true,
+		fields: () => Object.fromEntries(scaleKeys.map((k) => [`score:${k}`, '3'])),
+		wrong: () => [
+			Object.fromEntries(scaleKeys.map((k) => [`score:${k}`, '6'])),
+			Object.fromEntries(scaleKeys.map((k) => [`score:${k}`, '2.5'])),
+			{
+				...Object.fromEntries(scaleKeys.map((k) => [`score:${k}`, '3'])),
+				'score:not-a-question': '3'
+			},
+			{
+				...Object.fromEntries(scaleKeys.map((k) => [`score:${k}`, '3'])),
+				'answer:raise-issue': 'x'.repeat(4001)
+			}
+		]
+	},
+	scheduleReview: {
+		path: () => `${draftPath}?/schedule`,
+		signedIn: true,
+		emptyAllowed: true,
+		fields: () => ({ opensAt: '2031-03-01T18:00', closesAt: '2031-03-15T18:00', tzOffset: '0' }),
+		wrong: () => [
+			{ opensAt: '2020-03-01T18:00', closesAt: '', tzOffset: '0' },
+			{ opensAt: '2031-03-15T18:00', closesAt: '2031-03-01T18:00', tzOffset: '0' },
+			{ opensAt: 'next tuesday', closesAt: '', tzOffset: '0' },
+			{ opensAt: '2031-03-01T18:00', closesAt: '', tzOffset: '9999' }
+		]
+	},
+	groupThreshold: {
+		path: () => `/g/${slug}/reviews?/threshold`,
+		signedIn: true,
+		fields: () => ({ threshold: '6' }),
+		wrong: () => [
+			{ threshold: '2' },
+			{ threshold: '-5' },
+			{ threshold: 'five' },
+			{ threshold: '4.5' }
+		]
+	},
+	addQuestion: {
+		path: () => `${draftPath}/edit?/addQuestion`,
+		signedIn: true,
+		fields: () => ({
+			kind: 'scale',
+			title: 'Are meetings fun?',
+			prompt: '',
+			lowLabel: '',
+			highLabel: ''
+		}),
+		wrong: () => [
+			{ kind: 'poll', title: 'Are meetings fun?' },
+			{ kind: 'text', title: '' }
+		]
+	},
+	updateQuestion: {
+		path: () => `${draftPath}/edit?/updateQuestion`,
+		signedIn: true,
+		fields: () => ({
+			key: 'democracy',
+			title: 'Many voices?',
+			prompt: '',
+			lowLabel: '',
+			highLabel: ''
+		}),
+		wrong: () => [{ key: 'no-such-question', title: 'Many voices?' }]
+	},
+	moveQuestion: {
+		path: () => `${draftPath}/edit?/moveQuestion`,
+		signedIn: true,
+		fields: () => ({ key: 'democracy', direction: 'up' }),
+		wrong: () => [
+			{ key: 'democracy', direction: 'sideways' },
+			{ key: 'no-such-question', direction: 'up' }
+		]
+	},
 	deleteAccount: {
 		path: () => '/account?/deleteAccount',
 		signedIn: true,
@@ -142,8 +231,10 @@ async function expectRefused(send: () => Promise<Response>, status?: number) {
 describe.each(Object.entries(forms))('bad input to %s', (_name, form) => {
 	const cookie = () => (form.signedIn ? ownerCookie : undefined);
 
-	it('empty form', () =>
-		expectRefused(() => http.post(form.path(), {}, { cookie: cookie() }), 400));
+	if (!form.emptyAllowed) {
+		it('empty form', () =>
+			expectRefused(() => http.post(form.path(), {}, { cookie: cookie() }), 400));
+	}
 
 	it('a 1 MB field', async () => {
 		const fields = { ...form.fields() };
@@ -160,7 +251,8 @@ describe.each(Object.entries(forms))('bad input to %s', (_name, form) => {
 		const fields = Object.fromEntries(
 			Object.keys(form.fields()).map((k) => [k, 'é'.repeat(10_000)])
 		);
-		return expectRefused(() => http.post(form.path(), fields, { cookie: cookie() }), 400);
+		// 400 from validation, or 413 when the form has so many fields that it exceeds 256 KB
+		return expectRefused(() => http.post(form.path(), fields, { cookie: cookie() }));
 	});
 
 	it('a file where text belongs', async () => {
@@ -207,6 +299,18 @@ describe.each(Object.entries(forms))('bad input to %s', (_name, form) => {
 });
 
 describe('duplicate submissions', () => {
+	it('a review title of 10 KB is refused and no review is created', async () => {
+		await expectRefused(
+			() =>
+				http.post(
+					`/g/${slug}/reviews?/create`,
+					{ title: 'q'.repeat(10_000) },
+					{ cookie: ownerCookie }
+				),
+			400
+		);
+	});
+
 	it('signing up twice with one email creates one account', async () => {
 		const fields = forms.signup.fields();
 		expect((await http.post('/signup?/signup', fields)).status).toBe(303);

@@ -50,3 +50,29 @@ export async function makeGroup(
 export async function addMember(groupId: string, userId: string, role: Role = 'member') {
 	await db.insert(membership).values({ groupId, userId, role });
 }
+
+/** A group with an owner and `size - 1` more members, all with sessions ready. */
+export async function makeGroupWithMembers(size: number) {
+	const owner = await makeUser();
+	const group = await makeGroup(owner.id);
+	const members = [owner];
+	for (let i = 1; i < size; i++) {
+		const person = await makeUser();
+		await addMember(group.id, person.id);
+		members.push(person);
+	}
+	return { group, owner, members };
+}
+
+/** Answers for every question of a review: the same score everywhere and optional texts. */
+export function answersFor(
+	questions: { key: string; kind: 'scale' | 'text' }[],
+	score: number | ((key: string) => number),
+	text: (key: string) => string | null = () => null
+) {
+	return questions.map((q) => ({
+		questionKey: q.key,
+		score: q.kind === 'scale' ? (typeof score === 'number' ? score : score(q.key)) : null,
+		text: text(q.key)
+	}));
+}

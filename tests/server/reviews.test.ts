@@ -1,0 +1,371 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { db } from '$lib/server/db';
+import { answer, dimensionResult, participation, response } from '$lib/server/db/schema';
+import { defaultInstrument } from '$lib/server/instrument';
+import { loadResults } from '$lib/server/results';
+import { receiptHash, receiptHashes, submitResponse } from '$lib/server/responses';
+import {
+	closeReview,
+	openReview,
+	runDueTransitions,
+	scheduleReview
+} from '$lib/server/review-lifecycle';
+import {
+	addQuestion,
+	moveQuestion,
+	removeQuestion,
+	updateQuestion
+} from '$lib/server/review-questions';
+import { createReview, findReview, questionsOf, setGroupThreshold } from '$lib/server/reviews';
+import { answersFor, makeGroupWithMembers } from '../support/factories';
+
+async function openWith(size: number) {
+	const world = await makeGroupWithMembers(size);
+	const reviewId = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+	expect(await openReview(world.group.id, reviewId)).toBe('done');
+	const questions = await questionsOf(reviewId);
+	return { ...world, reviewId, questions };
+}
+
+const columnsOf = async (table: string) =>
+	(await db.$client.execute(`pragma table_info("${table}")`)).rows.map((r) => String(r.name));
+const foreignKeysOf = async (table: string) =>
+	(await db.$client.execute(`pragma foreign_key_list("${table}")`)).rows.map((r) =>
+		String(r.table)
+	);
+
+// Words that would tie a row to a person or a moment.
+const identifying = new Set([
+	'user',
+	'member',
+	'session',
+	'ip',
+	'address',
+	'agent',
+	'time',
+	'timestamp',
+	'at',
+	'date',
+	'created',
+	'updated',
+	'submitted',
+	'by'
+]);
+
+describe('anonymity in the schema', () => {
+	it('response and answer name no user, session, address, agent or time, and point at no user', async () => {
+		for (const table of ['response', 'answer', 'revealed_text', 'dimension_result']) {
+			for (const column of await columnsOf(table)) {
+				const words = column.split('_');
+				const telling = words.filter((w) => identifying.has(w));
+				expect(telling, `${table}.${column}`).toEqual([]);
+			}
+			expect(await foreignKeysOf(table)).not.toContain('user');
+		}
+		const participationColumns = await columnsOf('participation');
+		expect(participationColumns.sort()).toEqual(['review_id', 'user_id']);
+	});
+
+	it('stores responses, answers and revealed texts WITHOUT ROWID, in key order', async () => {
+		const tables = await db.$client.execute(
+			"select name, sql from sqlite_master where type = 'table'"
+		);
+		for (const name of ['response', 'answer', 'revealed_text']) {
+			const sql = String(tables.rows.find((r) => r.name === name)?.sql);
+			expect(sql, name).toMatch(/WITHOUT ROWID\s*$/);
+		}
+	});
+});
+
+describe('answering', () => {
+	it('once per member: the second submission is refused and stores nothing', async () => {
+		const { reviewId, questions, members } = await openWith(3);
+		const first = await submitResponse(reviewId, members[1].id, answersFor(questions, 4));
+		expect(first.outcome).toBe('submitted');
+		const second = await submitResponse(reviewId, members[1].id, answersFor(questions, 1));
+		expect(second.outcome).toBe('already-answered');
+		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(1);
+	});
+
+	it('20 parallel submissions by one member give one participation and one response', async () => {
+		const { reviewId, questions, members } = await openWith(3);
+		const results = await Promise.all(
+			Array.from({ length: 20 }, () =>
+				submitResponse(reviewId, members[2].id, answersFor(questions, 3))
+			)
+		);
+		expect(results.filter((r) => r.outcome === 'submitted')).toHaveLength(1);
+		expect(results.filter((r) => r.outcome === 'already-answered')).toHaveLength(19);
+		expect(
+			await db.select().from(participation).where(eq(participation.reviewId, reviewId))
+		).toHaveLength(1);
+		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(1);
+	});
+
+	it('is atomic: a failure after the participation insert leaves neither row', async () => {
+		const { reviewId, questions, members } = await openWith(3);
+		// 5,000 characters pass no form, but here they reach the database, whose CHECK refuses
+		// the answer row after participation and response were inserted.
+		const tooLong = answersFor(questions, 3, (key) =>
+			key === 'raise-issue' ? 'x'.repeat(5000) : null
+		);
+		await expect(submitResponse(reviewId, members[0].id, tooLong)).rejects.toThrow();
+		expect(
+			await db.select().from(participation).where(eq(participation.reviewId, reviewId))
+		).toHaveLength(0);
+		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(0);
+		expect((await submitResponse(reviewId, members[0].id, answersFor(questions, 3))).outcome).toBe(
+			'submitted'
+		);
+	});
+
+	it('only members at opening may answer, and only while open', async () => {
+		const { group, reviewId, questions, members } = await openWith(3);
+		const { makeUser, addMember } = await import('../support/factories');
+		const late = await makeUser();
+		await addMember(group.id, late.id);
+		expect((await submitResponse(reviewId, late.id, answersFor(questions, 3))).outcome).toBe(
+			'not-eligible'
+		);
+		await closeReview(group.id, reviewId);
+		expect((await submitResponse(reviewId, members[0].id, answersFor(questions, 3))).outcome).toBe(
+			'not-open'
+		);
+	});
+
+	it('gives a receipt stored only as a hash, which checks against the hash list', async () => {
+		const { reviewId, questions, members } = await openWith(3);
+		const result = await submitResponse(reviewId, members[0].id, answersFor(questions, 5));
+		if (result.outcome !== 'submitted') throw new Error(result.outcome);
+		expect(result.receipt).toMatch(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
+		const [stored] = await db.select().from(response).where(eq(response.reviewId, reviewId));
+		expect(stored.receiptHash).toBe(receiptHash(result.receipt));
+		expect(JSON.stringify(stored)).not.toContain(result.receipt);
+		const hashes = await receiptHashes(reviewId);
+		expect(hashes).toContain(receiptHash(result.receipt));
+		expect(hashes).not.toContain(receiptHash('AAAA-BBBB-CCCC'));
+	});
+});
+
+describe('thresholds and results', () => {
+	it('with k=5 and 4 answers nothing is computed or shown; the page says one more was needed', async () => {
+		const { group, reviewId, questions, members } = await openWith(6);
+		for (const m of members.slice(0, 4)) {
+			await submitResponse(
+				reviewId,
+				m.id,
+				answersFor(questions, 2, () => 'secret comment')
+			);
+		}
+		await closeReview(group.id, reviewId);
+		const closed = (await findReview(group.id, reviewId))!;
+		const results = await loadResults(closed);
+		expect(results).toEqual({ revealed: false, responseCount: 4, needed: 1 });
+		expect(
+			await db.select().from(dimensionResult).where(eq(dimensionResult.reviewId, reviewId))
+		).toHaveLength(0);
+		expect(JSON.stringify(results)).not.toContain('secret comment');
+	});
+
+	it('with 5 answers results are revealed, and they equal a direct computation over the raw answers', async () => {
+		const { group, reviewId, questions, members } = await openWith(7);
+		const scores = [1, 5, 1, 5, 4, 2];
+		for (const [i, m] of members.slice(0, 6).entries()) {
+			await submitResponse(
+				reviewId,
+				m.id,
+				answersFor(
+					questions,
+					(key) => (key === 'democracy' ? scores[i] : ((i + key.length) % 5) + 1),
+					(key) => (key === 'execution' || key === 'raise-issue' ? `text ${i} on ${key}` : null)
+				)
+			);
+		}
+		await closeReview(group.id, reviewId);
+		const results = await loadResults((await findReview(group.id, reviewId))!);
+		if (!results.revealed) throw new Error('hidden');
+		expect(results.responseCount).toBe(6);
+
+		const raw = await db
+			.select({ key: answer.questionKey, score: answer.score })
+			.from(answer)
+			.innerJoin(response, eq(response.id, answer.responseId))
+			.where(eq(response.reviewId, reviewId));
+		for (const q of results.questions.filter((q) => q.kind === 'scale')) {
+			const values = raw.filter((r) => r.key === q.key).map((r) => r.score!);
+			const mean = values.reduce((a, b) => a + b, 0) / values.length;
+			const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+			expect(q.result!.count).toBe(values.length);
+			expect(q.result!.mean).toBeCloseTo(mean, 10);
+			expect(q.result!.standardDeviation).toBeCloseTo(sd, 10);
+			expect(q.result!.distribution).toEqual(
+				[1, 2, 3, 4, 5].map((s) => values.filter((v) => v === s).length)
+			);
+		}
+		const democracy = results.questions.find((q) => q.key === 'democracy')!.result!;
+		expect(democracy.mean).toBeCloseTo(3, 10);
+		expect(democracy.disagreement).toBe(true); // half 1s and 5s is not "a 3"
+		expect(democracy.light).toBe('amber');
+		expect(results.questions.find((q) => q.key === 'raise-issue')!.texts.sort()).toEqual(
+			[0, 1, 2, 3, 4, 5].map((i) => `text ${i} on raise-issue`)
+		);
+	});
+
+	it('traffic lights: red below 2.5, amber below 3.5, green otherwise', async () => {
+		const { trafficLight } = await import('$lib/server/results');
+		expect([1, 2.49, 2.5, 3.49, 3.5, 5].map(trafficLight)).toEqual([
+			'red',
+			'red',
+			'amber',
+			'amber',
+			'green',
+			'green'
+		]);
+	});
+
+	it('compares with the previous closed review of the group when both are revealed', async () => {
+		const world = await makeGroupWithMembers(5);
+		const run = async (score: number) => {
+			const id = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+			await openReview(world.group.id, id);
+			const questions = await questionsOf(id);
+			for (const m of world.members) await submitResponse(id, m.id, answersFor(questions, score));
+			await closeReview(world.group.id, id);
+			return loadResults((await findReview(world.group.id, id))!);
+		};
+		const first = await run(2);
+		if (!first.revealed) throw new Error('hidden');
+		expect(first.questions[0].result!.change).toBeNull();
+		const second = await run(4);
+		if (!second.revealed) throw new Error('hidden');
+		expect(second.questions[0].result!.change).toBeCloseTo(2, 10);
+	});
+
+	it('k is never below 3 and a review keeps the k it opened with', async () => {
+		const { group, owner, reviewId } = await openWith(3);
+		await expect(setGroupThreshold(group.id, 2)).rejects.toThrow(/at least 3/);
+		await expect(
+			db.$client.execute({
+				sql: 'update "group" set anonymity_threshold = 2 where id = ?',
+				args: [group.id]
+			})
+		).rejects.toThrow(/CHECK/);
+		await setGroupThreshold(group.id, 8);
+		expect((await findReview(group.id, reviewId))!.threshold).toBe(5);
+		const next = await createReview({ groupId: group.id, createdBy: owner.id });
+		await closeReview(group.id, reviewId);
+		await openReview(group.id, next);
+		expect((await findReview(group.id, next))!.threshold).toBe(8);
+	});
+});
+
+describe('lifecycle', () => {
+	it('allows one open review per group, and closing is final', async () => {
+		const { group, owner, reviewId } = await openWith(2);
+		const second = await createReview({ groupId: group.id, createdBy: owner.id });
+		expect(await openReview(group.id, second)).toBe('another-open');
+		// the partial unique index holds even if the app's own check were skipped
+		await expect(
+			db.$client.execute({ sql: "update review set status = 'open' where id = ?", args: [second] })
+		).rejects.toThrow(/UNIQUE/);
+		expect(await closeReview(group.id, reviewId)).toBe('done');
+		expect(await closeReview(group.id, reviewId)).toBe('wrong-status');
+		expect(await openReview(group.id, reviewId)).toBe('wrong-status');
+		expect(await openReview(group.id, second)).toBe('done');
+	});
+
+	it('opens and closes scheduled reviews when their time comes', async () => {
+		const world = await makeGroupWithMembers(2);
+		const id = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+		const now = new Date('2030-01-01T10:00:00Z');
+		const opensAt = new Date('2030-01-02T09:00:00Z');
+		const closesAt = new Date('2030-01-09T09:00:00Z');
+		expect(await scheduleReview(world.group.id, id, { opensAt, closesAt }, now)).toEqual({
+			ok: true
+		});
+		await runDueTransitions(new Date('2030-01-02T08:59:00Z'));
+		expect((await findReview(world.group.id, id))!.status).toBe('draft');
+		await runDueTransitions(new Date('2030-01-02T09:00:00Z'));
+		expect((await findReview(world.group.id, id))!.status).toBe('open');
+		await runDueTransitions(new Date('2030-01-09T08:59:00Z'));
+		expect((await findReview(world.group.id, id))!.status).toBe('open');
+		await runDueTransitions(new Date('2030-01-09T09:00:00Z'));
+		expect((await findReview(world.group.id, id))!.status).toBe('closed');
+	});
+
+	it('refuses schedules in the past or closing before opening', async () => {
+		const world = await makeGroupWithMembers(2);
+		const id = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+		const now = new Date('2030-01-01T10:00:00Z');
+		expect(
+			(
+				await scheduleReview(
+					world.group.id,
+					id,
+					{ opensAt: new Date('2029-12-31T00:00:00Z'), closesAt: null },
+					now
+				)
+			).ok
+		).toBe(false);
+		expect(
+			(
+				await scheduleReview(
+					world.group.id,
+					id,
+					{ opensAt: new Date('2030-01-05T00:00:00Z'), closesAt: new Date('2030-01-04T00:00:00Z') },
+					now
+				)
+			).ok
+		).toBe(false);
+	});
+});
+
+describe('questions', () => {
+	it('start from the default instrument and can be edited only while a draft', async () => {
+		const world = await makeGroupWithMembers(2);
+		const id = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+		expect((await questionsOf(id)).map((q) => q.key)).toEqual(defaultInstrument.map((q) => q.key));
+		expect(
+			await updateQuestion(id, 'democracy', {
+				title: 'Many voices?',
+				prompt: 'p',
+				lowLabel: 'few',
+				highLabel: 'many'
+			})
+		).toBe('done');
+		expect(await moveQuestion(id, 'democracy', -1)).toBe('done');
+		expect(await removeQuestion(id, 'next-level')).toBe('done');
+		expect(
+			await addQuestion(id, {
+				kind: 'scale',
+				title: 'Fun at meetings',
+				prompt: '',
+				lowLabel: '1',
+				highLabel: '5'
+			})
+		).toBe('done');
+		const keys = (await questionsOf(id)).map((q) => q.key);
+		expect(keys.indexOf('democracy')).toBe(keys.indexOf('progress') - 1);
+		expect(keys).not.toContain('next-level');
+		expect(keys.at(-1)).toBe('custom-fun-at-meetings');
+		await openReview(world.group.id, id);
+		expect(
+			await updateQuestion(id, 'democracy', { title: 'x', prompt: '', lowLabel: '', highLabel: '' })
+		).toBe('not-draft');
+		expect(await removeQuestion(id, 'impression')).toBe('not-draft');
+	});
+
+	it('are a snapshot: editing one review never changes another', async () => {
+		const world = await makeGroupWithMembers(2);
+		const a = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+		const b = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+		await updateQuestion(a, 'impression', {
+			title: 'Changed',
+			prompt: '',
+			lowLabel: '',
+			highLabel: ''
+		});
+		expect((await questionsOf(b))[0].title).toBe(defaultInstrument[0].title);
+	});
+});
