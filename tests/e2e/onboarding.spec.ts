@@ -1,18 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { signUp } from './helpers';
 
 // The first thing a group does with Outsider, as people do it in a browser: one person signs up,
 // creates the group with its purpose and invites a second, who joins through the link and is
 // made a facilitator. Runs with JavaScript on and off.
-
-const password = 'plum tractor window';
-
-async function signUp(page: Page, name: string, email: string) {
-	await page.getByLabel('Your name').fill(name);
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Create account' }).click();
-}
 
 test('sign up, create a group, invite someone who joins, make them facilitator, log out', async ({
 	page,

@@ -1,0 +1,57 @@
+import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
+
+export const password = 'plum tractor window';
+export const phone = { width: 390, height: 844 };
+
+export async function signUp(page: Page, name: string, email: string) {
+	await page.getByLabel('Your name').fill(name);
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	// with JavaScript the form posts in the background: wait until it has moved on
+	await page.waitForURL((url) => url.pathname !== '/signup');
+}
+
+/** A fresh browser (context) for one more person, with JavaScript as the project says. */
+export async function newPerson(browser: Browser, info: TestInfo, viewport = phone) {
+	const context = await browser.newContext({
+		javaScriptEnabled: info.project.name === 'javascript',
+		viewport
+	});
+	return context.newPage();
+}
+
+/** Opens an invitation link in `page`, signs up there and joins the group. */
+export async function joinThroughLink(
+	page: Page,
+	link: string,
+	name: string,
+	email: string,
+	groupName: string
+) {
+	await page.goto(link);
+	await page.getByRole('link', { name: 'Create an account' }).click();
+	await signUp(page, name, email);
+	await page.getByRole('button', { name: `Join ${groupName}` }).click();
+	await expect(page.getByRole('heading', { name: groupName, level: 1 })).toBeVisible();
+}
+
+export async function createGroup(page: Page, name: string, purpose: string) {
+	await page.goto('/groups/new');
+	await page.getByLabel('Group name').fill(name);
+	await page.getByLabel('What is this group for?').fill(purpose);
+	await page.getByRole('button', { name: 'Create group' }).click();
+	await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+	return page.url();
+}
+
+export async function createInviteLink(
+	page: Page,
+	groupUrl: string,
+	role: 'member' | 'facilitator'
+) {
+	await page.goto(`${groupUrl}/invites`);
+	await page.getByLabel('People who use it join as').selectOption(role);
+	await page.getByRole('button', { name: 'Create link' }).click();
+	return (await page.locator('code.copyable').textContent())!.trim();
+}
