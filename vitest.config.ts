@@ -16,6 +16,7 @@ export default defineConfig({
 	test: {
 		include: ['tests/**/*.test.ts'],
 		exclude: ['tests/e2e/**', 'node_modules/**'],
+		globalSetup: ['tests/support/global-setup.ts'],
 		setupFiles: ['tests/support/setup.ts'],
 		pool: 'forks',
 		testTimeout: 30_000,

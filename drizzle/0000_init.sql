@@ -45,6 +45,7 @@ CREATE TABLE `invite` (
 	`group_id` text NOT NULL,
 	`token_hash` text NOT NULL,
 	`role` text NOT NULL,
+	`note` text,
 	`max_uses` integer NOT NULL,
 	`use_count` integer DEFAULT 0 NOT NULL,
 	`expires_at` integer NOT NULL,

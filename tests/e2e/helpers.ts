@@ -53,5 +53,5 @@ export async function createInviteLink(
 	await page.goto(`${groupUrl}/invites`);
 	await page.getByLabel('People who use it join as').selectOption(role);
 	await page.getByRole('button', { name: 'Create link' }).click();
-	return (await page.locator('code.copyable').textContent())!.trim();
+	return page.getByLabel('Invitation link', { exact: true }).inputValue();
 }

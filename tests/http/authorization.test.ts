@@ -65,13 +65,19 @@ const matrix: Record<string, Expected> = {
 	'POST /g/[group]/members?/remove': inGroup(403, 403, 400),
 	// the owner is the group's only owner, so they may not leave it
 	'POST /g/[group]/members?/leave': inGroup(303, 303, 409),
+	'POST /g/[group]/members?/deleteGroup': inGroup(403, 403, 400),
 	'GET /g/[group]/invites': inGroup(403, 403, 200),
 	'POST /g/[group]/invites?/create': inGroup(403, 403, 400),
 	'POST /g/[group]/invites?/revoke': inGroup(403, 403, 400),
-	// an invitation page is public: the link is the permission
-	'GET /invite/[token]': everyone(200),
-	// accepting a revoked link: signed-out visitors are sent to log in first
-	'POST /invite/[token]?/accept': signedIn(303, 410),
+	// an invitation page is public (the link is the permission); members go straight to the group
+	'GET /invite/[token]': { ...everyone(200), member: 303, facilitator: 303, owner: 303 },
+	// accepting a revoked link: signed-out visitors are sent to log in first, members to the group
+	'POST /invite/[token]?/accept': {
+		...signedIn(303, 410),
+		member: 303,
+		facilitator: 303,
+		owner: 303
+	},
 
 	'GET /g/[group]/reviews': inGroup(200, 200, 200),
 	// an empty title is allowed (the quarter's name is used), so creating succeeds

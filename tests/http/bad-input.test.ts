@@ -208,6 +208,12 @@ const forms: Record<string, Form> = {
 			{ key: 'no-such-question', direction: 'up' }
 		]
 	},
+	deleteGroup: {
+		path: () => `/g/${slug}/members?/deleteGroup`,
+		signedIn: true,
+		fields: () => ({ confirmName: 'not the name' }),
+		wrong: () => [{ confirmName: '' }, { confirmName: 'Group' }]
+	},
 	deleteAccount: {
 		path: () => '/account?/deleteAccount',
 		signedIn: true,

@@ -49,7 +49,9 @@ export function client(baseUrl: string) {
 export async function messageOf(response: Response) {
 	const body = (await response.text()).replace(/<!--[\s\S]*?-->/g, '');
 	if (!(response.headers.get('content-type') ?? '').includes('html')) return body.trim();
-	const alert = body.match(/role="alert"[^>]*>([^<]*)</);
+	const alert =
+		body.match(/role="alert"[^>]*>([^<]*)</) ??
+		body.match(/class="field-error[^"]*"[^>]*>([^<]*)</);
 	if (alert) return decode(alert[1]).trim();
 	const paragraph = body.match(/<h1[^>]*>[^<]*<\/h1>\s*<p[^>]*>([^<]*)</);
 	return paragraph ? decode(paragraph[1]).trim() : '';

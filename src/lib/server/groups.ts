@@ -95,3 +95,8 @@ export async function currentPurpose(groupId: string) {
 		.limit(1);
 	return row;
 }
+
+/** Deletes a group with everything in it: members, invitations, reviews and their results. */
+export async function deleteGroup(groupId: string) {
+	await db.delete(group).where(eq(group.id, groupId));
+}

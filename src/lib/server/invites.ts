@@ -6,7 +6,8 @@ import { generateToken, hashToken, newId } from '$lib/server/tokens';
 export type InviteStatus = 'active' | 'expired' | 'revoked' | 'used-up';
 export type InviteLookup =
 	| { status: 'active'; invite: Invite; groupName: string; groupSlug: string }
-	| { status: Exclude<InviteStatus, 'active'> | 'unknown' };
+	| { status: Exclude<InviteStatus, 'active'>; groupSlug: string }
+	| { status: 'unknown' };
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -21,6 +22,7 @@ export function inviteStatus(row: Invite, now = new Date()): InviteStatus {
 export async function createInvite(input: {
 	groupId: string;
 	role: Role;
+	note?: string | null;
 	expiresInDays: number;
 	maxUses: number;
 	createdBy: string;
@@ -34,6 +36,7 @@ export async function createInvite(input: {
 		groupId: input.groupId,
 		tokenHash: hashToken(token),
 		role: input.role,
+		note: input.note || null,
 		maxUses: input.maxUses,
 		expiresAt: new Date(now.getTime() + input.expiresInDays * day),
 		createdBy: input.createdBy,
@@ -68,12 +71,12 @@ export async function findInvite(token: string, now = new Date()): Promise<Invit
 		.where(eq(invite.tokenHash, hashToken(token)));
 	if (!row) return { status: 'unknown' };
 	const status = inviteStatus(row.invite, now);
-	return status === 'active' ? { status, ...row } : { status };
+	return status === 'active' ? { status, ...row } : { status, groupSlug: row.groupSlug };
 }
 
 export type AcceptResult =
 	| { outcome: 'joined' | 'already-member'; groupSlug: string }
-	| { outcome: Exclude<InviteLookup['status'], 'active'> };
+	| { outcome: Exclude<InviteStatus, 'active'> | 'unknown' };
 
 /**
  * Adds the person to the invite's group. The use is counted by an UPDATE that only succeeds while
@@ -119,4 +122,12 @@ export async function acceptInvite(
 			.values({ groupId: row.invite.groupId, userId, role: row.invite.role, joinedAt: now });
 		return { outcome: 'joined', groupSlug: row.groupSlug };
 	});
+}
+
+/** The group a log-in or sign-up page is leading into, when `next` is an active invitation. */
+export async function invitationContext(next: string) {
+	const token = next.match(/^\/invite\/([a-z2-7]{16,64})$/)?.[1];
+	if (!token) return null;
+	const found = await findInvite(token);
+	return found.status === 'active' ? { groupName: found.groupName } : null;
 }

@@ -98,6 +98,8 @@ export const invite = sqliteTable(
 		// SHA-256 of the link's token: a leaked database does not hand out working links.
 		tokenHash: text().notNull().unique(),
 		role: text({ enum: roles }).notNull(),
+		// The owner's own label ("October meeting"), to tell links apart: the token is not kept.
+		note: text(),
 		maxUses: integer().notNull(),
 		useCount: integer().notNull().default(0),
 		expiresAt: integer({ mode: 'timestamp' }).notNull(),

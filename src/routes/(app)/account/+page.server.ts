@@ -65,6 +65,6 @@ export const actions: Actions = {
 			});
 		}
 		deleteSessionCookie(event);
-		redirect(303, '/?deleted=1');
+		redirect(303, '/?farewell=deleted');
 	}
 };

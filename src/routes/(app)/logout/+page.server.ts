@@ -10,6 +10,6 @@ export const actions: Actions = {
 	logout: async (event) => {
 		if (event.locals.session) await endSession(event.locals.session.id);
 		deleteSessionCookie(event);
-		redirect(303, '/');
+		redirect(303, '/?farewell=logged-out');
 	}
 };

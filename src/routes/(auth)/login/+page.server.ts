@@ -4,6 +4,7 @@ import { logIn } from '$lib/server/auth';
 import { emailField, readForm } from '$lib/server/forms';
 import { describeWait } from '$lib/server/rate-limit';
 import { endSession, setSessionCookie, startSession } from '$lib/server/sessions';
+import { invitationContext } from '$lib/server/invites';
 import { safeNextPath } from '$lib/paths';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,10 +17,10 @@ const loginForm = z.object({
 	next: z.string().max(500).optional()
 });
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const next = safeNextPath(url.searchParams.get('next'));
 	if (locals.user) redirect(303, next);
-	return { next };
+	return { next, invitation: await invitationContext(next) };
 };
 
 export const actions: Actions = {

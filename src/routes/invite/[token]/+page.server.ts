@@ -31,15 +31,15 @@ const problems: Record<
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	const found = await findInvite(params.token);
+	// Someone already in the group who opens one of its links, even an old one, goes to the group.
+	const member =
+		found.status !== 'unknown' &&
+		locals.user &&
+		(await groupForMember(found.groupSlug, locals.user.id));
+	if (member) redirect(303, `/g/${found.groupSlug}`);
 	if (found.status !== 'active')
 		error(problems[found.status].status, problems[found.status].message);
-	const alreadyMember = locals.user
-		? Boolean(await groupForMember(found.groupSlug, locals.user.id))
-		: false;
-	return {
-		invite: { groupName: found.groupName, groupSlug: found.groupSlug, role: found.invite.role },
-		alreadyMember
-	};
+	return { invite: { groupName: found.groupName, role: found.invite.role } };
 };
 
 export const actions: Actions = {

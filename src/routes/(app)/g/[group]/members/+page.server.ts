@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { roles } from '$lib/server/db/schema';
 import { readForm } from '$lib/server/forms';
+import { deleteGroup } from '$lib/server/groups';
 import { requireMember } from '$lib/server/guards';
 import {
 	changeRole,
@@ -20,15 +21,24 @@ const roleChange = z.object({
 	role: z.enum(roles, 'Choose owner, facilitator or member.')
 });
 const removal = z.object({ userId: memberId });
+const groupDeletion = z.object({
+	confirmName: z
+		.string({ error: 'Type the group name to confirm.' })
+		.max(200, 'Type the group name to confirm.')
+});
 
 const refusals: Record<Exclude<MembershipChange, 'done'>, string> = {
 	'not-a-member': 'That person is not a member of this group (any more).',
 	'last-owner': 'A group needs at least one owner. Make someone else an owner first.'
 };
+const refused = (outcome: Exclude<MembershipChange, 'done'>, userId?: string) =>
+	fail(outcome === 'last-owner' ? 409 : 400, { message: refusals[outcome], userId });
 
 export const load: PageServerLoad = async (event) => {
-	const { group, user } = await requireMember(event);
-	return { members: await listMembers(group.id), me: user.id };
+	const { group, user, role } = await requireMember(event);
+	const members = await listMembers(group.id);
+	const owners = members.filter((m) => m.role === 'owner').length;
+	return { members, me: user.id, lastOwner: role === 'owner' && owners === 1 };
 };
 
 export const actions: Actions = {
@@ -36,26 +46,34 @@ export const actions: Actions = {
 		const { group } = await requireMember(event, 'owner');
 		const form = await readForm(event.request, roleChange);
 		if (!form.ok) return fail(400, { message: form.message });
-		const outcome = await changeRole(group.id, form.data.userId, form.data.role);
-		if (outcome !== 'done')
-			return fail(outcome === 'last-owner' ? 409 : 400, { message: refusals[outcome] });
-		return { success: 'Role changed.' };
+		const { userId, role } = form.data;
+		const outcome = await changeRole(group.id, userId, role);
+		if (outcome !== 'done') return refused(outcome, userId);
+		return { success: 'Role changed.', userId };
 	},
 	remove: async (event) => {
 		const { group, user } = await requireMember(event, 'owner');
 		const form = await readForm(event.request, removal);
 		if (!form.ok) return fail(400, { message: form.message });
 		const outcome = await removeMember(group.id, form.data.userId);
-		if (outcome !== 'done')
-			return fail(outcome === 'last-owner' ? 409 : 400, { message: refusals[outcome] });
+		if (outcome !== 'done') return refused(outcome, form.data.userId);
 		if (form.data.userId === user.id) redirect(303, '/');
 		return { success: 'Member removed.' };
 	},
 	leave: async (event) => {
 		const { group, user } = await requireMember(event);
 		const outcome = await removeMember(group.id, user.id);
-		if (outcome !== 'done')
-			return fail(outcome === 'last-owner' ? 409 : 400, { message: refusals[outcome] });
+		if (outcome !== 'done') return refused(outcome);
 		redirect(303, '/');
+	},
+	deleteGroup: async (event) => {
+		const { group } = await requireMember(event, 'owner');
+		const form = await readForm(event.request, groupDeletion);
+		if (!form.ok) return fail(400, { message: form.message });
+		if (form.data.confirmName.trim() !== group.name) {
+			return fail(400, { message: `Type the group's name, ${group.name}, exactly, to delete it.` });
+		}
+		await deleteGroup(group.id);
+		redirect(303, '/?farewell=group-deleted');
 	}
 };
