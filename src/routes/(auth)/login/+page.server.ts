@@ -1,11 +1,9 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
+import { authPage, signInAndContinue } from '$lib/server/auth-pages';
 import { z } from 'zod';
 import { logIn } from '$lib/server/auth';
 import { emailField, readForm } from '$lib/server/forms';
 import { describeWait } from '$lib/server/rate-limit';
-import { endSession, setSessionCookie, startSession } from '$lib/server/sessions';
-import { invitationContext } from '$lib/server/invites';
-import { safeNextPath } from '$lib/paths';
 import type { Actions, PageServerLoad } from './$types';
 
 const loginForm = z.object({
@@ -17,11 +15,7 @@ const loginForm = z.object({
 	next: z.string().max(500).optional()
 });
 
-export const load: PageServerLoad = async ({ locals, url }) => {
-	const next = safeNextPath(url.searchParams.get('next'));
-	if (locals.user) redirect(303, next);
-	return { next, invitation: await invitationContext(next) };
-};
+export const load: PageServerLoad = authPage;
 
 export const actions: Actions = {
 	login: async (event) => {
@@ -45,9 +39,6 @@ export const actions: Actions = {
 				values: { email }
 			});
 		}
-		if (event.locals.session) await endSession(event.locals.session.id);
-		const { token, session } = await startSession(outcome.userId);
-		setSessionCookie(event, token, session.expiresAt);
-		redirect(303, safeNextPath(next));
+		await signInAndContinue(event, outcome.userId, next);
 	}
 };
