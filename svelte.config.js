@@ -15,6 +15,9 @@ const config = {
 				'default-src': ['self'],
 				'script-src': ['self'],
 				'style-src': ['self'],
+				// SvelteKit's own markup carries style attributes (the body wrapper, the route
+				// announcer). Attributes only: <style> elements and stylesheets stay 'self'.
+				'style-src-attr': ['unsafe-inline'],
 				'img-src': ['self', 'data:'],
 				'font-src': ['self'],
 				'connect-src': ['self'],

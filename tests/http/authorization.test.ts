@@ -79,6 +79,12 @@ const matrix: Record<string, Expected> = {
 		owner: 303
 	},
 
+	'GET /g/[group]/health': inGroup(200, 200, 200),
+	'GET /g/[group]/compare': inGroup(200, 200, 200),
+	'GET /g/[group]/export.csv': inGroup(200, 200, 200),
+	'GET /g/[group]/export.json': inGroup(200, 200, 200),
+	'GET /g/[group]/purpose': inGroup(200, 200, 200),
+	'POST /g/[group]/purpose?/restate': inGroup(403, 400, 400),
 	'GET /g/[group]/reviews': inGroup(200, 200, 200),
 	// an empty title is allowed (the quarter's name is used), so creating succeeds
 	'POST /g/[group]/reviews?/create': inGroup(403, 303, 303),

@@ -208,6 +208,19 @@ const forms: Record<string, Form> = {
 			{ key: 'no-such-question', direction: 'up' }
 		]
 	},
+	restatePurpose: {
+		path: () => `/g/${slug}/purpose?/restate`,
+		signedIn: true,
+		fields: () => ({
+			text: 'Keep every tenant on our street housed and heard.',
+			reason: 'no change at all'
+		}),
+		wrong: () => [
+			{ text: 'short', reason: 'We grew.' },
+			{ text: 'A new purpose that is long enough.', reason: '' },
+			{ text: 'A new purpose that is long enough.', reason: 'x'.repeat(1001) }
+		]
+	},
 	deleteGroup: {
 		path: () => `/g/${slug}/members?/deleteGroup`,
 		signedIn: true,

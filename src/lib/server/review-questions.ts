@@ -36,7 +36,7 @@ export interface QuestionInput {
 export function addQuestion(reviewId: string, input: QuestionInput & { standardKey?: string }) {
 	return inDraft(reviewId, async (tx) => {
 		const existing = await tx
-			.select({ key: question.key, position: question.position })
+			.select({ key: question.key, kind: question.kind, position: question.position })
 			.from(question)
 			.where(eq(question.reviewId, reviewId));
 		const keys = new Set(existing.map((q) => q.key));
@@ -49,7 +49,18 @@ export function addQuestion(reviewId: string, input: QuestionInput & { standardK
 			key = base;
 			for (let n = 2; keys.has(key); n++) key = `${base}-${n}`;
 		}
-		const position = existing.reduce((max, q) => Math.max(max, q.position), -1) + 1;
+		// Scored questions go after the other scored ones, before the open questions; open ones last.
+		const end = existing.reduce((max, q) => Math.max(max, q.position), -1) + 1;
+		const firstOpen = existing
+			.filter((q) => q.kind === 'text')
+			.reduce((min, q) => Math.min(min, q.position), end);
+		const position = input.kind === 'scale' ? firstOpen : end;
+		if (position < end) {
+			await tx
+				.update(question)
+				.set({ position: sql`${question.position} + 1` })
+				.where(and(eq(question.reviewId, reviewId), sql`${question.position} >= ${position}`));
+		}
 		await tx.insert(question).values({ reviewId, key, position, ...input });
 		return 'done' as const;
 	});

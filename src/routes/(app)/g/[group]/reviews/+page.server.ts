@@ -31,6 +31,13 @@ const thresholdForm = z.object({
 		.max(100, 'Choose 100 or fewer.')
 });
 
+/** "2026 Q4", or "2026 Q4 (2)" when the quarter already has a review: titles tell reviews apart. */
+function unusedTitle(title: string, taken: Set<string>) {
+	let candidate = title;
+	for (let n = 2; taken.has(candidate); n++) candidate = `${title} (${n})`;
+	return candidate;
+}
+
 export const load: PageServerLoad = async (event) => {
 	const { group, role } = await requireMember(event);
 	await runDueTransitions();
@@ -41,7 +48,7 @@ export const load: PageServerLoad = async (event) => {
 		canRun,
 		threshold,
 		members,
-		suggestedTitle: quarterTitle(),
+		suggestedTitle: unusedTitle(quarterTitle(), new Set(reviews.map((r) => r.title))),
 		reviews: await Promise.all(
 			reviews.map(async (r) => ({
 				id: r.id,
@@ -51,6 +58,7 @@ export const load: PageServerLoad = async (event) => {
 				closesAt: r.closesAt,
 				closedAt: r.closedAt,
 				revealed: isRevealed(r),
+				threshold: r.threshold,
 				eligibleCount: r.eligibleCount,
 				answered: r.status === 'open' ? await answeredCount(r.id) : r.responseCount
 			}))

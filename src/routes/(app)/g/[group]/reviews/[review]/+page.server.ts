@@ -103,9 +103,12 @@ export const actions: Actions = {
 			closesAt: toInstant(closesAt, tzOffset)
 		});
 		if (!result.ok) return fail(400, { intent: 'schedule', message: result.message });
+		const cleared = !opensAt && !closesAt;
 		return {
 			intent: 'schedule',
-			success: 'Schedule saved. The app will open and close the review on time by itself.'
+			success: cleared
+				? 'Schedule cleared: open and close the review by hand.'
+				: 'Schedule saved. The app will open and close the review on time by itself.'
 		};
 	}
 };

@@ -72,8 +72,9 @@ function answer(outcome: EditOutcome | 'ok', success: string) {
 const wordingOf = (data: z.infer<typeof forms.update>) => ({
 	title: data.title,
 	prompt: data.prompt || '',
-	lowLabel: data.lowLabel || '1',
-	highLabel: data.highLabel || '5'
+	// the scale's meaning at both ends, as in the standard questions, when none is given
+	lowLabel: data.lowLabel || '1: an outsider would laugh and move on',
+	highLabel: data.highLabel || '5: an outsider would want to join'
 });
 
 export const actions: Actions = {

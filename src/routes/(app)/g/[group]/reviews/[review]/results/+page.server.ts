@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { currentPurpose } from '$lib/server/groups';
 import { requireReview } from '$lib/server/guards';
+import { purposeVersion } from '$lib/server/purposes';
 import { loadResults } from '$lib/server/results';
 import type { PageServerLoad } from './$types';
 
@@ -8,7 +9,11 @@ export const load: PageServerLoad = async (event) => {
 	const { group, review } = await requireReview(event);
 	// Results exist only once a review is closed: never live, so nobody can watch numbers move.
 	if (review.status !== 'closed') redirect(303, `/g/${group.slug}/reviews/${review.id}`);
-	const [purpose, results] = await Promise.all([currentPurpose(group.id), loadResults(review)]);
+	const [purpose, atOpening, results] = await Promise.all([
+		currentPurpose(group.id),
+		review.purposeVersion ? purposeVersion(group.id, review.purposeVersion) : undefined,
+		loadResults(review)
+	]);
 	return {
 		review: {
 			id: review.id,
@@ -17,6 +22,8 @@ export const load: PageServerLoad = async (event) => {
 			threshold: review.threshold
 		},
 		purpose: purpose.text,
+		// what the group said it was for when members gave these answers
+		purposeAtOpening: atOpening && atOpening.version !== purpose.version ? atOpening.text : null,
 		results
 	};
 };

@@ -1,0 +1,139 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { dimensionResult, question, revealedText, review } from '$lib/server/db/schema';
+import { isRevealed } from '$lib/server/reviews';
+import type { DimensionAggregate, ReviewAggregate } from '$lib/server/trends';
+
+/**
+ * Every closed review of a group with its stored aggregates, oldest first: three small queries
+ * whatever the number of members or answers, and never a scan of raw answers. A review hidden
+ * by the threshold comes back with no dimensions at all.
+ */
+export async function groupAggregates(groupId: string): Promise<ReviewAggregate[]> {
+	const closed = await db
+		.select()
+		.from(review)
+		.where(and(eq(review.groupId, groupId), eq(review.status, 'closed')))
+		.orderBy(asc(review.closedAt));
+	const revealedIds = closed.filter(isRevealed).map((r) => r.id);
+	const [results, titles] =
+		revealedIds.length === 0
+			? [[], []]
+			: await Promise.all([
+					db.select().from(dimensionResult).where(inArray(dimensionResult.reviewId, revealedIds)),
+					db
+						.select({ reviewId: question.reviewId, key: question.key, title: question.title })
+						.from(question)
+						.where(and(inArray(question.reviewId, revealedIds), eq(question.kind, 'scale')))
+						.orderBy(asc(question.position))
+				]);
+	const titleOf = new Map(titles.map((t) => [`${t.reviewId}/${t.key}`, t.title]));
+	const order = titles.map((t) => `${t.reviewId}/${t.key}`);
+	return closed.map((r) => {
+		const dimensions = new Map<string, DimensionAggregate>();
+		if (isRevealed(r)) {
+			// in the order members saw the questions
+			const ofReview = results.filter((x) => x.reviewId === r.id);
+			ofReview.sort(
+				(a, b) =>
+					order.indexOf(`${r.id}/${a.questionKey}`) - order.indexOf(`${r.id}/${b.questionKey}`)
+			);
+			for (const d of ofReview) {
+				dimensions.set(d.questionKey, {
+					title: titleOf.get(`${r.id}/${d.questionKey}`) ?? d.questionKey,
+					count: d.count,
+					mean: d.mean,
+					standardDeviation: d.standardDeviation,
+					distribution: d.distribution
+				});
+			}
+		}
+		return {
+			id: r.id,
+			title: r.title,
+			closedAt: r.closedAt!,
+			purposeVersion: r.purposeVersion,
+			revealed: isRevealed(r),
+			responseCount: r.responseCount ?? 0,
+			eligibleCount: r.eligibleCount ?? 0,
+			dimensions
+		};
+	});
+}
+
+/** The open answers of a revealed review, per open question, in their stored (shuffled) order. */
+export async function openAnswers(reviewId: string) {
+	const [questions, texts] = await Promise.all([
+		db
+			.select({ key: question.key, title: question.title })
+			.from(question)
+			.where(and(eq(question.reviewId, reviewId), eq(question.kind, 'text')))
+			.orderBy(asc(question.position)),
+		db
+			.select({ key: revealedText.questionKey, text: revealedText.text })
+			.from(revealedText)
+			.where(eq(revealedText.reviewId, reviewId))
+			.orderBy(asc(revealedText.questionKey), asc(revealedText.id))
+	]);
+	return questions.map((q) => ({
+		...q,
+		texts: texts.filter((t) => t.key === q.key).map((t) => t.text)
+	}));
+}
+
+/** Revealed aggregates only, one row per review and dimension, for CSV and JSON export. */
+export function exportRows(aggregates: ReviewAggregate[]) {
+	return aggregates
+		.filter((r) => r.revealed)
+		.flatMap((r) =>
+			[...r.dimensions].map(([key, d]) => ({
+				review: r.title,
+				reviewId: r.id,
+				closedAt: r.closedAt.toISOString(),
+				dimension: key,
+				title: d.title,
+				count: d.count,
+				mean: Number(d.mean.toFixed(4)),
+				standardDeviation: Number(d.standardDeviation.toFixed(4)),
+				distribution: d.distribution
+			}))
+		);
+}
+
+export function toCsv(rows: ReturnType<typeof exportRows>) {
+	const header = [
+		'review',
+		'closed_at',
+		'dimension',
+		'title',
+		'count',
+		'mean',
+		'standard_deviation',
+		'scored_1',
+		'scored_2',
+		'scored_3',
+		'scored_4',
+		'scored_5'
+	];
+	const cell = (value: string | number) => {
+		const text = String(value);
+		// Quote everything that could break a row, and neutralise spreadsheet formulas.
+		const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+		return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+	};
+	const lines = rows.map((r) =>
+		[
+			r.review,
+			r.closedAt,
+			r.dimension,
+			r.title,
+			r.count,
+			r.mean,
+			r.standardDeviation,
+			...r.distribution
+		]
+			.map(cell)
+			.join(',')
+	);
+	return [header.join(','), ...lines].join('\r\n') + '\r\n';
+}

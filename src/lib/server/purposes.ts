@@ -1,0 +1,81 @@
+import { diffWordsWithSpace } from 'diff';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { purpose, user } from '$lib/server/db/schema';
+
+/**
+ * Restates a group's purpose: a new version, never an overwrite, so the original and every
+ * restatement stay in the history. The next version number comes from inside the transaction;
+ * the primary key (group, version) refuses a second writer that read the same number.
+ */
+export async function restatePurpose(input: {
+	groupId: string;
+	text: string;
+	reason: string;
+	setBy: string;
+	now?: Date;
+}) {
+	return db.transaction(async (tx) => {
+		const [{ latest }] = await tx
+			.select({ latest: sql<number>`coalesce(max(${purpose.version}), 0)` })
+			.from(purpose)
+			.where(eq(purpose.groupId, input.groupId));
+		const version = Number(latest) + 1;
+		await tx.insert(purpose).values({
+			groupId: input.groupId,
+			version,
+			text: input.text,
+			reason: input.reason,
+			setBy: input.setBy,
+			setAt: input.now ?? new Date()
+		});
+		return version;
+	});
+}
+
+export type DiffPart = { text: string; change: 'added' | 'removed' | 'same' };
+
+/** Every version, oldest first, each with who set it and its difference from the one before. */
+export async function purposeHistory(groupId: string) {
+	const rows = await db
+		.select({
+			version: purpose.version,
+			text: purpose.text,
+			reason: purpose.reason,
+			setAt: purpose.setAt,
+			setBy: user.displayName
+		})
+		.from(purpose)
+		.leftJoin(user, eq(user.id, purpose.setBy))
+		.where(eq(purpose.groupId, groupId))
+		.orderBy(asc(purpose.version));
+	return rows.map((row, i) => ({
+		...row,
+		diff: i === 0 ? null : purposeDiff(rows[i - 1].text, row.text)
+	}));
+}
+
+export function purposeDiff(before: string, after: string): DiffPart[] {
+	return diffWordsWithSpace(before, after).map((part) => ({
+		text: part.value,
+		change: part.added ? 'added' : part.removed ? 'removed' : 'same'
+	}));
+}
+
+export async function purposeVersion(groupId: string, version: number) {
+	const [row] = await db
+		.select()
+		.from(purpose)
+		.where(and(eq(purpose.groupId, groupId), eq(purpose.version, version)));
+	return row;
+}
+
+/** When each version after the first was set: the markers on the health page's time axis. */
+export async function restatementTimes(groupId: string) {
+	const rows = await db
+		.select({ version: purpose.version, setAt: purpose.setAt })
+		.from(purpose)
+		.where(eq(purpose.groupId, groupId))
+		.orderBy(desc(purpose.version));
+	return rows.filter((r) => r.version > 1).reverse();
+}

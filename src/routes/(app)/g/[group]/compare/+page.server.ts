@@ -1,0 +1,49 @@
+import { requireMember } from '$lib/server/guards';
+import { groupAggregates, openAnswers } from '$lib/server/health';
+import { trafficLight } from '$lib/server/results';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const { group } = await requireMember(event);
+	// Only revealed reviews can be compared: a hidden one has no results to put side by side,
+	// and comparing it with another could not reveal anything either.
+	const revealed = (await groupAggregates(group.id)).filter((r) => r.revealed);
+	const choices = revealed.map((r) => ({ id: r.id, title: r.title }));
+	const pick = (id: string | null, fallback: number) =>
+		revealed.find((r) => r.id === id) ?? revealed.at(fallback);
+	const params = event.url.searchParams;
+	const a = pick(params.get('a'), -2);
+	const b = pick(params.get('b'), -1);
+	const unknownChoice = (['a', 'b'] as const).some(
+		(p) => params.get(p) && !revealed.some((r) => r.id === params.get(p))
+	);
+	if (!a || !b || a.id === b.id)
+		return { choices, comparison: null, unknownChoice, same: Boolean(a && b) };
+
+	const keys = [...new Set([...a.dimensions.keys(), ...b.dimensions.keys()])];
+	const side = (review: typeof a, key: string) => {
+		const d = review.dimensions.get(key);
+		return d ? { ...d, light: trafficLight(d.mean) } : null;
+	};
+	const [answersA, answersB] = await Promise.all([openAnswers(a.id), openAnswers(b.id)]);
+	return {
+		choices,
+		unknownChoice,
+		same: false,
+		comparison: {
+			a: { id: a.id, title: a.title, responseCount: a.responseCount, answers: answersA },
+			b: { id: b.id, title: b.title, responseCount: b.responseCount, answers: answersB },
+			rows: keys.map((key) => {
+				const left = side(a, key);
+				const right = side(b, key);
+				return {
+					key,
+					title: (right ?? left)!.title,
+					a: left,
+					b: right,
+					change: left && right ? right.mean - left.mean : null
+				};
+			})
+		}
+	};
+};

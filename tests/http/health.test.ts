@@ -1,0 +1,160 @@
+import { inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '$lib/server/db';
+import { dimensionResult } from '$lib/server/db/schema';
+import { purposeHistory, restatePurpose } from '$lib/server/purposes';
+import { submitResponse } from '$lib/server/responses';
+import { closeReview, openReview } from '$lib/server/review-lifecycle';
+import { createReview, questionsOf } from '$lib/server/reviews';
+import { answersFor, makeGroupWithMembers, sessionCookie } from '../support/factories';
+import { client } from '../support/http';
+import { startServer, type RunningServer } from '../support/server';
+
+let server: RunningServer;
+let http: ReturnType<typeof client>;
+beforeAll(async () => {
+	server = await startServer();
+	http = client(server.url);
+});
+afterAll(() => server?.stop());
+
+async function closedReview(
+	world: Awaited<ReturnType<typeof makeGroupWithMembers>>,
+	title: string,
+	answers: number,
+	score: number
+) {
+	const id = await createReview({ groupId: world.group.id, createdBy: world.owner.id, title });
+	await openReview(world.group.id, id);
+	const questions = await questionsOf(id);
+	for (const m of world.members.slice(0, answers)) {
+		await submitResponse(
+			id,
+			m.id,
+			answersFor(questions, score, (key) => (key === 'raise-issue' ? `said in ${title}` : null))
+		);
+	}
+	await closeReview(world.group.id, id);
+	return id;
+}
+
+describe('export', () => {
+	it('contains exactly the revealed aggregates; a hidden review is in neither file', async () => {
+		const world = await makeGroupWithMembers(6);
+		const first = await closedReview(world, '=SUM(A1) 2026 Q1', 5, 2);
+		await closedReview(world, 'Hidden Q2', 2, 5);
+		const third = await closedReview(world, '2026 Q3', 6, 4);
+		const cookie = await sessionCookie(world.members[3].id);
+
+		const csvResponse = await http.get(`/g/${world.group.slug}/export.csv`, { cookie });
+		expect(csvResponse.status).toBe(200);
+		expect(csvResponse.headers.get('content-type')).toMatch(/text\/csv/);
+		expect(csvResponse.headers.get('content-disposition')).toMatch(
+			/attachment; filename=".*-health\.csv"/
+		);
+		const lines = (await csvResponse.text()).trim().split('\r\n');
+		expect(lines[0]).toBe(
+			'review,closed_at,dimension,title,count,mean,standard_deviation,scored_1,scored_2,scored_3,scored_4,scored_5'
+		);
+		expect(lines).toHaveLength(1 + 2 * 7);
+		expect(lines.join()).not.toContain('Hidden Q2');
+		expect(lines.join()).not.toContain('said in'); // never raw answers
+		// a title that a spreadsheet would run as a formula is neutralised
+		expect(lines[1].startsWith(`"'=SUM(A1) 2026 Q1"`)).toBe(true);
+
+		const json = await (await http.get(`/g/${world.group.slug}/export.json`, { cookie })).json();
+		expect(json.rows).toHaveLength(14);
+		expect(new Set(json.rows.map((r: { reviewId: string }) => r.reviewId))).toEqual(
+			new Set([first, third])
+		);
+		const stored = await db
+			.select()
+			.from(dimensionResult)
+			.where(inArray(dimensionResult.reviewId, [first, third]));
+		for (const row of stored) {
+			const exported = json.rows.find(
+				(r: { reviewId: string; dimension: string }) =>
+					r.reviewId === row.reviewId && r.dimension === row.questionKey
+			);
+			expect(exported.mean).toBeCloseTo(row.mean, 4);
+			expect(exported.count).toBe(row.count);
+			expect(exported.distribution).toEqual(row.distribution);
+		}
+	});
+});
+
+describe('health page', () => {
+	it('reads stored aggregates: shows revealed means and the hidden review as hidden', async () => {
+		const world = await makeGroupWithMembers(6);
+		await closedReview(world, 'Spring', 5, 2);
+		await closedReview(world, 'Summer', 2, 5);
+		await closedReview(world, 'Autumn', 6, 4);
+		const html = await (
+			await http.get(`/g/${world.group.slug}/health`, {
+				cookie: await sessionCookie(world.owner.id)
+			})
+		).text();
+		expect(html).toContain('2.0 <span class="word');
+		expect(html).toContain('4.0 <span class="word');
+		expect(html).toMatch(/>hidden</);
+		expect(html).toContain('rose from 2.0 to 4.0 since Spring');
+	});
+});
+
+describe('purpose history', () => {
+	it('keeps the original and both restatements in order, with differences, and each review its version', async () => {
+		const world = await makeGroupWithMembers(5);
+		const before = await closedReview(world, 'Before', 5, 3);
+		await restatePurpose({
+			groupId: world.group.id,
+			setBy: world.owner.id,
+			text: 'Win repairs for every tenant on our street.',
+			reason: 'Repairs are what people join for.'
+		});
+		const between = await closedReview(world, 'Between', 5, 3);
+		await restatePurpose({
+			groupId: world.group.id,
+			setBy: world.owner.id,
+			text: 'Win repairs and fair rents for every tenant on our street.',
+			reason: 'Rents rose.'
+		});
+
+		const history = await purposeHistory(world.group.id);
+		expect(history.map((h) => h.version)).toEqual([1, 2, 3]);
+		expect(history[0].text).toBe('Keep every tenant on our street housed and heard.');
+		expect(history[0].diff).toBeNull();
+		expect(history[2].reason).toBe('Rents rose.');
+		const added = history[2].diff!.filter((p) => p.change === 'added').map((p) => p.text.trim());
+		expect(added.join(' ')).toContain('fair rents');
+		expect(history[2].diff!.filter((p) => p.change === 'removed')).toEqual([]);
+
+		const cookie = await sessionCookie(world.members[1].id);
+		const page = await (await http.get(`/g/${world.group.slug}/purpose`, { cookie })).text();
+		expect(page).toContain('Original');
+		expect(page).toMatch(/<ins[^>]*>[^<]*fair rents/);
+
+		const resultsOf = async (id: string) =>
+			(await http.get(`/g/${world.group.slug}/reviews/${id}/results`, { cookie })).text();
+		expect(await resultsOf(between)).toContain('When this review opened, the purpose read:');
+		expect(await resultsOf(between)).toMatch(
+			/earlier[^>]*>Win repairs for every tenant on our street\./
+		);
+		expect(await resultsOf(before)).toMatch(
+			/earlier[^>]*>Keep every tenant on our street housed and heard\./
+		);
+	});
+
+	it('refuses restating to the same text', async () => {
+		const world = await makeGroupWithMembers(2);
+		const res = await http.post(
+			`/g/${world.group.slug}/purpose?/restate`,
+			{
+				text: 'Keep every tenant on our street housed and heard.',
+				reason: 'Nothing changed really.'
+			},
+			{ cookie: await sessionCookie(world.owner.id) }
+		);
+		expect(res.status).toBe(400);
+		expect((await purposeHistory(world.group.id)).length).toBe(1);
+	});
+});
