@@ -19,7 +19,9 @@ const { values: args } = parseArgs({
 	}
 });
 if (!args.server) {
-	console.error('Give the running app with --server http://127.0.0.1:PORT (and the same DATABASE_URL).');
+	console.error(
+		'Give the running app with --server http://127.0.0.1:PORT (and the same DATABASE_URL).'
+	);
 	process.exit(1);
 }
 const server = args.server.replace(/\/$/, '');
@@ -27,12 +29,19 @@ const reviewCount = Number(args.reviews);
 const memberCount = Number(args.members);
 const hiddenEvery = Number(args['hidden-every']);
 const restateEvery = Number(args['restate-every']);
-const db = createClient({ url: process.env.DATABASE_URL ?? 'file:data/outsider.db', timeout: 5000 });
+const db = createClient({
+	url: process.env.DATABASE_URL ?? 'file:data/outsider.db',
+	timeout: 5000
+});
 
 // A small deterministic random source, so two runs seed the same scores.
 let state = 42;
-const random = () => ((state = (state * 1664525 + 1013904223) % 2 ** 32) / 2 ** 32);
-const id = () => randomBytes(15).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
+const random = () => (state = (state * 1664525 + 1013904223) % 2 ** 32) / 2 ** 32;
+const id = () =>
+	randomBytes(15)
+		.toString('base64url')
+		.toLowerCase()
+		.replace(/[^a-z0-9]/g, 'x');
 const run = `${Date.now().toString(36)}`;
 
 async function person(label, passwordHash) {
@@ -58,51 +67,100 @@ async function post(path, fields, cookie) {
 	const response = await fetch(server + path, {
 		method: 'POST',
 		body: new URLSearchParams(fields),
-		headers: { cookie, origin: server, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		headers: {
+			cookie,
+			origin: server,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
 		redirect: 'manual'
 	});
-	if (response.status >= 400) throw new Error(`${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+	if (response.status >= 400)
+		throw new Error(
+			`${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`
+		);
 	return response;
 }
 
-const passwordHash = await hash('seeded password not for use', { memoryCost: 19456, timeCost: 2, parallelism: 1 });
+const passwordHash = await hash('seeded password not for use', {
+	memoryCost: 19456,
+	timeCost: 2,
+	parallelism: 1
+});
 const ownerId = await person('Seed Owner', passwordHash);
 const cookie = await sessionFor(ownerId);
 const slug = `seeded-${run}`;
-await post('/groups/new?/create', { name: args.name, slug, purpose: 'Keep every tenant housed, safe and heard.' }, cookie);
-const [{ id: groupId }] = (await db.execute({ sql: 'select id from "group" where slug = ?', args: [slug] })).rows;
+await post(
+	'/groups/new?/create',
+	{ name: args.name, slug, purpose: 'Keep every tenant housed, safe and heard.' },
+	cookie
+);
+const [{ id: groupId }] = (
+	await db.execute({ sql: 'select id from "group" where slug = ?', args: [slug] })
+).rows;
 
 const members = [ownerId];
 for (let i = 1; i < memberCount; i++) members.push(await person(`Member ${i}`, passwordHash));
 await db.batch(
-	members.slice(1).map((userId) => ({ sql: 'insert into membership (group_id, user_id, role) values (?, ?, ?)', args: [groupId, userId, 'member'] })),
+	members
+		.slice(1)
+		.map((userId) => ({
+			sql: 'insert into membership (group_id, user_id, role) values (?, ?, ?)',
+			args: [groupId, userId, 'member']
+		})),
 	'write'
 );
 
 for (let r = 0; r < reviewCount; r++) {
 	if (restateEvery && r > 0 && r % restateEvery === 0) {
-		await post(`/g/${slug}/purpose?/restate`, { text: `Keep every tenant housed, safe and heard (restated ${r}).`, reason: 'We grew.' }, cookie);
+		await post(
+			`/g/${slug}/purpose?/restate`,
+			{ text: `Keep every tenant housed, safe and heard (restated ${r}).`, reason: 'We grew.' },
+			cookie
+		);
 	}
 	const title = `${2016 + Math.floor(r / 4)} Q${(r % 4) + 1}`;
 	const created = await post(`/g/${slug}/reviews?/create`, { title }, cookie);
 	const reviewId = created.headers.get('location').split('/').at(-2);
 	await post(`/g/${slug}/reviews/${reviewId}?/open`, {}, cookie);
-	const questions = (await db.execute({ sql: 'select key, kind from question where review_id = ?', args: [reviewId] })).rows;
+	const questions = (
+		await db.execute({
+			sql: 'select key, kind from question where review_id = ?',
+			args: [reviewId]
+		})
+	).rows;
 	// A hidden review: too few answers (2) for the threshold of 5.
-	const answering = hiddenEvery && (r + 1) % hiddenEvery === 0 ? 2 : Math.round(memberCount * (0.55 + random() * 0.4));
+	const answering =
+		hiddenEvery && (r + 1) % hiddenEvery === 0
+			? 2
+			: Math.round(memberCount * (0.55 + random() * 0.4));
 	const statements = [];
 	for (const userId of members.slice(0, answering)) {
 		const responseId = id();
-		statements.push({ sql: 'insert into participation (review_id, user_id) values (?, ?)', args: [reviewId, userId] });
-		statements.push({ sql: 'insert into response (id, review_id, receipt_hash) values (?, ?, ?)', args: [responseId, reviewId, id()] });
+		statements.push({
+			sql: 'insert into participation (review_id, user_id) values (?, ?)',
+			args: [reviewId, userId]
+		});
+		statements.push({
+			sql: 'insert into response (id, review_id, receipt_hash) values (?, ?, ?)',
+			args: [responseId, reviewId, id()]
+		});
 		for (const q of questions) {
 			const drift = (r / Math.max(1, reviewCount - 1)) * 1.5;
-			const score = q.kind === 'scale' ? Math.max(1, Math.min(5, Math.round(1.5 + drift + random() * 2.5))) : null;
-			const text = q.kind === 'text' && random() < 0.3 ? `Seeded answer ${Math.floor(random() * 1000)}` : null;
-			statements.push({ sql: 'insert into answer (response_id, question_key, score, text) values (?, ?, ?, ?)', args: [responseId, q.key, score, text] });
+			const score =
+				q.kind === 'scale'
+					? Math.max(1, Math.min(5, Math.round(1.5 + drift + random() * 2.5)))
+					: null;
+			const text =
+				q.kind === 'text' && random() < 0.3 ? `Seeded answer ${Math.floor(random() * 1000)}` : null;
+			statements.push({
+				sql: 'insert into answer (response_id, question_key, score, text) values (?, ?, ?, ?)',
+				args: [responseId, q.key, score, text]
+			});
 		}
 	}
-	for (let i = 0; i < statements.length; i += 5000) await db.batch(statements.slice(i, i + 5000), 'write');
+	for (let i = 0; i < statements.length; i += 5000)
+		await db.batch(statements.slice(i, i + 5000), 'write');
 	await post(`/g/${slug}/reviews/${reviewId}?/close`, {}, cookie);
 }
 db.close();
