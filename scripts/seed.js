@@ -102,12 +102,10 @@ const [{ id: groupId }] = (
 const members = [ownerId];
 for (let i = 1; i < memberCount; i++) members.push(await person(`Member ${i}`, passwordHash));
 await db.batch(
-	members
-		.slice(1)
-		.map((userId) => ({
-			sql: 'insert into membership (group_id, user_id, role) values (?, ?, ?)',
-			args: [groupId, userId, 'member']
-		})),
+	members.slice(1).map((userId) => ({
+		sql: 'insert into membership (group_id, user_id, role) values (?, ?, ?)',
+		args: [groupId, userId, 'member']
+	})),
 	'write'
 );
 
