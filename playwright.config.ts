@@ -2,7 +2,9 @@ import { defineConfig } from '@playwright/test';
 import { chromiumArgs, findChromium } from './scripts/chromium.js';
 
 const port = 4183;
-const databaseFile = `tests/.tmp/e2e-${Date.now()}.db`;
+// Set once in the main process; workers inherit it, so tests can seed the server's database.
+process.env.OUTSIDER_E2E_DATABASE ??= `tests/.tmp/e2e-${Date.now()}.db`;
+const databaseFile = process.env.OUTSIDER_E2E_DATABASE;
 
 export default defineConfig({
 	testDir: 'tests/e2e',

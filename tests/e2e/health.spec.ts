@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { expect, test } from '@playwright/test';
+
+const run = promisify(execFile);
+
+// A facilitator's look back: a group seeded with eight closed reviews (one hidden by the
+// threshold), its health page, a comparison, a restated purpose, and the CSV export.
+
+test('health page, comparison, purpose restatement and CSV export', async ({
+	page,
+	baseURL
+}, info) => {
+	test.setTimeout(90_000);
+	const { stdout } = await run(
+		'node',
+		[
+			'scripts/seed.js',
+			'--server',
+			baseURL!,
+			'--reviews',
+			'8',
+			'--members',
+			'12',
+			'--hidden-every',
+			'5',
+			'--restate-every',
+			'3',
+			'--name',
+			`Health ${info.project.name}`
+		],
+		{ env: { ...process.env, DATABASE_URL: `file:${process.env.OUTSIDER_E2E_DATABASE}` } }
+	);
+	const { slug, cookie } = JSON.parse(stdout);
+	await page
+		.context()
+		.addCookies([{ name: 'session', value: cookie.split('=')[1], url: baseURL! }]);
+	const base = `/g/${slug}`;
+
+	await page.goto(`${base}/health`);
+	await expect(page.getByRole('heading', { name: 'Health over time' })).toBeVisible();
+	const table = page.getByRole('region', { name: /Mean score per dimension/ });
+	await expect(table.getByRole('columnheader')).toHaveCount(1 + 8);
+	await expect(table.getByRole('cell', { name: 'hidden' }).first()).toBeVisible();
+
+	// The heat table shows the stored means, as the JSON export has them.
+	const exported = await (await page.request.get(`${base}/export.json`)).json();
+	const first = exported.rows.find(
+		(r: { review: string; dimension: string }) =>
+			r.review === '2016 Q1' && r.dimension === 'democracy'
+	);
+	const democracyRow = table
+		.getByRole('row')
+		.filter({ has: page.getByRole('rowheader', { name: 'Democracy' }) });
+	await expect(democracyRow.getByRole('cell').first()).toContainText(first.mean.toFixed(1));
+
+	if (info.project.name === 'javascript') {
+		// Charts draw at a real size once Chart.js has loaded.
+		const canvases = page.locator('canvas');
+		await expect(canvases).toHaveCount(3);
+		for (const canvas of await canvases.all()) {
+			// Chart.js sizes the canvas from its box and paints it: count the pixels it drew.
+			await expect
+				.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width))
+				.toBeGreaterThan(100);
+			const painted = await canvas.evaluate((c: HTMLCanvasElement) => {
+				const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+				let count = 0;
+				for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) count++;
+				return count;
+			});
+			expect(painted).toBeGreaterThan(1000);
+			const size = await canvas.boundingBox();
+			expect(size!.width).toBeGreaterThan(100);
+			expect(size!.height).toBeGreaterThan(100);
+		}
+	}
+
+	await page.getByRole('link', { name: 'Compare two reviews' }).click();
+	await page.getByLabel('First').selectOption({ label: '2016 Q1' });
+	await page.getByLabel('Second').selectOption({ label: '2017 Q4' });
+	await page.getByRole('button', { name: 'Compare' }).click();
+	await expect(page.getByRole('table')).toContainText('2016 Q1');
+	await expect(page.getByRole('table')).toContainText('2017 Q4');
+	await expect(page.getByRole('rowheader', { name: 'Democracy' })).toBeVisible();
+
+	// Restate the purpose; the next review carries the marker.
+	await page.goto(`${base}/purpose`);
+	await page.getByText('Restate the purpose…').click();
+	await page
+		.getByLabel('What is this group for, now?')
+		.fill('Win repairs and fair rents, building by building.');
+	await page.getByLabel('Why restate it?').fill('Rents are what people bring to meetings now.');
+	await page.getByRole('button', { name: 'Restate the purpose' }).click();
+	await expect(page.getByText('Purpose restated.')).toBeVisible();
+	await expect(page.locator('ins').first()).toBeVisible();
+
+	await page.goto(`${base}/reviews`);
+	await page.getByLabel('Title').fill('2018 Q1');
+	await page.getByRole('button', { name: 'Create draft' }).click();
+	await page.getByRole('link', { name: 'Done: open or schedule it' }).click();
+	await page.getByText('Open it now…').click();
+	await page.getByRole('button', { name: 'Open the review' }).click();
+	await page.getByText('Close it now…').click();
+	await page.getByRole('button', { name: 'Close the review' }).click();
+	await expect(page.getByText('Results are hidden')).toBeVisible();
+
+	await page.goto(`${base}/health`);
+	const lastHeader = page
+		.getByRole('region', { name: /Mean score per dimension/ })
+		.getByRole('columnheader')
+		.last();
+	await expect(lastHeader).toContainText('2018 Q1');
+	await expect(lastHeader).toContainText('✱');
+
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('link', { name: 'Download CSV' }).click()
+	]);
+	const csv = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n');
+	expect(csv[0]).toMatch(/^review,closed_at,dimension/);
+	// 8 seeded reviews, one hidden, and the new hidden one: 7 revealed x 7 dimensions
+	expect(csv).toHaveLength(1 + 7 * 7);
+	expect(csv.some((line) => line.startsWith('2018 Q1'))).toBe(false);
+});
