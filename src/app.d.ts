@@ -1,4 +1,5 @@
 import type { Session } from '$lib/server/db/schema';
+import type { MemberView } from '$lib/server/groups';
 import type { SessionUser } from '$lib/server/sessions';
 
 declare global {
@@ -6,6 +7,8 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			session: Session | null;
+			/** Per request: the signed-in person's view of each group asked about (see guards.ts). */
+			memberViews?: Map<string, Promise<MemberView | undefined>>;
 		}
 		interface Error {
 			message: string;

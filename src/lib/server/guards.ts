@@ -26,7 +26,11 @@ export async function requireMember(event: RequestEvent, atLeast: Role = 'member
 	const user = event.locals.user;
 	const slug = event.params.group;
 	if (!user || !slug) error(404, 'Not found');
-	const view = await groupForMember(slug, user.id);
+	// The group's layout and the page both check; one query per request serves both.
+	event.locals.memberViews ??= new Map();
+	if (!event.locals.memberViews.has(slug))
+		event.locals.memberViews.set(slug, groupForMember(slug, user.id));
+	const view = await event.locals.memberViews.get(slug);
 	if (!view) error(404, 'Not found');
 	if (!hasRole(view.role, atLeast))
 		error(403, `Only ${roleNames[atLeast]} of this group can do that.`);

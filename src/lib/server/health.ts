@@ -28,16 +28,21 @@ export async function groupAggregates(groupId: string): Promise<ReviewAggregate[
 						.orderBy(asc(question.position))
 				]);
 	const titleOf = new Map(titles.map((t) => [`${t.reviewId}/${t.key}`, t.title]));
-	const order = titles.map((t) => `${t.reviewId}/${t.key}`);
+	// position of each (review, dimension) in question order: titles come back sorted by position
+	const rank = new Map(titles.map((t, i) => [`${t.reviewId}/${t.key}`, i]));
+	const resultsOf = new Map<string, typeof results>();
+	for (const row of results) {
+		const list = resultsOf.get(row.reviewId);
+		if (list) list.push(row);
+		else resultsOf.set(row.reviewId, [row]);
+	}
 	return closed.map((r) => {
 		const dimensions = new Map<string, DimensionAggregate>();
 		if (isRevealed(r)) {
 			// in the order members saw the questions
-			const ofReview = results.filter((x) => x.reviewId === r.id);
-			ofReview.sort(
-				(a, b) =>
-					order.indexOf(`${r.id}/${a.questionKey}`) - order.indexOf(`${r.id}/${b.questionKey}`)
-			);
+			const ofReview = resultsOf.get(r.id) ?? [];
+			const rankOf = (key: string) => rank.get(`${r.id}/${key}`) ?? 0;
+			ofReview.sort((a, b) => rankOf(a.questionKey) - rankOf(b.questionKey));
 			for (const d of ofReview) {
 				dimensions.set(d.questionKey, {
 					title: titleOf.get(`${r.id}/${d.questionKey}`) ?? d.questionKey,
