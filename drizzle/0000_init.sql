@@ -147,6 +147,8 @@ CREATE TABLE `review` (
 );
 --> statement-breakpoint
 CREATE INDEX `review_group_idx` ON `review` (`group_id`);--> statement-breakpoint
+CREATE INDEX `review_due_open_idx` ON `review` (`status`,`opens_at`);--> statement-breakpoint
+CREATE INDEX `review_due_close_idx` ON `review` (`status`,`closes_at`);--> statement-breakpoint
 CREATE UNIQUE INDEX `review_one_open_per_group` ON `review` (`group_id`) WHERE status = 'open';--> statement-breakpoint
 CREATE TABLE `session` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -147,6 +147,9 @@ export const review = sqliteTable(
 	},
 	(t) => [
 		index('review_group_idx').on(t.groupId),
+		// The scheduler and review pages look for due drafts and due closings across all groups.
+		index('review_due_open_idx').on(t.status, t.opensAt),
+		index('review_due_close_idx').on(t.status, t.closesAt),
 		// At most one open review per group, whatever races the app loses.
 		uniqueIndex('review_one_open_per_group')
 			.on(t.groupId)
