@@ -94,9 +94,9 @@ describe('health page', () => {
 				cookie: await sessionCookie(world.owner.id)
 			})
 		).text();
-		expect(html).toContain('2.0 <span class="word');
-		expect(html).toContain('4.0 <span class="word');
-		expect(html).toMatch(/>hidden</);
+		expect(html).toMatch(/<td class="light red[^"]*">2\.0 <small>Red<\/small><\/td>/);
+		expect(html).toMatch(/<td class="light green[^"]*">4\.0 <small>Green<\/small><\/td>/);
+		expect(html).toMatch(/<td class="muted[^"]*">hidden <small><\/small><\/td>/);
 		expect(html).toContain('rose from 2.0 to 4.0 since Spring');
 	});
 });

@@ -10,6 +10,7 @@ import {
 } from '$lib/server/db/schema';
 import { isRevealed, questionsOf } from '$lib/server/reviews';
 import { newId } from '$lib/server/tokens';
+import { trafficLight } from '$lib/health-view';
 
 /** Stores the aggregates and the revealed texts of a review. Runs once, inside closeReview. */
 export async function computeResults(tx: Executor, reviewId: string) {
@@ -65,10 +66,7 @@ export async function computeResults(tx: Executor, reviewId: string) {
 	}
 }
 
-export type TrafficLight = 'red' | 'amber' | 'green';
-export function trafficLight(mean: number): TrafficLight {
-	return mean < 2.5 ? 'red' : mean < 3.5 ? 'amber' : 'green';
-}
+export { trafficLight, type TrafficLight } from '$lib/health-view';
 
 // A standard deviation this large on a 1-5 scale means members are far apart (all 1s and 5s
 // give 2.0; scores spread evenly over 1-5 give 1.41): the mean alone would mislead.
