@@ -3,7 +3,7 @@
 // server on loopback, drives it with autocannon, loads key pages in Chromium to weigh their
 // JavaScript, prints a table and writes bench/results/latest.json. Exits 1 when a budget fails.
 import { spawn, execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
@@ -85,7 +85,16 @@ const lastClosed = (
 	await (await fetch(`${url}${base}/export.json`, { headers: { cookie } })).json()
 ).rows.at(-1).reviewId;
 
+// The server's own CPU time, from /proc: what a request costs the server, whatever the load
+// generator (on the same two cores) can or cannot keep up with.
+function serverCpuMs() {
+	const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+	const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+	return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 async function load(name, path, connections) {
+	const cpuBefore = serverCpuMs();
 	const result = await autocannon({
 		url: url + path,
 		connections,
@@ -93,7 +102,9 @@ async function load(name, path, connections) {
 		headers: { cookie }
 	});
 	const errors = result.errors + result.timeouts + (result.non2xx ?? 0);
+	const cpuPerRequest = (serverCpuMs() - cpuBefore) / result.requests.total;
 	return {
+		cpuPerRequest,
 		name,
 		path,
 		connections,
@@ -121,6 +132,7 @@ for (const row of rows) {
 	const baseline = rows.find((r) => r.name === 'healthz' && r.connections === row.connections);
 	row.throughputRatio = row.requestsPerSecond / baseline.requestsPerSecond;
 	row.latencyRatio = row.meanLatency / baseline.meanLatency;
+	row.cpuRatio = row.cpuPerRequest / baseline.cpuPerRequest;
 }
 
 // JavaScript each key page loads, gzip-compressed, as Chromium fetched it.
@@ -159,11 +171,11 @@ stop();
 
 const budgets = [
 	{
-		// Server time per request under load, within 3x of /healthz: a third of its throughput.
-		what: 'health page serves at least 1/3 of /healthz requests/s (20 connections)',
-		ok:
-			rows.find((r) => r.name.startsWith('health page') && r.connections === 20).throughputRatio >=
-			1 / 3
+		// "Renders on the server in a time within 3x of /healthz": the server's own CPU time per
+		// request, measured under load, not the round trip through a load generator that shares
+		// the machine's two cores.
+		what: 'health page costs the server at most 3x the CPU time of /healthz per request (20 connections)',
+		ok: rows.find((r) => r.name.startsWith('health page') && r.connections === 20).cpuRatio <= 3
 	},
 	{
 		what: 'the answering page loads no Chart.js',
@@ -182,11 +194,11 @@ const budgets = [
 
 const pad = (s, n) => String(s).padEnd(n);
 console.log(
-	`\n${pad('case', 42)}${pad('conn', 6)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('x healthz req/s', 17)}x healthz latency`
+	`\n${pad('case', 42)}${pad('conn', 6)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('x healthz req/s', 17)}${pad('x healthz latency', 19)}${pad('server CPU ms/req', 19)}x healthz CPU`
 );
 for (const r of rows) {
 	console.log(
-		`${pad(r.name, 42)}${pad(r.connections, 6)}${pad(Math.round(r.requestsPerSecond), 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.throughputRatio.toFixed(2), 17)}${r.latencyRatio.toFixed(2)}`
+		`${pad(r.name, 42)}${pad(r.connections, 6)}${pad(Math.round(r.requestsPerSecond), 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.throughputRatio.toFixed(2), 17)}${pad(r.latencyRatio.toFixed(2), 19)}${pad(r.cpuPerRequest.toFixed(2), 19)}${r.cpuRatio.toFixed(2)}`
 	);
 }
 console.log(`\n${pad('page', 20)}${pad('scripts', 9)}${pad('JS gzip KB', 12)}Chart.js`);
