@@ -57,30 +57,22 @@ const seeded = JSON.parse(
 );
 const cookie = seeded.cookie;
 const base = `/g/${seeded.slug}`;
-// one more review left open, for the answering page
-const created = await fetch(`${url}${base}/reviews?/create`, {
-	method: 'POST',
-	body: new URLSearchParams({ title: 'Open now' }),
-	headers: {
-		cookie,
-		origin: url,
-		accept: 'text/html',
-		'content-type': 'application/x-www-form-urlencoded'
-	},
-	redirect: 'manual'
-});
+// one more review left open, for the answering page, made through the app's own forms
+const postForm = (path, fields = {}) =>
+	fetch(url + path, {
+		method: 'POST',
+		body: new URLSearchParams(fields),
+		headers: {
+			cookie,
+			origin: url,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
+		redirect: 'manual'
+	});
+const created = await postForm(`${base}/reviews?/create`, { title: 'Open now' });
 const openId = created.headers.get('location').split('/').at(-2);
-await fetch(`${url}${base}/reviews/${openId}?/open`, {
-	method: 'POST',
-	body: '',
-	headers: {
-		cookie,
-		origin: url,
-		accept: 'text/html',
-		'content-type': 'application/x-www-form-urlencoded'
-	},
-	redirect: 'manual'
-});
+await postForm(`${base}/reviews/${openId}?/open`);
 const lastClosed = (
 	await (await fetch(`${url}${base}/export.json`, { headers: { cookie } })).json()
 ).rows.at(-1).reviewId;
