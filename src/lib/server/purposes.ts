@@ -1,5 +1,5 @@
 import { diffWordsWithSpace } from 'diff';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { purpose, user } from '$lib/server/db/schema';
 
@@ -68,14 +68,4 @@ export async function purposeVersion(groupId: string, version: number) {
 		.from(purpose)
 		.where(and(eq(purpose.groupId, groupId), eq(purpose.version, version)));
 	return row;
-}
-
-/** When each version after the first was set: the markers on the health page's time axis. */
-export async function restatementTimes(groupId: string) {
-	const rows = await db
-		.select({ version: purpose.version, setAt: purpose.setAt })
-		.from(purpose)
-		.where(eq(purpose.groupId, groupId))
-		.orderBy(desc(purpose.version));
-	return rows.filter((r) => r.version > 1).reverse();
 }

@@ -27,11 +27,6 @@ function newReceipt() {
 	return encodeBase32UpperCaseNoPadding(bytes).slice(0, 12).match(/.{4}/g)!.join('-');
 }
 
-export function normalizeReceipt(code: string) {
-	const compact = code.toUpperCase().replace(/[^A-Z2-7]/g, '');
-	return compact.length === 12 ? compact.match(/.{4}/g)!.join('-') : null;
-}
-
 export function receiptHash(code: string) {
 	return hashToken(`receipt:${code}`);
 }

@@ -124,11 +124,3 @@ export function moveQuestion(reviewId: string, key: string, direction: -1 | 1) {
 		return 'done' as const;
 	});
 }
-
-export async function questionCount(reviewId: string) {
-	const [row] = await db
-		.select({ n: sql<number>`count(*)` })
-		.from(question)
-		.where(eq(question.reviewId, reviewId));
-	return row.n;
-}
