@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { session, user } from '$lib/server/db/schema';
 import { hashToken } from '$lib/server/tokens';
@@ -13,23 +13,16 @@ import {
 } from '../support/factories';
 import { client, messageOf } from '../support/http';
 import { tmpPath } from '../support/paths';
-import { startServer, type RunningServer } from '../support/server';
+import { startServer, useBuiltServer } from '../support/server';
 
-let server: RunningServer;
-let http: ReturnType<typeof client>;
-
-beforeAll(async () => {
-	server = await startServer();
-	http = client(server.url);
-});
-afterAll(() => server?.stop());
+const app = useBuiltServer();
 
 const tokenOf = (cookie: string) => cookie.split('=')[1];
 
 describe('sign-up and log-in', () => {
 	it('signs up with a lower-cased email and sets an HttpOnly, SameSite=Lax session cookie', async () => {
 		const email = uniqueEmail('New.Person').replace('new.person', 'New.Person');
-		const response = await http.post('/signup?/signup', {
+		const response = await app.http.post('/signup?/signup', {
 			displayName: 'Ana',
 			email,
 			password: 'plum tractor window'
@@ -47,14 +40,14 @@ describe('sign-up and log-in', () => {
 	it('refuses a common password and a taken email with a message, creating nothing', async () => {
 		const taken = await makeUser();
 		const before = (await db.select().from(user)).length;
-		const common = await http.post('/signup?/signup', {
+		const common = await app.http.post('/signup?/signup', {
 			displayName: 'B',
 			email: uniqueEmail(),
 			password: 'password1'
 		});
 		expect(common.status).toBe(400);
 		expect(await messageOf(common)).toMatch(/commonly used/);
-		const duplicate = await http.post('/signup?/signup', {
+		const duplicate = await app.http.post('/signup?/signup', {
 			displayName: 'B',
 			email: taken.email.toUpperCase(),
 			password: 'plum tractor window'
@@ -66,11 +59,11 @@ describe('sign-up and log-in', () => {
 
 	it('answers a wrong password and an unknown email with the same message', async () => {
 		const person = await makeUser();
-		const wrong = await http.post('/login?/login', {
+		const wrong = await app.http.post('/login?/login', {
 			email: person.email,
 			password: 'not the password'
 		});
-		const unknown = await http.post('/login?/login', {
+		const unknown = await app.http.post('/login?/login', {
 			email: uniqueEmail(),
 			password: 'not the password'
 		});
@@ -81,14 +74,14 @@ describe('sign-up and log-in', () => {
 
 	it('logs in and sends the person on only to a path on this site', async () => {
 		const person = await makeUser();
-		const ok = await http.post('/login?/login', {
+		const ok = await app.http.post('/login?/login', {
 			email: person.email,
 			password: defaultPassword,
 			next: '/account'
 		});
 		expect(ok.status).toBe(303);
 		expect(ok.headers.get('location')).toBe('/account');
-		const away = await http.post('/login?/login', {
+		const away = await app.http.post('/login?/login', {
 			email: person.email,
 			password: defaultPassword,
 			next: '//evil.example/x'
@@ -101,13 +94,13 @@ describe('brute-force limits', () => {
 	it('answer 429 with a retry time after 10 failed log-ins for one account', async () => {
 		const person = await makeUser();
 		for (let i = 0; i < 10; i++) {
-			const response = await http.post('/login?/login', {
+			const response = await app.http.post('/login?/login', {
 				email: person.email,
 				password: `wrong ${i}`
 			});
 			expect(response.status).toBe(400);
 		}
-		const blocked = await http.post('/login?/login', {
+		const blocked = await app.http.post('/login?/login', {
 			email: person.email,
 			password: defaultPassword
 		});
@@ -144,7 +137,7 @@ describe('brute-force limits', () => {
 		const email = uniqueEmail();
 		const statuses = [];
 		for (let i = 0; i < 6; i++) {
-			const response = await http.post('/signup?/signup', {
+			const response = await app.http.post('/signup?/signup', {
 				displayName: 'X',
 				email,
 				password: 'short'
@@ -159,8 +152,8 @@ describe('ending sessions', () => {
 	it('log-out deletes the session on the server, not only the cookie', async () => {
 		const person = await makeUser();
 		const cookie = await sessionCookie(person.id);
-		expect((await http.get('/account', { cookie })).status).toBe(200);
-		const out = await http.post('/logout?/logout', {}, { cookie });
+		expect((await app.http.get('/account', { cookie })).status).toBe(200);
+		const out = await app.http.post('/logout?/logout', {}, { cookie });
 		expect(out.status).toBe(303);
 		expect(out.headers.get('set-cookie')).toMatch(/session=;.*Max-Age=0/);
 		expect(
@@ -169,29 +162,29 @@ describe('ending sessions', () => {
 				.from(session)
 				.where(eq(session.id, hashToken(tokenOf(cookie))))
 		).toHaveLength(0);
-		expect((await http.get('/account', { cookie })).status).toBe(303);
+		expect((await app.http.get('/account', { cookie })).status).toBe(303);
 	});
 
 	it('a password change ends every other session and keeps this one', async () => {
 		const person = await makeUser();
 		const here = await sessionCookie(person.id);
 		const elsewhere = await sessionCookie(person.id);
-		const wrong = await http.post(
+		const wrong = await app.http.post(
 			'/account?/changePassword',
 			{ currentPassword: 'nope nope', newPassword: 'violet engine harbour' },
 			{ cookie: here }
 		);
 		expect(wrong.status).toBe(400);
-		expect((await http.get('/account', { cookie: elsewhere })).status).toBe(200);
-		const changed = await http.post(
+		expect((await app.http.get('/account', { cookie: elsewhere })).status).toBe(200);
+		const changed = await app.http.post(
 			'/account?/changePassword',
 			{ currentPassword: defaultPassword, newPassword: 'violet engine harbour' },
 			{ cookie: here }
 		);
 		expect(changed.status).toBe(200);
-		expect((await http.get('/account', { cookie: here })).status).toBe(200);
-		expect((await http.get('/account', { cookie: elsewhere })).status).toBe(303);
-		const relogin = await http.post('/login?/login', {
+		expect((await app.http.get('/account', { cookie: here })).status).toBe(200);
+		expect((await app.http.get('/account', { cookie: elsewhere })).status).toBe(303);
+		const relogin = await app.http.post('/login?/login', {
 			email: person.email,
 			password: 'violet engine harbour'
 		});
@@ -204,7 +197,7 @@ describe('ending sessions', () => {
 		const other = await makeUser();
 		await addMember(group.id, other.id);
 		const cookie = await sessionCookie(owner.id);
-		const blocked = await http.post(
+		const blocked = await app.http.post(
 			'/account?/deleteAccount',
 			{ password: defaultPassword },
 			{ cookie }
@@ -215,7 +208,7 @@ describe('ending sessions', () => {
 		const loner = await makeUser();
 		const lonerCookie = await sessionCookie(loner.id);
 		await makeGroup(loner.id);
-		const deleted = await http.post(
+		const deleted = await app.http.post(
 			'/account?/deleteAccount',
 			{ password: defaultPassword },
 			{ cookie: lonerCookie }

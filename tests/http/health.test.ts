@@ -1,5 +1,5 @@
 import { inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { dimensionResult } from '$lib/server/db/schema';
 import { purposeHistory, restatePurpose } from '$lib/server/purposes';
@@ -7,16 +7,9 @@ import { submitResponse } from '$lib/server/responses';
 import { closeReview, openReview } from '$lib/server/review-lifecycle';
 import { createReview, questionsOf } from '$lib/server/reviews';
 import { answersFor, makeGroupWithMembers, sessionCookie } from '../support/factories';
-import { client } from '../support/http';
-import { startServer, type RunningServer } from '../support/server';
+import { useBuiltServer } from '../support/server';
 
-let server: RunningServer;
-let http: ReturnType<typeof client>;
-beforeAll(async () => {
-	server = await startServer();
-	http = client(server.url);
-});
-afterAll(() => server?.stop());
+const app = useBuiltServer();
 
 async function closedReview(
 	world: Awaited<ReturnType<typeof makeGroupWithMembers>>,
@@ -46,7 +39,7 @@ describe('export', () => {
 		const third = await closedReview(world, '2026 Q3', 6, 4);
 		const cookie = await sessionCookie(world.members[3].id);
 
-		const csvResponse = await http.get(`/g/${world.group.slug}/export.csv`, { cookie });
+		const csvResponse = await app.http.get(`/g/${world.group.slug}/export.csv`, { cookie });
 		expect(csvResponse.status).toBe(200);
 		expect(csvResponse.headers.get('content-type')).toMatch(/text\/csv/);
 		expect(csvResponse.headers.get('content-disposition')).toMatch(
@@ -62,7 +55,9 @@ describe('export', () => {
 		// a title that a spreadsheet would run as a formula is neutralised
 		expect(lines[1].startsWith(`"'=SUM(A1) 2026 Q1"`)).toBe(true);
 
-		const json = await (await http.get(`/g/${world.group.slug}/export.json`, { cookie })).json();
+		const json = await (
+			await app.http.get(`/g/${world.group.slug}/export.json`, { cookie })
+		).json();
 		expect(json.rows).toHaveLength(14);
 		expect(new Set(json.rows.map((r: { reviewId: string }) => r.reviewId))).toEqual(
 			new Set([first, third])
@@ -90,7 +85,7 @@ describe('health page', () => {
 		await closedReview(world, 'Summer', 2, 5);
 		await closedReview(world, 'Autumn', 6, 4);
 		const html = await (
-			await http.get(`/g/${world.group.slug}/health`, {
+			await app.http.get(`/g/${world.group.slug}/health`, {
 				cookie: await sessionCookie(world.owner.id)
 			})
 		).text();
@@ -129,12 +124,12 @@ describe('purpose history', () => {
 		expect(history[2].diff!.filter((p) => p.change === 'removed')).toEqual([]);
 
 		const cookie = await sessionCookie(world.members[1].id);
-		const page = await (await http.get(`/g/${world.group.slug}/purpose`, { cookie })).text();
+		const page = await (await app.http.get(`/g/${world.group.slug}/purpose`, { cookie })).text();
 		expect(page).toContain('Original');
 		expect(page).toMatch(/<ins[^>]*>[^<]*fair rents/);
 
 		const resultsOf = async (id: string) =>
-			(await http.get(`/g/${world.group.slug}/reviews/${id}/results`, { cookie })).text();
+			(await app.http.get(`/g/${world.group.slug}/reviews/${id}/results`, { cookie })).text();
 		expect(await resultsOf(between)).toContain('When this review opened, the purpose read:');
 		expect(await resultsOf(between)).toMatch(
 			/earlier[^>]*>Win repairs for every tenant on our street\./
@@ -146,7 +141,7 @@ describe('purpose history', () => {
 
 	it('refuses restating to the same text', async () => {
 		const world = await makeGroupWithMembers(2);
-		const res = await http.post(
+		const res = await app.http.post(
 			`/g/${world.group.slug}/purpose?/restate`,
 			{
 				text: 'Keep every tenant on our street housed and heard.',

@@ -1,20 +1,14 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { answer, participation, response, review } from '$lib/server/db/schema';
 import { closeReview, openReview } from '$lib/server/review-lifecycle';
 import { createReview, questionsOf } from '$lib/server/reviews';
 import { makeGroupWithMembers, sessionCookie } from '../support/factories';
-import { client, messageOf } from '../support/http';
-import { startServer, type RunningServer } from '../support/server';
+import { messageOf } from '../support/http';
+import { startServer, useBuiltServer } from '../support/server';
 
-let server: RunningServer;
-let http: ReturnType<typeof client>;
-beforeAll(async () => {
-	server = await startServer();
-	http = client(server.url);
-});
-afterAll(() => server?.stop());
+const app = useBuiltServer();
 
 async function openReviewFor(size: number) {
 	const world = await makeGroupWithMembers(size);
@@ -68,7 +62,7 @@ describe('the order of answers', () => {
 				(key) => ((i + key.length) % 5) + 1,
 				(key) => (key === 'raise-issue' || key === 'execution' ? `answer #${i} on ${key}` : '')
 			);
-			const res = await http.post(`${path}?/submit`, fields, {
+			const res = await app.http.post(`${path}?/submit`, fields, {
 				cookie: await sessionCookie(member.id)
 			});
 			expect(res.status).toBe(200);
@@ -103,7 +97,9 @@ describe('the order of answers', () => {
 
 		// the receipts list members' browsers download
 		const owner = await sessionCookie(members[0].id);
-		const hashes: string[] = await (await http.get(`${path}/receipts`, { cookie: owner })).json();
+		const hashes: string[] = await (
+			await app.http.get(`${path}/receipts`, { cookie: owner })
+		).json();
 		const { receiptHash } = await import('$lib/server/responses');
 		const receiptOrder = receipts.map((r) => hashes.indexOf(receiptHash(r)));
 		expect(receiptOrder.every((p) => p >= 0)).toBe(true);
@@ -118,7 +114,7 @@ describe('the order of answers', () => {
 
 		// the results page, per question, and across questions (one person's texts must not line up)
 		await closeReview(group.id, reviewId);
-		const page = await (await http.get(`${path}/results`, { cookie: owner })).text();
+		const page = await (await app.http.get(`${path}/results`, { cookie: owner })).text();
 		// texts as rendered in the page's list items (the page's data script repeats them)
 		const section = (key: string) =>
 			[...page.matchAll(new RegExp(`<li[^>]*>(answer #\\d+ on ${key})</li>`, 'g'))].map(
@@ -147,7 +143,7 @@ describe('submitting', () => {
 			() => ''
 		);
 		const responses = await Promise.all(
-			Array.from({ length: 20 }, () => http.post(`${path}?/submit`, fields, { cookie }))
+			Array.from({ length: 20 }, () => app.http.post(`${path}?/submit`, fields, { cookie }))
 		);
 		const statuses = responses.map((r) => r.status).sort();
 		expect(statuses).toEqual([200, ...Array(19).fill(409)]);
@@ -157,7 +153,7 @@ describe('submitting', () => {
 			await db.select().from(participation).where(eq(participation.reviewId, reviewId))
 		).toHaveLength(1);
 		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(1);
-		expect(server.output()).not.toMatch(/SQLITE_BUSY|Error/);
+		expect(app.server.output()).not.toMatch(/SQLITE_BUSY|Error/);
 	});
 
 	it('a missing score is refused with a message naming the question, and the answers are kept on the page', async () => {
@@ -168,7 +164,7 @@ describe('submitting', () => {
 			(key) => (key === 'raise-issue' ? 'keep me' : '')
 		);
 		delete fields['score:democracy'];
-		const res = await http.post(`${path}?/submit`, fields, {
+		const res = await app.http.post(`${path}?/submit`, fields, {
 			cookie: await sessionCookie(members[0].id)
 		});
 		expect(res.status).toBe(400);
@@ -181,14 +177,14 @@ describe('submitting', () => {
 
 	it('never logs who answered next to what they answered', async () => {
 		const { members, questions, path } = await openReviewFor(3);
-		const before = server.output().length;
+		const before = app.server.output().length;
 		const fields = answerForm(
 			questions,
 			() => 2,
 			() => 'a distinctive sentence about the treasurer'
 		);
-		await http.post(`${path}?/submit`, fields, { cookie: await sessionCookie(members[2].id) });
-		const logged = server.output().slice(before);
+		await app.http.post(`${path}?/submit`, fields, { cookie: await sessionCookie(members[2].id) });
+		const logged = app.server.output().slice(before);
 		expect(logged).not.toContain(members[2].id);
 		expect(logged).not.toContain(members[2].email);
 		expect(logged).not.toContain('distinctive sentence');
@@ -205,12 +201,14 @@ describe('the threshold on the results page', () => {
 				(key) => (key === 'raise-issue' ? 'the rent strike stalled' : '')
 			);
 			expect(
-				(await http.post(`${path}?/submit`, fields, { cookie: await sessionCookie(member.id) }))
+				(await app.http.post(`${path}?/submit`, fields, { cookie: await sessionCookie(member.id) }))
 					.status
 			).toBe(200);
 		}
 		await closeReview(group.id, reviewId);
-		const res = await http.get(`${path}/results`, { cookie: await sessionCookie(members[5].id) });
+		const res = await app.http.get(`${path}/results`, {
+			cookie: await sessionCookie(members[5].id)
+		});
 		expect(res.status).toBe(200);
 		return res.text();
 	}

@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeGroup, makeUser, sessionCookie } from '../support/factories';
-import { client } from '../support/http';
 import { discoverEndpoints } from '../support/routes';
-import { startServer, type RunningServer } from '../support/server';
+import { useBuiltServer } from '../support/server';
 
-let server: RunningServer;
-beforeAll(async () => {
-	server = await startServer();
-});
-afterAll(() => server?.stop());
+const app = useBuiltServer();
 
 describe('security', () => {
 	it('refuses a cross-origin form POST to every action with 403, even with a valid session', async () => {
 		const owner = await makeUser();
 		const group = await makeGroup(owner.id);
 		const cookie = await sessionCookie(owner.id);
-		const http = client(server.url);
 		const actions = discoverEndpoints().filter((e) => e.startsWith('POST ') && e.includes('?/'));
 		expect(actions.length).toBeGreaterThan(5);
 		for (const endpoint of actions) {
 			const path = endpoint.slice(5).replace('[group]', group.slug).replace('[token]', 'anything');
-			const response = await http.post(
+			const response = await app.http.post(
 				path,
 				{ name: 'x' },
 				{ cookie, origin: 'https://evil.example' }
@@ -40,7 +34,7 @@ describe('security', () => {
 			[`/g/${group.slug}`, { cookie }],
 			['/g/does-not-exist', { cookie }]
 		] as const) {
-			const response = await client(server.url).get(path, options);
+			const response = await app.http.get(path, options);
 			const headers = response.headers;
 			const csp = headers.get('content-security-policy') ?? '';
 			expect(csp, path).toMatch(/default-src 'self'/);
@@ -55,13 +49,13 @@ describe('security', () => {
 	});
 
 	it('answers /healthz with 200 and a small JSON body', async () => {
-		const response = await fetch(`${server.url}/healthz`);
+		const response = await fetch(`${app.server.url}/healthz`);
 		expect(response.status).toBe(200);
 		expect(await response.json()).toEqual({ status: 'ok' });
 	});
 
 	it('refuses a body over 256 KB with 413 and a sentence, before reading it', async () => {
-		const response = await client(server.url).post('/login?/login', {
+		const response = await app.http.post('/login?/login', {
 			email: 'a@b.co',
 			password: 'x'.repeat(1024 * 1024)
 		});

@@ -2,6 +2,8 @@
 // port, against the database of the calling test file unless told otherwise.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
+import { client } from './http';
 import { projectRoot } from './paths';
 
 export interface RunningServer {
@@ -77,4 +79,18 @@ export function startExpectingFailure(env: Record<string, string | undefined>) {
 			resolve({ code, stdout, stderr });
 		});
 	});
+}
+
+/**
+ * For a test file that drives the built server: starts it before the file's tests and stops it
+ * after. Read `app.server` and `app.http` inside tests (they exist once beforeAll has run).
+ */
+export function useBuiltServer(env: Record<string, string | undefined> = {}) {
+	const app = {} as { server: RunningServer; http: ReturnType<typeof client> };
+	beforeAll(async () => {
+		app.server = await startServer(env);
+		app.http = client(app.server.url);
+	});
+	afterAll(() => app.server?.stop());
+	return app;
 }
