@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { db, preparedOnce } from '$lib/server/db';
 import { group, membership, purpose, type Group, type Role } from '$lib/server/db/schema';
 import { newId } from '$lib/server/tokens';
 import { slugify } from '$lib/slug';
@@ -74,15 +74,24 @@ export async function groupsOf(userId: string) {
 export type MemberView = { group: Group; role: Role };
 
 /** The group at `slug` as seen by `userId`, or undefined when they are not in it. */
+// Every group page runs this.
+const findMember = preparedOnce(() =>
+	db
+		.select({ group, role: membership.role })
+		.from(group)
+		.innerJoin(
+			membership,
+			and(eq(membership.groupId, group.id), eq(membership.userId, sql.placeholder('userId')))
+		)
+		.where(eq(group.slug, sql.placeholder('slug')))
+		.prepare()
+);
+
 export async function groupForMember(
 	slug: string,
 	userId: string
 ): Promise<MemberView | undefined> {
-	const [row] = await db
-		.select({ group, role: membership.role })
-		.from(group)
-		.innerJoin(membership, and(eq(membership.groupId, group.id), eq(membership.userId, userId)))
-		.where(eq(group.slug, slug));
+	const [row] = await findMember().all({ slug, userId });
 	return row;
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { db, preparedOnce } from '$lib/server/db';
 import { dimensionResult, question, revealedText, review } from '$lib/server/db/schema';
 import { isRevealed } from '$lib/server/reviews';
 import type { HealthView } from '$lib/health-view';
@@ -151,27 +151,38 @@ export function toCsv(rows: ReturnType<typeof exportRows>) {
 }
 
 // A group's trends change only when one of its reviews closes (closed reviews never change), so
-// they are kept per group and rebuilt only when the number or the time of closed reviews moves:
-// one indexed query per page instead of three. Bounded, oldest entries dropped first.
-const healthCache = new Map<string, { version: string; trends: Trends; highlights: string[] }>();
+// they are kept per group, with the view the page renders, and rebuilt only when the number or
+// the time of closed reviews moves: one indexed query per page. Bounded, oldest dropped first.
+interface HealthEntry {
+	version: string;
+	trends: Trends;
+	highlights: string[];
+	view: HealthView;
+}
+const healthCache = new Map<string, HealthEntry>();
 const healthCacheSize = 500;
 
-export async function groupHealth(groupId: string) {
-	const [{ version }] = await db
+const healthVersion = preparedOnce(() =>
+	db
 		.select({ version: sql<string>`count(*) || ':' || coalesce(max(${review.closedAt}), 0)` })
 		.from(review)
-		.where(and(eq(review.groupId, groupId), eq(review.status, 'closed')));
+		.where(and(eq(review.groupId, sql.placeholder('groupId')), eq(review.status, 'closed')))
+		.prepare()
+);
+
+export async function groupHealth(groupId: string): Promise<HealthEntry> {
+	const [{ version }] = await healthVersion().all({ groupId });
 	const cached = healthCache.get(groupId);
 	if (cached?.version === version) return cached;
 	const trends = buildTrends(await groupAggregates(groupId));
-	const entry = { version, trends, highlights: highlights(trends) };
+	const entry = { version, trends, highlights: highlights(trends), view: toHealthView(trends) };
 	healthCache.delete(groupId);
 	healthCache.set(groupId, entry);
 	if (healthCache.size > healthCacheSize) healthCache.delete(healthCache.keys().next().value!);
 	return entry;
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
+const hundredths = (n: number) => Math.round(n * 100);
 
 /** The compact form the health page renders (see $lib/health-view). */
 export function toHealthView(trends: Trends): HealthView {
@@ -180,15 +191,14 @@ export function toHealthView(trends: Trends): HealthView {
 			id,
 			title,
 			revealed,
-			turnout: turnout === null ? null : round(turnout),
+			turnout: turnout === null ? null : hundredths(turnout),
 			restated
 		})),
 		dimensions: trends.dimensions.map((d) => ({
 			key: d.key,
 			title: d.title,
-			values: d.cells.map((c) =>
-				c.kind === 'value' ? [round(c.mean), round(c.standardDeviation)] : null
-			)
+			means: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.mean) : null)),
+			spreads: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.standardDeviation) : null))
 		}))
 	};
 }

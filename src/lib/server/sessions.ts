@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { and, eq, lte, ne, or } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { and, eq, lte, ne, or, sql } from 'drizzle-orm';
+import { db, preparedOnce } from '$lib/server/db';
 import { session, user, type Session } from '$lib/server/db/schema';
 import { generateToken, hashToken } from '$lib/server/tokens';
 
@@ -28,18 +28,24 @@ export async function startSession(userId: string, now = new Date()) {
 	return { token, session: row };
 }
 
-export async function validateSessionToken(
-	token: string,
-	now = new Date()
-): Promise<SessionValidation> {
-	const [row] = await db
+// Every request with a cookie runs this.
+const findSession = preparedOnce(() =>
+	db
 		.select({
 			session,
 			user: { id: user.id, email: user.email, displayName: user.displayName }
 		})
 		.from(session)
 		.innerJoin(user, eq(session.userId, user.id))
-		.where(eq(session.id, hashToken(token)));
+		.where(eq(session.id, sql.placeholder('id')))
+		.prepare()
+);
+
+export async function validateSessionToken(
+	token: string,
+	now = new Date()
+): Promise<SessionValidation> {
+	const [row] = await findSession().all({ id: hashToken(token) });
 	if (!row) return { session: null, user: null };
 
 	const absoluteEnd = row.session.createdAt.getTime() + absoluteLifetimeMs;

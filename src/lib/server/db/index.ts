@@ -99,3 +99,12 @@ export async function connectionSettings(database: Pick<Client, 'execute'> = db.
 		foreignKeys: Number(await read('foreign_keys'))
 	};
 }
+
+/**
+ * A query built once, on first use, and run with placeholders after that. For the few queries
+ * every page runs (session, membership): building a Drizzle query costs more than running it.
+ */
+export function preparedOnce<T>(build: () => T): () => T {
+	let prepared: T | undefined;
+	return () => (prepared ??= build());
+}
