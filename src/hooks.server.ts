@@ -3,6 +3,8 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { prepareDatabase } from '$lib/server/db';
 import { startMaintenance } from '$lib/server/maintenance';
 import { startReviewScheduler } from '$lib/server/review-lifecycle';
+import { mailConfig } from '$lib/server/config';
+import { startWorkScheduler } from '$lib/server/work-scheduler';
 import {
 	deleteSessionCookie,
 	sessionCookieName,
@@ -14,6 +16,8 @@ export const init: ServerInit = async () => {
 	await prepareDatabase();
 	startMaintenance();
 	startReviewScheduler();
+	mailConfig(); // a bad SMTP_URL stops start-up with one sentence, not the first reminder
+	startWorkScheduler();
 };
 
 /** Largest request body the app accepts; its forms are a few kilobytes at most. */

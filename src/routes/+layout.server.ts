@@ -1,3 +1,7 @@
+import { unreadCount } from '$lib/server/notifications';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals }) => ({ user: locals.user });
+export const load: LayoutServerLoad = async ({ locals }) => ({
+	user: locals.user,
+	unread: locals.user ? await unreadCount(locals.user.id) : 0
+});

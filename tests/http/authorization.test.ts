@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite, revokeInvite } from '$lib/server/invites';
 import { closeReview, openReview } from '$lib/server/review-lifecycle';
 import { createReview } from '$lib/server/reviews';
+import { createTask } from '$lib/server/tasks';
 import { addMember, makeGroup, makeUser, sessionCookie } from '../support/factories';
 import { client } from '../support/http';
 import { discoverEndpoints } from '../support/routes';
@@ -111,7 +112,46 @@ const matrix: Record<string, Expected> = {
 	'GET /g/[group]/reviews/[review]/results (closed)': inGroup(200, 200, 200),
 	// results of a review still open do not exist yet: everyone allowed is sent back to it
 	'GET /g/[group]/reviews/[review]/results (open)': inGroup(303, 303, 303),
-	'GET /g/[group]/reviews/[review]/receipts (open)': inGroup(200, 200, 200)
+	'GET /g/[group]/reviews/[review]/receipts (open)': inGroup(200, 200, 200),
+	// the app reminds those who have not answered; on a review still open
+	'POST /g/[group]/reviews/[review]?/remind (open)': inGroup(403, 200, 200),
+
+	// The board: every member may use it; who may change which task is decided per task, after
+	// the form is read (tests/server/tasks.test.ts), so an empty form stops everyone at 400.
+	'GET /g/[group]/board': inGroup(200, 200, 200),
+	'POST /g/[group]/board?/move': inGroup(400, 400, 400),
+	'POST /g/[group]/board?/take': inGroup(400, 400, 400),
+	'GET /g/[group]/board/new': inGroup(200, 200, 200),
+	'POST /g/[group]/board/new?/create': inGroup(400, 400, 400),
+	'GET /g/[group]/board/[task]': inGroup(200, 200, 200),
+	'POST /g/[group]/board/[task]?/update': inGroup(400, 400, 400),
+	'POST /g/[group]/board/[task]?/move': inGroup(400, 400, 400),
+	'POST /g/[group]/board/[task]?/take': inGroup(400, 400, 400),
+	'POST /g/[group]/board/[task]?/assign': inGroup(400, 400, 400),
+	'POST /g/[group]/board/[task]?/release': inGroup(400, 400, 400),
+	'POST /g/[group]/board/[task]?/delegate': inGroup(400, 400, 400),
+	'POST /g/[group]/board/[task]?/archive': inGroup(400, 400, 400),
+	'POST /g/[group]/board/[task]?/comment': inGroup(400, 400, 400),
+	'GET /g/[group]/areas': inGroup(200, 200, 200),
+	'POST /g/[group]/areas?/add': inGroup(403, 400, 400),
+	'POST /g/[group]/areas?/rename': inGroup(403, 400, 400),
+	'POST /g/[group]/areas?/remove': inGroup(403, 400, 400),
+	// anyone may hold an area themselves; naming someone else is checked after reading the form
+	'POST /g/[group]/areas?/hold': inGroup(400, 400, 400),
+	'POST /g/[group]/areas?/release': inGroup(400, 400, 400),
+	'GET /g/[group]/members/[member]': inGroup(200, 200, 200),
+	'GET /tasks': signedIn(303, 200),
+	'GET /notifications': signedIn(303, 200),
+	'POST /notifications?/read': signedIn(303, 400),
+	'POST /notifications?/readAll': signedIn(303, 200),
+	'POST /account?/preferences': signedIn(303, 400),
+	'POST /account?/calendar': signedIn(303, 200),
+	// only instance operators (OPERATOR_EMAILS, none here) see the outbox; to others it is not there
+	'GET /outbox': signedIn(303, 404),
+	// secret links are the permission; an unknown one is not found, whoever asks
+	'GET /calendar/[token]': everyone(404),
+	'GET /unsubscribe/[token]': everyone(200),
+	'POST /unsubscribe/[token]?/unsubscribe': everyone(404)
 };
 
 let server: RunningServer;
@@ -168,7 +208,27 @@ async function world() {
 	await openReview(group.id, reviews.closed);
 	await closeReview(group.id, reviews.closed);
 	await openReview(group.id, reviews.open);
-	return { group, cookies, activeToken: active.token, revokedToken: revoked.token, reviews };
+	const task = await createTask(
+		{ userId: owner.id, groupId: group.id, role: 'owner' },
+		{
+			title: 'Print flyers',
+			description: '',
+			dueOn: null,
+			areaId: null,
+			recurrence: null,
+			ownerIds: [facilitator.id]
+		}
+	);
+	if (!task.ok) throw new Error('could not create the task');
+	return {
+		group,
+		cookies,
+		activeToken: active.token,
+		revokedToken: revoked.token,
+		reviews,
+		taskId: task.value,
+		ownerId: owner.id
+	};
 }
 
 describe('authorization matrix', () => {
@@ -179,7 +239,7 @@ describe('authorization matrix', () => {
 
 	for (const [endpoint, expected] of Object.entries(matrix)) {
 		it(endpoint, async () => {
-			const { group, cookies, activeToken, revokedToken, reviews } = await world();
+			const { group, cookies, activeToken, revokedToken, reviews, taskId, ownerId } = await world();
 			const [method, route, state] = endpoint.split(' ');
 			const reviewId = reviews[(state?.slice(1, -1) ?? 'draft') as keyof typeof reviews];
 			const http = client(server.url);
@@ -188,7 +248,9 @@ describe('authorization matrix', () => {
 				const path = route
 					.replace('[group]', group.slug)
 					.replace('[token]', method === 'GET' ? activeToken : revokedToken)
-					.replace('[review]', reviewId);
+					.replace('[review]', reviewId)
+					.replace('[task]', taskId)
+					.replace('[member]', ownerId);
 				const response =
 					method === 'GET'
 						? await http.get(path, { cookie: cookies[persona] })

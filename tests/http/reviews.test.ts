@@ -117,7 +117,7 @@ describe('the order of answers', () => {
 		const page = await (await app.http.get(`${path}/results`, { cookie: owner })).text();
 		// texts as rendered in the page's list items (the page's data script repeats them)
 		const section = (key: string) =>
-			[...page.matchAll(new RegExp(`<li[^>]*>(answer #\\d+ on ${key})</li>`, 'g'))].map(
+			[...page.matchAll(new RegExp(`<li[^>]*>\\s*(answer #\\d+ on ${key})\\s*<`, 'g'))].map(
 				(m) => m[1]
 			);
 		const issues = positions(section('raise-issue'));

@@ -207,9 +207,12 @@ describe('thresholds and results', () => {
 		expect(democracy.mean).toBeCloseTo(3, 10);
 		expect(democracy.disagreement).toBe(true); // half 1s and 5s is not "a 3"
 		expect(democracy.light).toBe('amber');
-		expect(results.questions.find((q) => q.key === 'raise-issue')!.texts.sort()).toEqual(
-			[0, 1, 2, 3, 4, 5].map((i) => `text ${i} on raise-issue`)
-		);
+		expect(
+			results.questions
+				.find((q) => q.key === 'raise-issue')!
+				.texts.map((t) => t.text)
+				.sort()
+		).toEqual([0, 1, 2, 3, 4, 5].map((i) => `text ${i} on raise-issue`));
 	});
 
 	it('traffic lights: red below 2.5, amber below 3.5, green otherwise', async () => {

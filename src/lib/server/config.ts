@@ -41,3 +41,36 @@ export function databaseConfig(): DatabaseConfig {
 	}
 	return { url, authToken, filePath: undefined };
 }
+
+/** Where links in email point: ORIGIN when set (as in production), else this machine. */
+export function publicOrigin() {
+	return (env.ORIGIN?.trim() || `http://localhost:${env.PORT?.trim() || '3000'}`).replace(
+		/\/$/,
+		''
+	);
+}
+
+export interface MailConfig {
+	/** smtp://user:pass@host:587 or smtps://...; without it mail goes to the log and the outbox. */
+	smtpUrl: string | undefined;
+	from: string;
+	/** Accounts (by email) that may read the outbox page. */
+	operators: string[];
+}
+
+export function mailConfig(): MailConfig {
+	const smtpUrl = env.SMTP_URL?.trim() || undefined;
+	if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
+		throw new ConfigError(
+			`SMTP_URL must start with smtp:// or smtps:// (got "${smtpUrl.split(':')[0]}:"): for example smtp://user:password@mail.example.org:587.`
+		);
+	}
+	return {
+		smtpUrl,
+		from: env.MAIL_FROM?.trim() || 'Outsider <outsider@localhost>',
+		operators: (env.OPERATOR_EMAILS ?? '')
+			.split(',')
+			.map((e) => e.trim().toLowerCase())
+			.filter(Boolean)
+	};
+}

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { db, preparedOnce } from '$lib/server/db';
 import { group, membership, purpose, type Group, type Role } from '$lib/server/db/schema';
 import { newId } from '$lib/server/tokens';
+import { addDefaultAreas } from '$lib/server/areas';
 import { slugify } from '$lib/slug';
 
 export class SlugTaken extends Error {}
@@ -50,6 +51,7 @@ export async function createGroup(input: {
 		await tx
 			.insert(membership)
 			.values({ groupId: id, userId: input.ownerId, role: 'owner', joinedAt: now });
+		await addDefaultAreas(tx, id, now);
 	});
 	return id;
 }

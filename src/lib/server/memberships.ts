@@ -1,6 +1,7 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { membership, user, type Role } from '$lib/server/db/schema';
+import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
 
 export type MembershipChange = 'done' | 'not-a-member' | 'last-owner';
 
@@ -46,12 +47,41 @@ export async function changeRole(
 
 /** Removes a member (an owner's decision) or lets one leave (their own); never the last owner. */
 export async function removeMember(groupId: string, userId: string): Promise<MembershipChange> {
-	const deleted = await db
-		.delete(membership)
-		.where(
-			and(eq(membership.groupId, groupId), eq(membership.userId, userId), sql`not ${isLastOwner}`)
-		)
-		.returning({ userId: membership.userId });
+	const deleted = await db.transaction(async (tx) => {
+		const rows = await tx
+			.delete(membership)
+			.where(
+				and(eq(membership.groupId, groupId), eq(membership.userId, userId), sql`not ${isLastOwner}`)
+			)
+			.returning({ userId: membership.userId });
+		if (rows.length > 0) {
+			// Whoever leaves lets go of the group's tasks and areas: they would otherwise be
+			// reminded of work on a board they can no longer open, and it would look owned.
+			await tx
+				.delete(taskOwner)
+				.where(
+					and(
+						eq(taskOwner.userId, userId),
+						inArray(
+							taskOwner.taskId,
+							tx.select({ id: task.id }).from(task).where(eq(task.groupId, groupId))
+						)
+					)
+				);
+			await tx
+				.delete(areaOwner)
+				.where(
+					and(
+						eq(areaOwner.userId, userId),
+						inArray(
+							areaOwner.areaId,
+							tx.select({ id: area.id }).from(area).where(eq(area.groupId, groupId))
+						)
+					)
+				);
+		}
+		return rows;
+	});
 	return deleted.length > 0 ? 'done' : explainRefusal(groupId, userId);
 }
 

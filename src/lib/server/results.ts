@@ -86,7 +86,11 @@ export async function loadResults(row: Review) {
 		questionsOf(row.id),
 		db.select().from(dimensionResult).where(eq(dimensionResult.reviewId, row.id)),
 		db
-			.select({ questionKey: revealedText.questionKey, text: revealedText.text })
+			.select({
+				id: revealedText.id,
+				questionKey: revealedText.questionKey,
+				text: revealedText.text
+			})
 			.from(revealedText)
 			.where(eq(revealedText.reviewId, row.id))
 			.orderBy(asc(revealedText.questionKey), asc(revealedText.id)),
@@ -116,7 +120,8 @@ export async function loadResults(row: Review) {
 					disagreement: result.standardDeviation >= disagreementThreshold,
 					change: before ? result.mean - before.mean : null
 				},
-				texts: texts.filter((t) => t.questionKey === q.key).map((t) => t.text)
+				// with their random keys, so a facilitator can quote one into a follow-up task
+				texts: texts.filter((t) => t.questionKey === q.key).map((t) => ({ id: t.id, text: t.text }))
 			};
 		})
 	};

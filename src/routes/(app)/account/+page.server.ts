@@ -10,6 +10,9 @@ import { readForm } from '$lib/server/forms';
 import { requireUser } from '$lib/server/guards';
 import { passwordMaxLength, passwordProblem } from '$lib/server/passwords';
 import { deleteSessionCookie } from '$lib/server/sessions';
+import { channels, notificationKinds } from '$lib/server/db/work-schema';
+import { hasCalendar, resetCalendarToken } from '$lib/server/calendar';
+import { kindLabels, preferencesOf, setPreferences } from '$lib/server/notifications';
 import type { Actions, PageServerLoad } from './$types';
 
 const password = (message: string) =>
@@ -23,13 +26,54 @@ const passwordChange = z.object({
 	newPassword: password('Choose a new password.')
 });
 const deletion = z.object({ password: password('Enter your password to confirm.') });
+const preferences = z.object(
+	Object.fromEntries(
+		notificationKinds.map((kind) => [
+			kind,
+			z.enum(channels, 'Choose email, in the app only, or nothing, for each kind.')
+		])
+	) as Record<
+		(typeof notificationKinds)[number],
+		z.ZodEnum<{ [K in (typeof channels)[number]]: K }>
+	>
+);
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	return { account: user, blocking: await groupsBlockingDeletion(user.id) };
+	const [blocking, channelsChosen, calendar] = await Promise.all([
+		groupsBlockingDeletion(user.id),
+		preferencesOf(user.id),
+		hasCalendar(user.id)
+	]);
+	return {
+		account: user,
+		blocking,
+		preferences: notificationKinds.map((kind) => ({
+			kind,
+			label: kindLabels[kind],
+			channel: channelsChosen[kind]
+		})),
+		hasCalendar: calendar
+	};
 };
 
 export const actions: Actions = {
+	preferences: async (event) => {
+		const user = requireUser(event);
+		const form = await readForm(event.request, preferences);
+		if (!form.ok) return fail(400, { intent: 'preferences', message: form.message });
+		await setPreferences(user.id, form.data);
+		return { intent: 'preferences', success: 'Notification settings saved.' };
+	},
+	calendar: async (event) => {
+		const user = requireUser(event);
+		const token = await resetCalendarToken(user.id);
+		return {
+			intent: 'calendar',
+			success: 'Your calendar address is ready. Any address from before no longer works.',
+			calendarUrl: `${event.url.origin}/calendar/${token}.ics`
+		};
+	},
 	changePassword: async (event) => {
 		const user = requireUser(event);
 		const form = await readForm(event.request, passwordChange);

@@ -1,5 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { lastFollowUps } from '$lib/server/follow-ups';
 import { currentPurpose, hasRole } from '$lib/server/groups';
+import { remindNonResponders } from '$lib/server/reminders';
 import { readForm } from '$lib/server/forms';
 import { requireReview } from '$lib/server/guards';
 import { memberCount } from '$lib/server/memberships';
@@ -26,13 +28,14 @@ const lifecycleMessages = {
 export const load: PageServerLoad = async (event) => {
 	await runDueTransitions();
 	const { group, role, user, review } = await requireReview(event);
-	const [purpose, questions, answered, eligible, answers, members] = await Promise.all([
+	const [purpose, questions, answered, eligible, answers, members, followUps] = await Promise.all([
 		currentPurpose(group.id),
 		review.status === 'open' ? questionsOf(review.id) : [],
 		hasAnswered(review.id, user.id),
 		isEligible(review.id, user.id),
 		review.status === 'open' ? answeredCount(review.id) : review.responseCount,
-		memberCount(group.id)
+		memberCount(group.id),
+		review.status === 'open' ? lastFollowUps(review) : null
 	]);
 	return {
 		review,
@@ -42,6 +45,7 @@ export const load: PageServerLoad = async (event) => {
 		eligible,
 		turnout: { answered: answers ?? 0, eligible: review.eligibleCount ?? members },
 		members,
+		followUps,
 		canRun: hasRole(role, 'facilitator')
 	};
 };
@@ -92,6 +96,22 @@ export const actions: Actions = {
 		if (outcome !== 'done')
 			return fail(409, { intent: 'lifecycle', message: lifecycleMessages[outcome] });
 		redirect(303, `/g/${group.slug}/reviews/${review.id}/results`);
+	},
+	// The app reminds whoever has not answered; the facilitator learns only how many.
+	remind: async (event) => {
+		const { review } = await requireReview(event, 'facilitator');
+		if (review.status !== 'open')
+			return fail(409, { intent: 'remind', message: 'Only an open review can be reminded of.' });
+		const { waiting, reminded } = await remindNonResponders(review.id);
+		return {
+			intent: 'remind',
+			success:
+				waiting === 0
+					? 'Everyone who can answer has answered. Nobody to remind.'
+					: reminded === 0
+						? `The ${waiting} ${waiting === 1 ? 'member' : 'members'} who have not answered were already reminded today.`
+						: `Reminded ${reminded} ${reminded === 1 ? 'member' : 'members'} who have not answered yet. You will not see who.`
+		};
 	},
 	schedule: async (event) => {
 		const { group, review } = await requireReview(event, 'facilitator');

@@ -1,18 +1,20 @@
 import { redirect } from '@sveltejs/kit';
-import { currentPurpose } from '$lib/server/groups';
+import { lastFollowUps } from '$lib/server/follow-ups';
+import { currentPurpose, hasRole } from '$lib/server/groups';
 import { requireReview } from '$lib/server/guards';
 import { purposeVersion } from '$lib/server/purposes';
 import { loadResults } from '$lib/server/results';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const { group, review } = await requireReview(event);
+	const { group, review, role } = await requireReview(event);
 	// Results exist only once a review is closed: never live, so nobody can watch numbers move.
 	if (review.status !== 'closed') redirect(303, `/g/${group.slug}/reviews/${review.id}`);
-	const [purpose, atOpening, results] = await Promise.all([
+	const [purpose, atOpening, results, followUps] = await Promise.all([
 		currentPurpose(group.id),
 		review.purposeVersion ? purposeVersion(group.id, review.purposeVersion) : undefined,
-		loadResults(review)
+		loadResults(review),
+		lastFollowUps(review)
 	]);
 	return {
 		review: {
@@ -24,6 +26,8 @@ export const load: PageServerLoad = async (event) => {
 		purpose: purpose.text,
 		// what the group said it was for when members gave these answers
 		purposeAtOpening: atOpening && atOpening.version !== purpose.version ? atOpening.text : null,
-		results
+		results,
+		followUps,
+		canFollowUp: hasRole(role, 'facilitator')
 	};
 };

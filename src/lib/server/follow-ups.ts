@@ -1,0 +1,148 @@
+// Findings become work, and the next review shows whether the work moved the score.
+import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import {
+	dimensionResult,
+	question,
+	revealedText,
+	review,
+	user,
+	type Review
+} from '$lib/server/db/schema';
+import { task, taskOwner } from '$lib/server/db/work-schema';
+import { isRevealed } from '$lib/server/reviews';
+import { isBeyondNoise } from '$lib/server/trends';
+import { statusLabels } from '$lib/task-labels';
+
+/**
+ * What a new follow-up task starts from: a revealed review of the group, and either one of its
+ * dimensions or one of its open answers (quoted as text only: nobody knows who wrote it).
+ */
+export async function followUpSource(
+	groupId: string,
+	reviewId: string,
+	dimensionKey: string | null,
+	textId: string | null
+) {
+	const [row] = await db
+		.select()
+		.from(review)
+		.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+	if (!row || !isRevealed(row)) return undefined;
+	let quote: string | null = null;
+	let key = dimensionKey;
+	if (textId) {
+		const [found] = await db
+			.select({ text: revealedText.text, questionKey: revealedText.questionKey })
+			.from(revealedText)
+			.where(and(eq(revealedText.reviewId, reviewId), eq(revealedText.id, textId)));
+		if (!found) return undefined;
+		quote = found.text;
+		key = found.questionKey;
+	}
+	const [asked] = key
+		? await db
+				.select({ title: question.title, kind: question.kind })
+				.from(question)
+				.where(and(eq(question.reviewId, reviewId), eq(question.key, key)))
+		: [];
+	if (key && !asked) return undefined;
+	return {
+		reviewId,
+		reviewTitle: row.title,
+		// only scored questions are dimensions; an open question's answer is just the quote
+		dimensionKey: asked?.kind === 'scale' ? key : null,
+		questionTitle: asked?.title ?? null,
+		quote
+	};
+}
+
+/** The follow-up tasks made from a review, with their status and owners. */
+export async function followUpsOf(reviewId: string) {
+	const rows = await db
+		.select({
+			id: task.id,
+			title: task.title,
+			status: task.status,
+			dimensionKey: task.dimensionKey,
+			owner: user.displayName
+		})
+		.from(task)
+		.leftJoin(taskOwner, eq(taskOwner.taskId, task.id))
+		.leftJoin(user, eq(user.id, taskOwner.userId))
+		.where(and(eq(task.reviewId, reviewId), isNull(task.archivedAt)))
+		.orderBy(asc(task.createdAt));
+	const byTask = new Map<string, (typeof rows)[number] & { owners: string[] }>();
+	for (const row of rows) {
+		const entry = byTask.get(row.id) ?? { ...row, owners: [] };
+		if (row.owner) entry.owners.push(row.owner);
+		byTask.set(row.id, entry);
+	}
+	return [...byTask.values()].map(({ id, title, status, dimensionKey, owners }) => ({
+		id,
+		title,
+		status,
+		statusLabel: statusLabels[status],
+		dimensionKey,
+		owners
+	}));
+}
+
+/** The closed review before this one (the latest closed one, for a review still open). */
+async function previousClosed(row: Review) {
+	const [previous] = await db
+		.select()
+		.from(review)
+		.where(
+			and(
+				eq(review.groupId, row.groupId),
+				eq(review.status, 'closed'),
+				row.closedAt ? lt(review.closedAt, row.closedAt) : undefined
+			)
+		)
+		.orderBy(desc(review.closedAt))
+		.limit(1);
+	return previous && previous.id !== row.id ? previous : undefined;
+}
+
+/**
+ * Closing the loop: last review's follow-ups and their status, and, once this review is revealed,
+ * for each dimension that had follow-ups, whether its score moved beyond the noise.
+ */
+export async function lastFollowUps(row: Review) {
+	const previous = await previousClosed(row);
+	if (!previous) return null;
+	const tasks = await followUpsOf(previous.id);
+	if (tasks.length === 0) return null;
+	const keys = [...new Set(tasks.map((t) => t.dimensionKey).filter((k): k is string => !!k))];
+	const movement: {
+		key: string;
+		title: string;
+		before: number;
+		after: number;
+		moved: 'up' | 'down' | 'unclear';
+	}[] = [];
+	if (keys.length > 0 && isRevealed(row) && isRevealed(previous)) {
+		const [before, after, titles] = await Promise.all([
+			db.select().from(dimensionResult).where(eq(dimensionResult.reviewId, previous.id)),
+			db.select().from(dimensionResult).where(eq(dimensionResult.reviewId, row.id)),
+			db
+				.select({ key: question.key, title: question.title })
+				.from(question)
+				.where(eq(question.reviewId, row.id))
+		]);
+		for (const key of keys) {
+			const a = before.find((d) => d.questionKey === key);
+			const b = after.find((d) => d.questionKey === key);
+			if (!a || !b) continue;
+			movement.push({
+				key,
+				title: titles.find((t) => t.key === key)?.title ?? key,
+				before: a.mean,
+				after: b.mean,
+				moved: !isBeyondNoise(a, b) ? 'unclear' : b.mean > a.mean ? 'up' : 'down'
+			});
+		}
+	}
+	return { reviewId: previous.id, reviewTitle: previous.title, tasks, movement };
+}

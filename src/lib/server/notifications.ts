@@ -1,0 +1,100 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { db, preparedOnce, type Executor } from '$lib/server/db';
+import {
+	mail,
+	notification,
+	notificationKinds,
+	notificationPreference,
+	type Channel,
+	type NotificationKind
+} from '$lib/server/db/work-schema';
+import { hashToken } from '$lib/server/tokens';
+
+export const kindLabels: Record<NotificationKind, string> = {
+	task_assigned: 'Someone asks you to take a task',
+	task_due: 'A task of yours is due soon or overdue',
+	review_opened: 'A review opens',
+	review_closing: "A review closes in two days and you haven't answered"
+};
+
+/** Without a choice of their own, people get notices in the app and by email. */
+export const defaultChannel: Channel = 'email';
+
+export async function preferencesOf(userId: string, database: Executor = db) {
+	const rows = await database
+		.select()
+		.from(notificationPreference)
+		.where(eq(notificationPreference.userId, userId));
+	return Object.fromEntries(
+		notificationKinds.map((kind) => [
+			kind,
+			rows.find((r) => r.kind === kind)?.channel ?? defaultChannel
+		])
+	) as Record<NotificationKind, Channel>;
+}
+
+export async function setPreferences(userId: string, choices: Record<NotificationKind, Channel>) {
+	await db.transaction(async (tx) => {
+		for (const kind of notificationKinds) {
+			await tx
+				.insert(notificationPreference)
+				.values({ userId, kind, channel: choices[kind] })
+				.onConflictDoUpdate({
+					target: [notificationPreference.userId, notificationPreference.kind],
+					set: { channel: choices[kind] }
+				});
+		}
+	});
+}
+
+/** The one-click link in every email: email off for every kind, notices in the app stay. */
+export async function unsubscribe(token: string) {
+	const [row] = await db
+		.select({ userId: mail.userId })
+		.from(mail)
+		.where(eq(mail.unsubscribeHash, hashToken(token)));
+	if (!row?.userId) return false;
+	const current = await preferencesOf(row.userId);
+	await setPreferences(
+		row.userId,
+		Object.fromEntries(
+			notificationKinds.map((k) => [k, current[k] === 'email' ? 'in_app' : current[k]])
+		) as Record<NotificationKind, Channel>
+	);
+	return true;
+}
+
+const countUnread = preparedOnce(() =>
+	db
+		.select({ count: sql<number>`count(*)` })
+		.from(notification)
+		.where(and(eq(notification.userId, sql.placeholder('userId')), isNull(notification.readAt)))
+		.prepare()
+);
+
+export async function unreadCount(userId: string) {
+	const [row] = await countUnread().all({ userId });
+	return row?.count ?? 0;
+}
+
+export async function notificationsOf(userId: string, limit = 100) {
+	return db
+		.select()
+		.from(notification)
+		.where(eq(notification.userId, userId))
+		.orderBy(desc(notification.createdAt))
+		.limit(limit);
+}
+
+export async function markRead(userId: string, id: string | null, now = new Date()) {
+	await db
+		.update(notification)
+		.set({ readAt: now })
+		.where(
+			and(
+				eq(notification.userId, userId),
+				isNull(notification.readAt),
+				id ? eq(notification.id, id) : undefined
+			)
+		);
+}

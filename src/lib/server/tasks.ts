@@ -1,0 +1,569 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { db, type Executor } from '$lib/server/db';
+import { group, membership, user, type Role } from '$lib/server/db/schema';
+import {
+	area,
+	delegation,
+	task,
+	taskComment,
+	taskOwner,
+	type Recurrence,
+	type Task,
+	type TaskStatus
+} from '$lib/server/db/work-schema';
+import { hasRole } from '$lib/server/groups';
+import { newId } from '$lib/server/tokens';
+import { remindAssigned } from '$lib/server/reminders';
+import { addToDay, todayUtc } from '$lib/days';
+
+/** Who is acting, in which group, with which role there. */
+export interface Actor {
+	userId: string;
+	groupId: string;
+	role: Role;
+}
+
+/** Why a task change was refused; each maps to a message a person understands. */
+export type Refusal =
+	| 'not-found'
+	| 'not-allowed'
+	| 'not-a-member'
+	| 'already-owned'
+	| 'already-owner'
+	| 'not-owner'
+	| 'no-area';
+
+export const refusalMessages: Record<Refusal, string> = {
+	'not-found': 'That task no longer exists.',
+	'not-allowed': 'Only its owners and facilitators can change this task.',
+	'not-a-member': 'That person is not a member of this group.',
+	'already-owned': 'Someone took this task just before you. Ask them, or pick another one.',
+	'already-owner': 'That person already owns this task.',
+	'not-owner': 'Only an owner of this task can hand it on.',
+	'no-area': 'That area no longer exists. Choose another one.'
+};
+
+type Outcome<T = undefined> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const refuse = (refusal: Refusal): Outcome<never> => ({ ok: false, refusal });
+
+export interface TaskInput {
+	title: string;
+	description: string;
+	dueOn: string | null;
+	areaId: string | null;
+	recurrence: Recurrence | null;
+}
+
+export interface FollowUp {
+	reviewId: string;
+	dimensionKey: string | null;
+	quote: string | null;
+}
+
+async function ownersOf(tx: Executor, taskId: string) {
+	const rows = await tx
+		.select({ userId: taskOwner.userId })
+		.from(taskOwner)
+		.where(eq(taskOwner.taskId, taskId));
+	return rows.map((r) => r.userId);
+}
+
+async function isMember(tx: Executor, groupId: string, userId: string) {
+	const [row] = await tx
+		.select({ userId: membership.userId })
+		.from(membership)
+		.where(and(eq(membership.groupId, groupId), eq(membership.userId, userId)));
+	return Boolean(row);
+}
+
+async function findTask(tx: Executor, actor: Actor, taskId: string) {
+	const [row] = await tx
+		.select()
+		.from(task)
+		.where(and(eq(task.id, taskId), eq(task.groupId, actor.groupId), isNull(task.archivedAt)));
+	return row;
+}
+
+/** Facilitators may change any task; everyone else only the tasks they own. */
+async function mayChange(tx: Executor, actor: Actor, taskId: string) {
+	if (hasRole(actor.role, 'facilitator')) return true;
+	return (await ownersOf(tx, taskId)).includes(actor.userId);
+}
+
+async function areaInGroup(tx: Executor, groupId: string, areaId: string | null) {
+	if (!areaId) return true;
+	const [row] = await tx
+		.select({ id: area.id })
+		.from(area)
+		.where(and(eq(area.id, areaId), eq(area.groupId, groupId)));
+	return Boolean(row);
+}
+
+/** How deep the chain that made `userId` an owner of the task is: 0 if they took it themselves. */
+async function depthOf(tx: Executor, taskId: string, userId: string) {
+	// the latest ask that reached them: an older, deeper chain may since have been undone
+	const [row] = await tx
+		.select({ depth: delegation.depth })
+		.from(delegation)
+		.where(and(eq(delegation.taskId, taskId), eq(delegation.toUserId, userId)))
+		.orderBy(desc(delegation.createdAt), desc(delegation.depth))
+		.limit(1);
+	return row?.depth ?? 0;
+}
+
+/**
+ * A new task on the board. Members may create unowned tasks or tasks for themselves; giving a
+ * task to someone else is assigning, which facilitators do.
+ */
+export async function createTask(
+	actor: Actor,
+	input: TaskInput & { ownerIds: string[] },
+	followUp: FollowUp | null = null,
+	now = new Date()
+): Promise<Outcome<string>> {
+	const others = input.ownerIds.filter((id) => id !== actor.userId);
+	if (others.length > 0 && !hasRole(actor.role, 'facilitator')) return refuse('not-allowed');
+	const id = newId();
+	const assigned: string[] = [];
+	const result = await db.transaction(async (tx) => {
+		if (!(await areaInGroup(tx, actor.groupId, input.areaId))) return refuse('no-area');
+		for (const ownerId of input.ownerIds)
+			if (!(await isMember(tx, actor.groupId, ownerId))) return refuse('not-a-member');
+		await tx.insert(task).values({
+			id,
+			groupId: actor.groupId,
+			...input,
+			createdBy: actor.userId,
+			createdAt: now,
+			updatedAt: now,
+			...(followUp ?? {})
+		});
+		for (const ownerId of new Set(input.ownerIds)) {
+			await tx.insert(taskOwner).values({ taskId: id, userId: ownerId });
+			if (ownerId !== actor.userId) {
+				await tx.insert(delegation).values({
+					id: newId(),
+					taskId: id,
+					fromUserId: actor.userId,
+					toUserId: ownerId,
+					depth: 1,
+					createdAt: now
+				});
+				assigned.push(ownerId);
+			}
+		}
+		return ok(id);
+	});
+	if (result.ok) for (const ownerId of assigned) await remindAssigned(id, ownerId, now);
+	return result;
+}
+
+export async function updateTask(
+	actor: Actor,
+	taskId: string,
+	input: TaskInput,
+	now = new Date()
+): Promise<Outcome> {
+	return db.transaction(async (tx) => {
+		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
+		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+		if (!(await areaInGroup(tx, actor.groupId, input.areaId))) return refuse('no-area');
+		await tx
+			.update(task)
+			.set({ ...input, updatedAt: now })
+			.where(eq(task.id, taskId));
+		return ok(undefined);
+	});
+}
+
+/** Moves a card between columns. Done stamps the completion and starts the next recurrence. */
+export async function moveTask(
+	actor: Actor,
+	taskId: string,
+	status: TaskStatus,
+	now = new Date()
+): Promise<Outcome> {
+	return db.transaction(async (tx) => {
+		const current = await findTask(tx, actor, taskId);
+		if (!current) return refuse('not-found');
+		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+		if (current.status === status) return ok(undefined);
+		await tx
+			.update(task)
+			.set({ status, updatedAt: now, completedAt: status === 'done' ? now : null })
+			.where(eq(task.id, taskId));
+		if (status === 'done') await recur(tx, current, now);
+		return ok(undefined);
+	});
+}
+
+/** Takes an unowned task. The check and the insert are one statement: two takers, one owner. */
+export async function takeTask(actor: Actor, taskId: string): Promise<Outcome> {
+	return db.transaction(async (tx) => {
+		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
+		const inserted = await tx.run(
+			sql`insert into ${taskOwner} (task_id, user_id) select ${taskId}, ${actor.userId}
+				where not exists (select 1 from ${taskOwner} where ${taskOwner.taskId} = ${taskId})`
+		);
+		return inserted.rowsAffected === 1 ? ok(undefined) : refuse('already-owned');
+	});
+}
+
+/** Adds an owner. Facilitators and the task's owners assign; the assignee is asked by them. */
+export async function assignTask(
+	actor: Actor,
+	taskId: string,
+	assigneeId: string,
+	now = new Date()
+): Promise<Outcome> {
+	const result = await db.transaction(async (tx) => {
+		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
+		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+		if (!(await isMember(tx, actor.groupId, assigneeId))) return refuse('not-a-member');
+		if ((await ownersOf(tx, taskId)).includes(assigneeId)) return refuse('already-owner');
+		await tx.insert(taskOwner).values({ taskId, userId: assigneeId });
+		if (assigneeId !== actor.userId) {
+			await tx.insert(delegation).values({
+				id: newId(),
+				taskId,
+				fromUserId: actor.userId,
+				toUserId: assigneeId,
+				depth: (await depthOf(tx, taskId, actor.userId)) + 1,
+				createdAt: now
+			});
+		}
+		await tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId));
+		return ok(undefined);
+	});
+	if (result.ok && assigneeId !== actor.userId) await remindAssigned(taskId, assigneeId, now);
+	return result;
+}
+
+/** An owner steps back from a task; facilitators can take anyone off it. */
+export async function releaseTask(
+	actor: Actor,
+	taskId: string,
+	ownerId: string,
+	now = new Date()
+): Promise<Outcome> {
+	return db.transaction(async (tx) => {
+		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
+		if (ownerId !== actor.userId && !hasRole(actor.role, 'facilitator')) {
+			return refuse('not-allowed');
+		}
+		const removed = await tx
+			.delete(taskOwner)
+			.where(and(eq(taskOwner.taskId, taskId), eq(taskOwner.userId, ownerId)))
+			.returning();
+		if (removed.length === 0) return refuse('not-owner');
+		await tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId));
+		return ok(undefined);
+	});
+}
+
+/**
+ * Hands a task on: the owner asks another member to take it, with a note. The delegate becomes
+ * an owner in the asker's place, and the chain of who asked whom grows by one.
+ */
+export async function delegateTask(
+	actor: Actor,
+	taskId: string,
+	toUserId: string,
+	note: string | null,
+	now = new Date()
+): Promise<Outcome> {
+	const result = await db.transaction(async (tx) => {
+		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
+		const owners = await ownersOf(tx, taskId);
+		if (!owners.includes(actor.userId)) return refuse('not-owner');
+		if (!(await isMember(tx, actor.groupId, toUserId))) return refuse('not-a-member');
+		if (owners.includes(toUserId)) return refuse('already-owner');
+		const depth = (await depthOf(tx, taskId, actor.userId)) + 1;
+		await tx
+			.delete(taskOwner)
+			.where(and(eq(taskOwner.taskId, taskId), eq(taskOwner.userId, actor.userId)));
+		await tx.insert(taskOwner).values({ taskId, userId: toUserId });
+		await tx.insert(delegation).values({
+			id: newId(),
+			taskId,
+			fromUserId: actor.userId,
+			toUserId,
+			note,
+			depth,
+			createdAt: now
+		});
+		await tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId));
+		return ok(undefined);
+	});
+	if (result.ok) await remindAssigned(taskId, toUserId, now);
+	return result;
+}
+
+export async function archiveTask(actor: Actor, taskId: string, now = new Date()) {
+	return db.transaction(async (tx): Promise<Outcome> => {
+		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
+		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+		await tx.update(task).set({ archivedAt: now, updatedAt: now }).where(eq(task.id, taskId));
+		return ok(undefined);
+	});
+}
+
+export async function commentOnTask(
+	actor: Actor,
+	taskId: string,
+	body: string,
+	now = new Date()
+): Promise<Outcome> {
+	return db.transaction(async (tx) => {
+		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
+		await tx
+			.insert(taskComment)
+			.values({ id: newId(), taskId, userId: actor.userId, body, createdAt: now });
+		return ok(undefined);
+	});
+}
+
+/** The next due day of a recurring task, counted from its due day or, without one, from today. */
+export function nextDueOn(recurrence: Recurrence, from: string) {
+	return recurrence === 'weekly'
+		? addToDay(from, { days: 7 })
+		: addToDay(from, { months: recurrence === 'monthly' ? 1 : 3 });
+}
+
+/**
+ * Creates the next instance of a recurring task, once: `recurs_from` is unique, so a second
+ * call (a second scheduler, a done after a due) changes nothing.
+ */
+export async function recur(tx: Executor, current: Task, now: Date) {
+	if (!current.recurrence) return;
+	const id = newId();
+	const inserted = await tx
+		.insert(task)
+		.values({
+			id,
+			groupId: current.groupId,
+			title: current.title,
+			description: current.description,
+			dueOn: nextDueOn(current.recurrence, current.dueOn ?? todayUtc(now)),
+			areaId: current.areaId,
+			createdBy: current.createdBy,
+			createdAt: now,
+			updatedAt: now,
+			recurrence: current.recurrence,
+			recursFrom: current.id
+		})
+		.onConflictDoNothing({ target: task.recursFrom })
+		.returning({ id: task.id });
+	if (inserted.length === 0) return;
+	const owners = await ownersOf(tx, current.id);
+	if (owners.length > 0)
+		await tx.insert(taskOwner).values(owners.map((userId) => ({ taskId: id, userId })));
+}
+
+/** Recurring tasks whose due day has passed get their next instance even if not done yet. */
+export async function recurDueTasks(now = new Date()) {
+	const due = await db
+		.select()
+		.from(task)
+		.where(
+			and(
+				sql`${task.recurrence} is not null`,
+				isNull(task.archivedAt),
+				sql`${task.dueOn} < ${todayUtc(now)}`,
+				sql`not exists (select 1 from ${task} t2 where t2.recurs_from = ${task.id})`
+			)
+		);
+	for (const current of due) await db.transaction((tx) => recur(tx, current, now));
+	return due.length;
+}
+
+export interface BoardFilter {
+	mine?: boolean;
+	unowned?: boolean;
+	overdue?: boolean;
+	areaId?: string;
+	ownerId?: string;
+}
+
+/** The group's live tasks with their owners, area and delegation depth, filtered. */
+export async function boardTasks(
+	groupId: string,
+	viewerId: string,
+	filter: BoardFilter = {},
+	now = new Date()
+) {
+	const rows = await db
+		.select({
+			id: task.id,
+			title: task.title,
+			status: task.status,
+			dueOn: task.dueOn,
+			areaId: task.areaId,
+			areaName: area.name,
+			recurrence: task.recurrence,
+			reviewId: task.reviewId,
+			updatedAt: task.updatedAt,
+			comments: sql<number>`(select count(*) from ${taskComment} c where c.task_id = ${task.id})`
+		})
+		.from(task)
+		.leftJoin(area, eq(area.id, task.areaId))
+		.where(and(eq(task.groupId, groupId), isNull(task.archivedAt)))
+		.orderBy(sql`${task.dueOn} is null`, asc(task.dueOn), desc(task.updatedAt));
+	const owners = rows.length
+		? await db
+				.select({ taskId: taskOwner.taskId, userId: user.id, name: user.displayName })
+				.from(taskOwner)
+				.innerJoin(user, eq(user.id, taskOwner.userId))
+				.where(
+					inArray(
+						taskOwner.taskId,
+						db.select({ id: task.id }).from(task).where(eq(task.groupId, groupId))
+					)
+				)
+				.orderBy(asc(user.displayName))
+		: [];
+	const today = todayUtc(now);
+	return rows
+		.map((row) => ({
+			...row,
+			owners: owners
+				.filter((o) => o.taskId === row.id)
+				.map(({ userId, name }) => ({ userId, name })),
+			overdue: row.status !== 'done' && row.dueOn !== null && row.dueOn < today
+		}))
+		.filter(
+			(t) =>
+				(!filter.mine || t.owners.some((o) => o.userId === viewerId)) &&
+				(!filter.unowned || t.owners.length === 0) &&
+				(!filter.overdue || t.overdue) &&
+				(!filter.areaId || t.areaId === filter.areaId) &&
+				(!filter.ownerId || t.owners.some((o) => o.userId === filter.ownerId))
+		);
+}
+
+export type BoardTask = Awaited<ReturnType<typeof boardTasks>>[number];
+
+/** One task with everything its page shows: owners, the chain of who asked whom, comments. */
+export async function taskDetail(groupId: string, taskId: string) {
+	const [row] = await db
+		.select({ task, areaName: area.name })
+		.from(task)
+		.leftJoin(area, eq(area.id, task.areaId))
+		.where(and(eq(task.id, taskId), eq(task.groupId, groupId), isNull(task.archivedAt)));
+	if (!row) return undefined;
+	const names = sql<string>`(select display_name from ${user} u where u.id = ${delegation.fromUserId})`;
+	const [owners, chain, comments] = await Promise.all([
+		db
+			.select({ userId: user.id, name: user.displayName })
+			.from(taskOwner)
+			.innerJoin(user, eq(user.id, taskOwner.userId))
+			.where(eq(taskOwner.taskId, taskId))
+			.orderBy(asc(user.displayName)),
+		db
+			.select({
+				fromName: names,
+				toName: sql<string>`(select display_name from ${user} u where u.id = ${delegation.toUserId})`,
+				note: delegation.note,
+				depth: delegation.depth,
+				createdAt: delegation.createdAt
+			})
+			.from(delegation)
+			.where(eq(delegation.taskId, taskId))
+			.orderBy(asc(delegation.createdAt), asc(delegation.depth)),
+		db
+			.select({
+				id: taskComment.id,
+				body: taskComment.body,
+				createdAt: taskComment.createdAt,
+				name: user.displayName
+			})
+			.from(taskComment)
+			.leftJoin(user, eq(user.id, taskComment.userId))
+			.where(eq(taskComment.taskId, taskId))
+			.orderBy(asc(taskComment.createdAt))
+	]);
+	return { ...row.task, areaName: row.areaName, owners, chain, comments };
+}
+
+/** A person's live tasks across all their groups, soonest due first. */
+export async function tasksOf(userId: string, now = new Date()) {
+	const rows = await db
+		.select({
+			id: task.id,
+			title: task.title,
+			status: task.status,
+			dueOn: task.dueOn,
+			groupSlug: group.slug,
+			groupName: group.name
+		})
+		.from(taskOwner)
+		.innerJoin(task, eq(task.id, taskOwner.taskId))
+		.innerJoin(group, eq(group.id, task.groupId))
+		.where(and(eq(taskOwner.userId, userId), isNull(task.archivedAt)))
+		.orderBy(sql`${task.status} = 'done'`, sql`${task.dueOn} is null`, asc(task.dueOn));
+	const today = todayUtc(now);
+	return rows.map((r) => ({
+		...r,
+		overdue: r.status !== 'done' && r.dueOn !== null && r.dueOn < today
+	}));
+}
+
+/** The first day of the calendar quarter (UTC) that `now` is in. */
+export function quarterStart(now = new Date()) {
+	return new Date(Date.UTC(now.getUTCFullYear(), Math.floor(now.getUTCMonth() / 3) * 3, 1));
+}
+
+/**
+ * The widening circles, this quarter: how many people completed tasks, how many of them were
+ * asked by someone other than a facilitator (members getting members to do things), and the
+ * deepest chain of who asked whom on any task handed on this quarter.
+ */
+export async function delegationStats(groupId: string, now = new Date()) {
+	const since = quarterStart(now);
+	const completions = await db
+		.select({ taskId: task.id, userId: taskOwner.userId })
+		.from(task)
+		.innerJoin(taskOwner, eq(taskOwner.taskId, task.id))
+		.where(
+			and(
+				eq(task.groupId, groupId),
+				eq(task.status, 'done'),
+				sql`${task.completedAt} >= ${since.getTime()}`
+			)
+		);
+	const completers = new Set(completions.map((c) => c.userId));
+	// who asked each completer to take the task they finished (the latest ask that reached them)
+	const asks = completions.length
+		? await db
+				.select({
+					taskId: delegation.taskId,
+					toUserId: delegation.toUserId,
+					askerRole: membership.role,
+					createdAt: delegation.createdAt
+				})
+				.from(delegation)
+				.leftJoin(
+					membership,
+					and(eq(membership.userId, delegation.fromUserId), eq(membership.groupId, groupId))
+				)
+				.where(inArray(delegation.taskId, [...new Set(completions.map((c) => c.taskId))]))
+				.orderBy(asc(delegation.createdAt))
+		: [];
+	const askedByMember = new Set<string>();
+	for (const c of completions) {
+		const ask = asks.filter((a) => a.taskId === c.taskId && a.toUserId === c.userId).at(-1);
+		if (ask && ask.askerRole === 'member') askedByMember.add(c.userId);
+	}
+	const [deepest] = await db
+		.select({ depth: sql<number | null>`max(${delegation.depth})` })
+		.from(delegation)
+		.innerJoin(task, eq(task.id, delegation.taskId))
+		.where(and(eq(task.groupId, groupId), sql`${delegation.createdAt} >= ${since.getTime()}`));
+	return {
+		since,
+		completers: completers.size,
+		askedByMembers: askedByMember.size,
+		deepestChain: deepest?.depth ?? 0
+	};
+}

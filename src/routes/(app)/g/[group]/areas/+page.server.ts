@@ -1,0 +1,95 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import {
+	addArea,
+	AreaNameTaken,
+	areasOf,
+	holdArea,
+	releaseArea,
+	removeArea,
+	renameArea
+} from '$lib/server/areas';
+import { readForm, textField } from '$lib/server/forms';
+import { hasRole } from '$lib/server/groups';
+import { requireMember } from '$lib/server/guards';
+import { listMembers } from '$lib/server/memberships';
+import type { Actions, PageServerLoad } from './$types';
+
+const id = (what: string) =>
+	z
+		.string({ error: `Choose ${what}.` })
+		.min(1, `Choose ${what}.`)
+		.max(64);
+const named = z.object({ name: textField('The name', { max: 60 }) });
+const areaRef = z.object({ areaId: id('an area') });
+const holder = areaRef.extend({ userId: id('a member').optional() });
+const taken = () => fail(409, { message: 'There is already an area with that name.' });
+const gone = () => fail(404, { message: 'That area no longer exists.' });
+
+export const load: PageServerLoad = async (event) => {
+	const { group, role, user } = await requireMember(event);
+	const [areas, members] = await Promise.all([areasOf(group.id), listMembers(group.id)]);
+	return {
+		areas,
+		members: members.map(({ userId, displayName }) => ({ userId, displayName })),
+		me: user.id,
+		canManage: hasRole(role, 'facilitator')
+	};
+};
+
+export const actions: Actions = {
+	add: async (event) => {
+		const { group } = await requireMember(event, 'facilitator');
+		const form = await readForm(event.request, named);
+		if (!form.ok) return fail(400, { message: form.message, values: form.values });
+		try {
+			await addArea(group.id, form.data.name);
+		} catch (error) {
+			if (error instanceof AreaNameTaken) return taken();
+			throw error;
+		}
+		return { success: `Added ${form.data.name}.` };
+	},
+	rename: async (event) => {
+		const { group } = await requireMember(event, 'facilitator');
+		const form = await readForm(event.request, named.extend(areaRef.shape));
+		if (!form.ok) return fail(400, { message: form.message });
+		try {
+			if (!(await renameArea(group.id, form.data.areaId, form.data.name))) return gone();
+		} catch (error) {
+			if (error instanceof AreaNameTaken) return taken();
+			throw error;
+		}
+		return { success: 'Renamed.' };
+	},
+	remove: async (event) => {
+		const { group } = await requireMember(event, 'facilitator');
+		const form = await readForm(event.request, areaRef);
+		if (!form.ok) return fail(400, { message: form.message });
+		if (!(await removeArea(group.id, form.data.areaId))) return gone();
+		return { success: 'Area removed. Its tasks stay on the board, without an area.' };
+	},
+	// Anyone may take on an area themselves; facilitators may name anyone to it.
+	hold: async (event) => {
+		const { group, role, user } = await requireMember(event);
+		const form = await readForm(event.request, holder);
+		if (!form.ok) return fail(400, { message: form.message });
+		const userId = form.data.userId ?? user.id;
+		if (userId !== user.id && !hasRole(role, 'facilitator'))
+			return fail(403, { message: 'Only facilitators can name someone else to an area.' });
+		if (!(await holdArea(group.id, form.data.areaId, userId)))
+			return fail(400, { message: 'They already hold that area, or it no longer exists.' });
+		return { success: userId === user.id ? 'You hold this area now.' : 'Owner added.' };
+	},
+	release: async (event) => {
+		const { group, role, user } = await requireMember(event);
+		const form = await readForm(event.request, holder);
+		if (!form.ok) return fail(400, { message: form.message });
+		const userId = form.data.userId ?? user.id;
+		if (userId !== user.id && !hasRole(role, 'facilitator'))
+			return fail(403, { message: 'Only facilitators can take someone else off an area.' });
+		if (!(await releaseArea(group.id, form.data.areaId, userId)))
+			return fail(400, { message: 'They do not hold that area.' });
+		return { success: userId === user.id ? 'You no longer hold this area.' : 'Owner removed.' };
+	}
+};

@@ -1,0 +1,37 @@
+import { error } from '@sveltejs/kit';
+import { areasOf } from '$lib/server/areas';
+import { hasRole } from '$lib/server/groups';
+import { requireMember } from '$lib/server/guards';
+import { listMembers } from '$lib/server/memberships';
+import { taskActions } from '$lib/server/task-actions';
+import { taskDetail } from '$lib/server/tasks';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const { group, role, user } = await requireMember(event);
+	const task = await taskDetail(group.id, event.params.task);
+	if (!task) error(404, 'This task does not exist, or it was archived.');
+	const [members, areas] = await Promise.all([listMembers(group.id), areasOf(group.id)]);
+	const isOwner = task.owners.some((o) => o.userId === user.id);
+	return {
+		task,
+		members: members.map(({ userId, displayName }) => ({ userId, displayName })),
+		areas: areas.map(({ id, name }) => ({ id, name })),
+		me: user.id,
+		isOwner,
+		canChange: isOwner || hasRole(role, 'facilitator'),
+		canManage: hasRole(role, 'facilitator'),
+		created: event.url.searchParams.has('created')
+	};
+};
+
+export const actions: Actions = {
+	update: taskActions.update,
+	move: taskActions.move,
+	take: taskActions.take,
+	assign: taskActions.assign,
+	release: taskActions.release,
+	delegate: taskActions.delegate,
+	archive: taskActions.archive,
+	comment: taskActions.comment
+};

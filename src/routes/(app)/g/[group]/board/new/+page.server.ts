@@ -1,0 +1,78 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { areasOf } from '$lib/server/areas';
+import { followUpSource } from '$lib/server/follow-ups';
+import { readForm } from '$lib/server/forms';
+import { hasRole } from '$lib/server/groups';
+import { requireMember } from '$lib/server/guards';
+import { listMembers } from '$lib/server/memberships';
+import { taskFields } from '$lib/server/task-actions';
+import { createTask, refusalMessages } from '$lib/server/tasks';
+import type { Actions, PageServerLoad } from './$types';
+
+const source = (get: (name: string) => string | null | undefined) => ({
+	review: get('review') || null,
+	dimension: get('dimension') || null,
+	text: get('text') || null
+});
+
+const newTask = taskFields.extend({
+	ownerId: z.string().max(64).optional(),
+	review: z.string().max(64).optional(),
+	dimension: z.string().max(64).optional(),
+	text: z.string().max(64).optional()
+});
+
+export const load: PageServerLoad = async (event) => {
+	const { group, role, user } = await requireMember(event);
+	const from = source((name) => event.url.searchParams.get(name));
+	const followUp = from.review
+		? await followUpSource(group.id, from.review, from.dimension, from.text)
+		: null;
+	if (from.review && !followUp) error(404, 'That review finding was not found.');
+	const [members, areas] = await Promise.all([listMembers(group.id), areasOf(group.id)]);
+	return {
+		followUp,
+		from,
+		me: user.id,
+		canAssign: hasRole(role, 'facilitator'),
+		members: members.map(({ userId, displayName }) => ({ userId, displayName })),
+		areas: areas.map(({ id, name }) => ({ id, name }))
+	};
+};
+
+// What the form refills after a refusal that came after validation.
+const echo = (data: Record<string, unknown>) =>
+	Object.fromEntries(Object.entries(data).map(([key, value]) => [key, String(value ?? '')]));
+
+export const actions: Actions = {
+	create: async (event) => {
+		const { group, role, user } = await requireMember(event);
+		const form = await readForm(event.request, newTask);
+		if (!form.ok)
+			return fail(400, { message: form.message, errors: form.errors, values: form.values });
+		const { ownerId, review, dimension, text, ...input } = form.data;
+		const followUp = review
+			? await followUpSource(group.id, review, dimension || null, text || null)
+			: null;
+		if (review && !followUp) return fail(400, { message: 'That review finding was not found.' });
+		const outcome = await createTask(
+			{ userId: user.id, groupId: group.id, role },
+			{ ...input, ownerIds: ownerId ? [ownerId] : [] },
+			followUp && {
+				reviewId: followUp.reviewId,
+				dimensionKey: followUp.dimensionKey,
+				quote: followUp.quote
+			}
+		);
+		if (!outcome.ok)
+			return fail(outcome.refusal === 'not-allowed' ? 403 : 400, {
+				message:
+					outcome.refusal === 'not-allowed'
+						? 'Only facilitators give a task to someone else. Leave it unowned, or take it yourself.'
+						: refusalMessages[outcome.refusal],
+				values: echo(form.data)
+			});
+		redirect(303, `/g/${group.slug}/board/${outcome.value}?created=1`);
+	}
+};
