@@ -44,11 +44,13 @@ const id = () =>
 		.replace(/[^a-z0-9]/g, 'x');
 const run = `${Date.now().toString(36)}`;
 
+const emailOf = (label) => `${label.toLowerCase().replace(/\W+/g, '-')}-${run}@example.org`;
+
 async function person(label, passwordHash) {
 	const userId = id();
 	await db.execute({
 		sql: 'insert into user (id, email, display_name, password_hash) values (?, ?, ?, ?)',
-		args: [userId, `${label}-${run}@example.org`, label, passwordHash]
+		args: [userId, emailOf(label), label, passwordHash]
 	});
 	return userId;
 }
@@ -161,5 +163,15 @@ for (let r = 0; r < reviewCount; r++) {
 		await db.batch(statements.slice(i, i + 5000), 'write');
 	await post(`/g/${slug}/reviews/${reviewId}?/close`, {}, cookie);
 }
+// two members who can sign in, for browser tests that need more than one person
+const people = [];
+for (const [index, userId] of members.slice(1, 3).entries()) {
+	const label = `Member ${index + 1}`;
+	people.push({
+		name: label,
+		email: emailOf(label),
+		cookie: await sessionFor(userId)
+	});
+}
 db.close();
-console.log(JSON.stringify({ slug, cookie, groupId }));
+console.log(JSON.stringify({ slug, cookie, groupId, people }));

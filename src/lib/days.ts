@@ -7,7 +7,10 @@ export function todayUtc(now = new Date()) {
 }
 
 export function isCalendarDay(value: string) {
-	return /^\d{4}-\d{2}-\d{2}$/.test(value) && todayUtc(new Date(`${value}T00:00:00Z`)) === value;
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+	const date = new Date(`${value}T00:00:00Z`);
+	// "2026-13-01" is no date at all; "2026-02-30" would roll over to March
+	return !Number.isNaN(date.getTime()) && todayUtc(date) === value;
 }
 
 /** A day moved by whole days or months; a month later than 31 January is 28 or 29 February. */

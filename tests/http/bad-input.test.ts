@@ -1,9 +1,11 @@
 // Every form, sent what a careless browser or a hostile script might send: each gets a 4xx with
 // a message a person can act on, and the database is exactly as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { areasOf } from '$lib/server/areas';
 import { createInvite } from '$lib/server/invites';
 import { openReview } from '$lib/server/review-lifecycle';
 import { createReview, questionsOf } from '$lib/server/reviews';
+import { createTask } from '$lib/server/tasks';
 import { addMember, makeGroup, makeUser, sessionCookie, uniqueEmail } from '../support/factories';
 import { client, messageOf } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';
@@ -18,6 +20,11 @@ let inviteId: string;
 let openPath: string;
 let draftPath: string;
 let scaleKeys: string[];
+let ownerId: string;
+let taskPath: string;
+let taskId: string;
+let outreachId: string;
+let foreignAreaId: string;
 
 beforeAll(async () => {
 	server = await startServer();
@@ -44,6 +51,27 @@ beforeAll(async () => {
 	openPath = `/g/${slug}/reviews/${open}`;
 	draftPath = `/g/${slug}/reviews/${draft}`;
 	scaleKeys = (await questionsOf(open)).filter((q) => q.kind === 'scale').map((q) => q.key);
+
+	// divisions of labor: a task the owner owns (no due day, so no reminder falls due meanwhile),
+	// the group's areas and an area of another group
+	ownerId = owner.id;
+	const created = await createTask(
+		{ userId: owner.id, groupId: group.id, role: 'owner' },
+		{
+			title: 'Book the hall',
+			description: '',
+			dueOn: null,
+			areaId: null,
+			recurrence: null,
+			ownerIds: [owner.id]
+		}
+	);
+	if (!created.ok) throw new Error(created.refusal);
+	taskId = created.value;
+	taskPath = `/g/${slug}/board/${taskId}`;
+	outreachId = (await areasOf(group.id)).find((a) => a.name === 'Outreach')!.id;
+	const otherGroup = await makeGroup(member.id);
+	foreignAreaId = (await areasOf(otherGroup.id))[0].id;
 });
 afterAll(() => server?.stop());
 
@@ -56,6 +84,26 @@ interface Form {
 	/** Values of the right type that must still be refused. */
 	wrong: () => Record<string, string>[];
 }
+
+/** The new-task form as the page sends it: every field present, the optional ones maybe empty. */
+const newTask = (overrides: Record<string, string> = {}) => ({
+	title: 'Print the leaflets',
+	description: 'Two hundred, double-sided.',
+	dueOn: '2031-05-12',
+	areaId: outreachId,
+	recurrence: 'weekly',
+	ownerId: memberId,
+	...overrides
+});
+const taskUpdate = (overrides: Record<string, string> = {}) => ({
+	taskId,
+	title: 'Book the big hall',
+	description: '',
+	dueOn: '',
+	areaId: '',
+	recurrence: '',
+	...overrides
+});
 
 const forms: Record<string, Form> = {
 	signup: {
@@ -232,6 +280,138 @@ const forms: Record<string, Form> = {
 		signedIn: true,
 		fields: () => ({ password: 'not my password' }),
 		wrong: () => [{ password: '' }]
+	},
+	createTask: {
+		path: () => `/g/${slug}/board/new?/create`,
+		signedIn: true,
+		fields: () => newTask(),
+		wrong: () => [
+			newTask({ title: '' }),
+			newTask({ title: '   ' }),
+			newTask({ title: 'x'.repeat(201) }),
+			newTask({ description: 'x'.repeat(5001) }),
+			newTask({ dueOn: 'tomorrow' }),
+			newTask({ dueOn: '2026-02-30' }),
+			newTask({ dueOn: '1999-12-31' }),
+			newTask({ recurrence: 'daily' }),
+			newTask({ areaId: foreignAreaId }),
+			newTask({ areaId: 'nope' }),
+			newTask({ ownerId: 'nobody' })
+		]
+	},
+	updateTask: {
+		path: () => `${taskPath}?/update`,
+		signedIn: true,
+		fields: () => taskUpdate(),
+		wrong: () => [
+			taskUpdate({ title: '' }),
+			taskUpdate({ title: 'x'.repeat(201) }),
+			taskUpdate({ dueOn: 'tomorrow' }),
+			taskUpdate({ dueOn: '2026-02-30' }),
+			taskUpdate({ recurrence: 'daily' }),
+			taskUpdate({ areaId: foreignAreaId }),
+			taskUpdate({ areaId: 'nope' }),
+			taskUpdate({ taskId: 'nope' })
+		]
+	},
+	moveTask: {
+		path: () => `${taskPath}?/move`,
+		signedIn: true,
+		fields: () => ({ taskId, status: 'doing' }),
+		wrong: () => [
+			{ taskId, status: 'archived' },
+			{ taskId, status: 'DONE' },
+			{ taskId: 'nope', status: 'doing' }
+		]
+	},
+	assignTask: {
+		path: () => `${taskPath}?/assign`,
+		signedIn: true,
+		fields: () => ({ taskId, userId: memberId }),
+		wrong: () => [
+			{ taskId, userId: 'nobody' },
+			{ taskId, userId: ownerId },
+			{ taskId: 'nope', userId: memberId }
+		]
+	},
+	delegateTask: {
+		path: () => `${taskPath}?/delegate`,
+		signedIn: true,
+		fields: () => ({ taskId, userId: memberId, note: 'You know the caretaker.' }),
+		wrong: () => [
+			{ taskId, userId: memberId, note: 'x'.repeat(501) },
+			{ taskId, userId: 'nobody', note: '' },
+			{ taskId, userId: ownerId, note: '' },
+			{ taskId: 'nope', userId: memberId, note: '' }
+		]
+	},
+	archiveTask: {
+		path: () => `${taskPath}?/archive`,
+		signedIn: true,
+		fields: () => ({ taskId }),
+		wrong: () => [{ taskId: 'nope' }]
+	},
+	commentOnTask: {
+		path: () => `${taskPath}?/comment`,
+		signedIn: true,
+		fields: () => ({ taskId, body: 'I can do Tuesday.' }),
+		wrong: () => [
+			{ taskId, body: '' },
+			{ taskId, body: '  \n ' },
+			{ taskId, body: 'x'.repeat(2001) },
+			{ taskId: 'nope', body: 'I can do Tuesday.' }
+		]
+	},
+	addArea: {
+		path: () => `/g/${slug}/areas?/add`,
+		signedIn: true,
+		fields: () => ({ name: 'Repairs' }),
+		wrong: () => [
+			{ name: '' },
+			{ name: 'x'.repeat(61) },
+			{ name: 'outreach' },
+			{ name: '  OUTREACH ' }
+		]
+	},
+	renameArea: {
+		path: () => `/g/${slug}/areas?/rename`,
+		signedIn: true,
+		fields: () => ({ areaId: outreachId, name: 'Door knocking' }),
+		wrong: () => [
+			{ areaId: outreachId, name: '' },
+			{ areaId: outreachId, name: 'x'.repeat(61) },
+			{ areaId: outreachId, name: 'FINANCES' },
+			{ areaId: 'nope', name: 'Door knocking' },
+			{ areaId: foreignAreaId, name: 'Door knocking' }
+		]
+	},
+	preferences: {
+		path: () => '/account?/preferences',
+		signedIn: true,
+		fields: () => ({
+			task_assigned: 'email',
+			task_due: 'in_app',
+			review_opened: 'none',
+			review_closing: 'email'
+		}),
+		wrong: (): Record<string, string>[] => [
+			{ task_assigned: 'sms', task_due: 'email', review_opened: 'email', review_closing: 'email' },
+			{
+				task_assigned: 'EMAIL',
+				task_due: 'email',
+				review_opened: 'email',
+				review_closing: 'email'
+			},
+			{ task_assigned: 'email', task_due: 'email', review_opened: 'email' }
+		]
+	},
+	// An unknown notice id marks nothing and is answered as a success: only what is not an id is
+	// wrong here.
+	readNotification: {
+		path: () => '/notifications?/read',
+		signedIn: true,
+		fields: () => ({ id: 'nope' }),
+		wrong: () => [{ id: 'x'.repeat(65) }]
 	}
 };
 
@@ -363,5 +543,86 @@ describe('duplicate submissions', () => {
 			400
 		);
 		expect(message).toMatch(/already revoked/);
+	});
+});
+
+describe('divisions of labor: the status says why', () => {
+	const post = (path: string, fields: Record<string, string>) =>
+		expectRefused(() => http.post(path, fields, { cookie: ownerCookie }));
+
+	it('an area name taken in another case is a conflict, on adding and on renaming', async () => {
+		const added = await expectRefused(
+			() => http.post(`/g/${slug}/areas?/add`, { name: 'outreach' }, { cookie: ownerCookie }),
+			409
+		);
+		expect(added).toMatch(/already an area with that name/);
+		await expectRefused(
+			() =>
+				http.post(
+					`/g/${slug}/areas?/rename`,
+					{ areaId: outreachId, name: 'FINANCES' },
+					{ cookie: ownerCookie }
+				),
+			409
+		);
+	});
+
+	it('an unknown task or area is not found', async () => {
+		await expectRefused(
+			() =>
+				http.post(
+					`${taskPath}?/move`,
+					{ taskId: 'nope', status: 'doing' },
+					{ cookie: ownerCookie }
+				),
+			404
+		);
+		await expectRefused(
+			() =>
+				http.post(
+					`/g/${slug}/areas?/rename`,
+					{ areaId: foreignAreaId, name: 'Door knocking' },
+					{ cookie: ownerCookie }
+				),
+			404
+		);
+	});
+
+	it('a person who is not a member cannot be given a task; an owner cannot be added twice', async () => {
+		expect(await post(`/g/${slug}/board/new?/create`, newTask({ ownerId: 'nobody' }))).toMatch(
+			/not a member/
+		);
+		expect(await post(`${taskPath}?/assign`, { taskId, userId: 'nobody' })).toMatch(/not a member/);
+		await expectRefused(
+			() => http.post(`${taskPath}?/assign`, { taskId, userId: ownerId }, { cookie: ownerCookie }),
+			409
+		);
+	});
+
+	it('a repeat that is not offered is named in the message', async () => {
+		expect(await post(`/g/${slug}/board/new?/create`, newTask({ recurrence: 'daily' }))).toMatch(
+			/weekly, monthly, quarterly/
+		);
+	});
+
+	it('the optional fields may be left out of the form', async () => {
+		// refused for the owner, not for the missing due day, area and repeat
+		expect(
+			await post(`/g/${slug}/board/new?/create`, { title: 'Print', ownerId: 'nobody' })
+		).toMatch(/not a member/);
+		expect(await post(`${taskPath}?/delegate`, { taskId, userId: 'nobody' })).toMatch(
+			/not a member/
+		);
+	});
+
+	it('a day that does not exist is a form error, not a server error', async () => {
+		for (const dueOn of ['2026-02-30', '2026-02-32', '2026-13-01', '2026-00-10']) {
+			const message = await expectRefused(
+				() =>
+					http.post(`/g/${slug}/board/new?/create`, newTask({ dueOn }), { cookie: ownerCookie }),
+				400
+			);
+			expect(message).toMatch(/as a day/);
+		}
 	});
 });

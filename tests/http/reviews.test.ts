@@ -117,9 +117,9 @@ describe('the order of answers', () => {
 		const page = await (await app.http.get(`${path}/results`, { cookie: owner })).text();
 		// texts as rendered in the page's list items (the page's data script repeats them)
 		const section = (key: string) =>
-			[...page.matchAll(new RegExp(`<li[^>]*>\\s*(answer #\\d+ on ${key})\\s*<`, 'g'))].map(
-				(m) => m[1]
-			);
+			[
+				...page.matchAll(new RegExp(`<li[^>]*>\\s*(?:<span[^>]*>)?(answer #\\d+ on ${key})<`, 'g'))
+			].map((m) => m[1]);
 		const issues = positions(section('raise-issue'));
 		const execution = positions(section('execution'));
 		expect(issues.order).toHaveLength(50);

@@ -1,6 +1,7 @@
 // Reminders end to end: produced from tasks and reviews at a controlled time, delivered by one or
 // more workers through a real SMTP server running in this process.
 import type { AddressInfo } from 'node:net';
+import type { InStatement } from '@libsql/client';
 import { and, eq, inArray, like } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import { simpleParser } from 'mailparser';
@@ -21,6 +22,7 @@ import {
 import {
 	backoffMs,
 	deliverDueReminders,
+	leaseMs,
 	produceReviewClosing,
 	produceReviewOpened,
 	produceTaskReminders,
@@ -369,6 +371,82 @@ describe('delivery', () => {
 		expect(
 			await db.select().from(notification).where(eq(notification.reminderId, mine.id))
 		).toHaveLength(1);
+	});
+});
+
+describe('a worker that lost its claim', () => {
+	/**
+	 * A second connection for a worker that is held up (a long pause, a slow disk) just before it
+	 * writes the in-app notice of its first reminder, until `release` is called.
+	 */
+	function heldUpDatabase() {
+		let reached!: () => void;
+		let release!: () => void;
+		const atHold = new Promise<void>((resolve) => (reached = resolve));
+		const hold = new Promise<void>((resolve) => (release = resolve));
+		const client = serializeClient(openClient());
+		const held = new Proxy(client, {
+			get(target, property) {
+				if (property === 'execute') {
+					return async (statement: InStatement) => {
+						const text = typeof statement === 'string' ? statement : statement.sql;
+						if (/^insert into "notification"/i.test(text)) {
+							reached();
+							await hold;
+						}
+						return target.execute(statement);
+					};
+				}
+				const value = Reflect.get(target, property, target);
+				return typeof value === 'function' ? value.bind(target) : value;
+			}
+		});
+		const database: Database = drizzle(held, { schema, casing: 'snake_case' });
+		return { database, atHold, release, close: () => client.close() };
+	}
+
+	it('does not send once another worker has taken its reminders over', async () => {
+		const now = at('2027-02-01T09:00:00Z');
+		const { reviewId, members } = await openReviewOf(5, now);
+		await deliverDueReminders(now); // nothing else is due at this moment
+		expect((await remindNonResponders(reviewId, now)).reminded).toBe(5);
+		const ids = (
+			await db
+				.select()
+				.from(reminder)
+				.where(like(reminder.key, `nudge:${reviewId}:%`))
+		).map((r) => r.id);
+
+		const slow = heldUpDatabase();
+		try {
+			const a = deliverDueReminders(now, { worker: 'a', database: slow.database });
+			await slow.atHold;
+			const claimed = await db.select().from(reminder).where(inArray(reminder.id, ids));
+			expect(claimed.every((r) => r.claimedBy === 'a' && r.status === 'pending')).toBe(true);
+
+			// while 'a' is held up past its lease, 'b' takes every reminder over and sends it
+			const b = await deliverDueReminders(plus(now, leaseMs + minute), { worker: 'b' });
+			expect(b).toMatchObject({ sent: 5, lost: 0 });
+
+			// 'a' wakes up: it finds each claim gone before sending, and sends nothing
+			slow.release();
+			expect(await a).toMatchObject({ sent: 0, lost: 5, retry: 0, failed: 0 });
+		} finally {
+			slow.release();
+			slow.close();
+		}
+		await expectDeliveredOnce(
+			ids,
+			members.map((m) => m.email)
+		);
+		const rows = await db.select().from(reminder).where(inArray(reminder.id, ids));
+		expect(rows.every((r) => r.claimedBy === 'b' && r.attempts === 2)).toBe(true);
+		// one notice each, though both workers wrote one
+		const notices = await db
+			.select()
+			.from(notification)
+			.where(inArray(notification.reminderId, ids));
+		expect(notices).toHaveLength(5);
 	});
 });
 

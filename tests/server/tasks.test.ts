@@ -1,8 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
-import { reminder, task, taskOwner } from '$lib/server/db/work-schema';
-import { areasOf, defaultAreas } from '$lib/server/areas';
+import { areaOwner, reminder, task, taskOwner } from '$lib/server/db/work-schema';
+import { areasOf, defaultAreas, holdArea } from '$lib/server/areas';
+import { removeMember } from '$lib/server/memberships';
+import { produceTaskReminders } from '$lib/server/reminders';
 import {
 	archiveTask,
 	assignTask,
@@ -14,6 +16,7 @@ import {
 	recurDueTasks,
 	takeTask,
 	taskDetail,
+	tasksOf,
 	updateTask,
 	type Actor,
 	type TaskInput
@@ -377,5 +380,68 @@ describe('recurring tasks', () => {
 		// finishing the late original afterwards adds no second instance
 		expect((await moveTask(a, id, 'done', later)).ok).toBe(true);
 		expect(await instancesFrom(id)).toHaveLength(1);
+	});
+});
+
+describe('leaving a group', () => {
+	it("lets go of the group's tasks and areas: no reminders, nothing on their list", async () => {
+		const { facilitator, a, b, c, users, group } = await board();
+		const dueOn = '2026-04-20';
+		const own = await newTask(a, [a.userId], { dueOn });
+		const shared = await newTask(facilitator, [a.userId, b.userId], { dueOn });
+		const handedOn = await newTask(c, [c.userId], { dueOn });
+		expect((await delegateTask(c, handedOn, a.userId, 'Over to you', now)).ok).toBe(true);
+		const [outreach] = (await areasOf(group.id)).filter((x) => x.name === 'Outreach');
+		expect(await holdArea(group.id, outreach.id, a.userId)).toBe(true);
+		expect(await holdArea(group.id, outreach.id, b.userId)).toBe(true);
+		// c stays in another group, with a task due the same day there
+		const elsewhere = await makeGroup(users.owner.id);
+		await addMember(elsewhere.id, c.userId);
+		const theirs = await newTask(
+			{ userId: c.userId, groupId: elsewhere.id, role: 'member' },
+			[c.userId],
+			{ dueOn }
+		);
+
+		expect(await removeMember(group.id, a.userId)).toBe('done');
+		expect(await removeMember(group.id, c.userId)).toBe('done');
+
+		// the tasks stay on the board, without them
+		expect(await ownerIdsOf(group.id, own)).toEqual([]);
+		expect(await ownerIdsOf(group.id, shared)).toEqual([b.userId]);
+		expect(await ownerIdsOf(group.id, handedOn)).toEqual([]);
+		const areas = await areasOf(group.id);
+		expect(areas.find((x) => x.id === outreach.id)!.owners.map((o) => o.userId)).toEqual([
+			b.userId
+		]);
+		expect(await db.select().from(taskOwner).where(eq(taskOwner.userId, a.userId))).toEqual([]);
+		expect(await db.select().from(areaOwner).where(eq(areaOwner.userId, a.userId))).toEqual([]);
+
+		// nothing of the group on their lists; c's other group is untouched
+		expect(await tasksOf(a.userId, now)).toEqual([]);
+		expect((await tasksOf(c.userId, now)).map((t) => t.id)).toEqual([theirs]);
+
+		// the day before the due day: reminders for those who still own the tasks, not for them
+		await produceTaskReminders(at('2026-04-19T08:00:00Z'));
+		const dueReminders = async (userId: string) =>
+			(
+				await db
+					.select()
+					.from(reminder)
+					.where(and(eq(reminder.userId, userId), eq(reminder.kind, 'task_due')))
+			).map((r) => r.link);
+		expect(await dueReminders(a.userId)).toEqual([]);
+		expect(await dueReminders(c.userId)).toEqual([`/g/${elsewhere.slug}/board/${theirs}`]);
+		expect(await dueReminders(b.userId)).toEqual([`/g/${group.slug}/board/${shared}`]);
+	});
+
+	it('leaves the ownerships of someone who could not be removed (the last owner) alone', async () => {
+		const { owner, users, group } = await board();
+		const id = await newTask(owner, [owner.userId]);
+		const [area] = await areasOf(group.id);
+		expect(await holdArea(group.id, area.id, owner.userId)).toBe(true);
+		expect(await removeMember(group.id, users.owner.id)).toBe('last-owner');
+		expect(await ownerIdsOf(group.id, id)).toEqual([owner.userId]);
+		expect((await areasOf(group.id))[0].owners.map((o) => o.userId)).toEqual([owner.userId]);
 	});
 });

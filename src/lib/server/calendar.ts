@@ -39,7 +39,8 @@ export async function calendarOwner(token: string) {
 
 /** Text as an iCalendar value: backslash, semicolon, comma and newline escaped. */
 function escapeText(value: string) {
-	return value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
+	// any line break, a lone CR included: a raw one would let a title start a new property
+	return value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '\\n');
 }
 
 /** Lines longer than 75 octets are folded: CRLF and a space, never inside a UTF-8 character. */

@@ -74,14 +74,28 @@ async function enqueue(rows: NewReminder[], now: Date, database: Database = db) 
 	return created;
 }
 
-/** Someone was asked to take a task (assigned or handed on). */
-export async function remindAssigned(taskId: string, userId: string, now = new Date()) {
+/** Someone was asked to take a task (assigned or handed on), by `askedBy`, with a note. */
+export async function remindAssigned(
+	taskId: string,
+	userId: string,
+	now = new Date(),
+	askedBy?: string,
+	note?: string | null
+) {
 	const [row] = await db
-		.select({ title: task.title, slug: group.slug, groupName: group.name })
+		.select({
+			title: task.title,
+			slug: group.slug,
+			groupName: group.name,
+			asker: sql<string | null>`(select display_name from ${user} where id = ${askedBy ?? null})`
+		})
 		.from(task)
 		.innerJoin(group, eq(group.id, task.groupId))
 		.where(eq(task.id, taskId));
 	if (!row) return;
+	const who = row.asker
+		? `${row.asker} asks you to take it, in ${row.groupName}.`
+		: `In ${row.groupName}.`;
 	await enqueue(
 		[
 			{
@@ -89,7 +103,9 @@ export async function remindAssigned(taskId: string, userId: string, now = new D
 				userId,
 				kind: 'task_assigned',
 				title: `You were asked to take “${row.title}”`,
-				body: `In ${row.groupName}. Open the task to see who asked and why.`,
+				body: note
+					? `${who} Their note: “${note}”`
+					: `${who} Open the task to see what it involves.`,
 				link: `/g/${row.slug}/board/${taskId}`
 			}
 		],

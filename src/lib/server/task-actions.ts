@@ -26,11 +26,11 @@ const id = (what: string) =>
 		.string({ error: `Choose ${what}.` })
 		.min(1, `Choose ${what}.`)
 		.max(64, `Choose ${what}.`);
-/** A field that may be left empty or out: empty becomes null. */
+/** A field that may be left empty or out: both become null; anything else meets `schema`. */
 const optional = <T extends z.ZodType>(schema: T) =>
 	z
-		.union([z.literal(''), z.undefined(), schema])
-		.transform((value) => (value === '' || value === undefined ? null : (value as z.output<T>)));
+		.preprocess((value) => (value === '' ? undefined : value), schema.optional())
+		.transform((value) => (value ?? null) as z.output<T> | null);
 
 export const taskFields = z.object({
 	title: textField('The title', { max: 200 }),
@@ -62,7 +62,8 @@ const refusalStatus: Record<Refusal, number> = {
 	'already-owned': 409,
 	'already-owner': 409,
 	'not-owner': 403,
-	'no-area': 400
+	'no-area': 400,
+	'not-owning': 409
 };
 
 export async function actorFor(event: RequestEvent): Promise<Actor & { slug: string }> {

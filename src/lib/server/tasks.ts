@@ -31,7 +31,8 @@ export type Refusal =
 	| 'already-owned'
 	| 'already-owner'
 	| 'not-owner'
-	| 'no-area';
+	| 'no-area'
+	| 'not-owning';
 
 export const refusalMessages: Record<Refusal, string> = {
 	'not-found': 'That task no longer exists.',
@@ -40,7 +41,8 @@ export const refusalMessages: Record<Refusal, string> = {
 	'already-owned': 'Someone took this task just before you. Ask them, or pick another one.',
 	'already-owner': 'That person already owns this task.',
 	'not-owner': 'Only an owner of this task can hand it on.',
-	'no-area': 'That area no longer exists. Choose another one.'
+	'no-area': 'That area no longer exists. Choose another one.',
+	'not-owning': 'That person does not own this task (any more).'
 };
 
 type Outcome<T = undefined> = { ok: true; value: T } | { ok: false; refusal: Refusal };
@@ -155,7 +157,8 @@ export async function createTask(
 		}
 		return ok(id);
 	});
-	if (result.ok) for (const ownerId of assigned) await remindAssigned(id, ownerId, now);
+	if (result.ok)
+		for (const ownerId of assigned) await remindAssigned(id, ownerId, now, actor.userId);
 	return result;
 }
 
@@ -236,7 +239,8 @@ export async function assignTask(
 		await tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId));
 		return ok(undefined);
 	});
-	if (result.ok && assigneeId !== actor.userId) await remindAssigned(taskId, assigneeId, now);
+	if (result.ok && assigneeId !== actor.userId)
+		await remindAssigned(taskId, assigneeId, now, actor.userId);
 	return result;
 }
 
@@ -256,7 +260,7 @@ export async function releaseTask(
 			.delete(taskOwner)
 			.where(and(eq(taskOwner.taskId, taskId), eq(taskOwner.userId, ownerId)))
 			.returning();
-		if (removed.length === 0) return refuse('not-owner');
+		if (removed.length === 0) return refuse('not-owning');
 		await tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId));
 		return ok(undefined);
 	});
@@ -296,7 +300,7 @@ export async function delegateTask(
 		await tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId));
 		return ok(undefined);
 	});
-	if (result.ok) await remindAssigned(taskId, toUserId, now);
+	if (result.ok) await remindAssigned(taskId, toUserId, now, actor.userId, note);
 	return result;
 }
 

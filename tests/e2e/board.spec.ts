@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { phone } from './helpers';
+
+const run = promisify(execFile);
+
+// From finding to done: a facilitator turns a review result into a follow-up task and assigns
+// it, the owner hands it on with a note, the delegate finishes it. The board, the group's page
+// and a real email at the local SMTP server all show it.
+
+async function personWith(browser: Browser, info: TestInfo, baseURL: string, cookie: string) {
+	const context = await browser.newContext({
+		javaScriptEnabled: info.project.name === 'javascript',
+		viewport: phone
+	});
+	await context.addCookies([{ name: 'session', value: cookie.split('=')[1], url: baseURL }]);
+	return context.newPage();
+}
+
+interface Mail {
+	to: string[];
+	subject: string;
+	text: string;
+}
+
+async function mailTo(address: string): Promise<Mail[]> {
+	const folder = process.env.OUTSIDER_E2E_MAIL!;
+	const names = await readdir(folder).catch(() => []);
+	const all = await Promise.all(
+		names.map(async (name) => JSON.parse(await readFile(`${folder}/${name}`, 'utf8')) as Mail)
+	);
+	return all.filter((m) => m.to.includes(address.toLowerCase()));
+}
+
+async function moveTo(page: Page, title: string, column: string) {
+	await page.getByLabel(`Move “${title}” to`).selectOption({ label: column });
+	await page
+		.getByRole('listitem')
+		.filter({ hasText: title })
+		.getByRole('button', { name: 'Move' })
+		.click();
+}
+
+test('a follow-up task is assigned, handed on and done, and the delegate gets an email', async ({
+	page,
+	browser,
+	baseURL
+}, info) => {
+	test.setTimeout(90_000);
+	const { stdout } = await run(
+		'node',
+		[
+			'scripts/seed.js',
+			'--server',
+			baseURL!,
+			'--reviews',
+			'1',
+			'--members',
+			'12',
+			'--name',
+			`Board ${info.project.name}`
+		],
+		{ env: { ...process.env, DATABASE_URL: `file:${process.env.OUTSIDER_E2E_DATABASE}` } }
+	);
+	const { slug, cookie, people } = JSON.parse(stdout);
+	const [first, second] = people as { name: string; email: string; cookie: string }[];
+	await page
+		.context()
+		.addCookies([{ name: 'session', value: cookie.split('=')[1], url: baseURL! }]);
+	const base = `/g/${slug}`;
+
+	// The facilitator follows up a dimension from the results page.
+	await page.goto(`${base}/reviews`);
+	await page
+		.getByRole('link', { name: /results/i })
+		.first()
+		.click();
+	await page
+		.getByRole('link', { name: 'Follow up on this: Organization and follow-through' })
+		.click();
+	await expect(page.getByRole('heading', { name: 'New follow-up task' })).toBeVisible();
+	await expect(page.getByLabel('What needs doing?')).toHaveValue(
+		'Follow up: Organization and follow-through'
+	);
+	const title = `Give every meeting a note-taker (${info.project.name})`;
+	await page.getByLabel('What needs doing?').fill(title);
+	await page.getByLabel('Owner', { exact: true }).selectOption({ label: first.name });
+	await page.getByRole('button', { name: 'Add to the board' }).click();
+	await expect(page.getByRole('heading', { name: title })).toBeVisible();
+	await expect(page.getByText('Task added to the board.')).toBeVisible();
+	await expect(page.getByRole('link', { name: "a review's results" })).toBeVisible();
+
+	// Its owner hands it on, with a note.
+	const owner = await personWith(browser, info, baseURL!, first.cookie);
+	await owner.goto('/tasks');
+	await owner.getByRole('link', { name: title }).click();
+	await owner.getByText('Hand it on to someone else…').click();
+	await owner.getByLabel('Who should take it?').selectOption({ label: second.name });
+	await owner.getByLabel('Your note').fill('You know the room booking people.');
+	await owner.getByRole('button', { name: 'Hand it on' }).click();
+	await expect(owner.getByText('Handed on.')).toBeVisible();
+	const chain = owner.getByRole('region', { name: 'Who asked whom' });
+	await expect(chain.getByRole('listitem')).toHaveCount(2);
+	await expect(chain).toContainText(`${first.name} asked ${second.name}`);
+	await expect(chain).toContainText('You know the room booking people.');
+
+	// The delegate hears about it by email, through the real SMTP exchange.
+	await expect
+		.poll(async () => (await mailTo(second.email)).map((m) => m.subject), { timeout: 15_000 })
+		.toContain(`You were asked to take “${title}”`);
+	const [mail] = (await mailTo(second.email)).filter((m) => m.subject.includes(title));
+	expect(mail.text).toContain(`${base}/board/`);
+	expect(mail.text).toMatch(/\/unsubscribe\/\w+/);
+
+	// The delegate moves it to done on the board.
+	const delegate = await personWith(browser, info, baseURL!, second.cookie);
+	await delegate.goto(`${base}/board?show=mine`);
+	await moveTo(delegate, title, 'Done');
+	await expect(delegate.getByText('Moved to Done.')).toBeVisible();
+	const done = delegate.getByRole('region', { name: /^Done/ });
+	await expect(done.getByRole('link', { name: title })).toBeVisible();
+
+	// The facilitator sees it done on the board, and the widening circles on the group's page.
+	await page.goto(`${base}/board`);
+	await expect(
+		page.getByRole('region', { name: /^Done/ }).getByRole('link', { name: title })
+	).toBeVisible();
+	await page.goto(base);
+	const circles = page.getByRole('region', { name: 'Widening circles, this quarter' });
+	await expect(circles.getByRole('definition').nth(0)).toHaveText('1');
+	// the delegate was asked by a fellow member, two layers from the facilitator
+	await expect(circles.getByRole('definition').nth(1)).toHaveText('1');
+	await expect(circles.getByRole('definition').nth(2)).toHaveText('2');
+});
