@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { discoverEndpoints } from '../support/routes';
+
+const run = promisify(execFile);
+
+// Every page, signed out and signed in, on a desktop and a phone, checked with axe-core against
+// WCAG 2.2 A and AA: no violation allowed. And the main flows work from the keyboard alone.
+
+const viewports = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+const wcag = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+async function post(request: APIRequestContext, baseURL: string, path: string, form = {}) {
+	const response = await request.post(path, {
+		form,
+		headers: { origin: baseURL, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(response.status(), `${path} answers ${response.status()}`).toBeLessThan(400);
+	return response.headers()['location'] ?? '';
+}
+
+/** A seeded group with every kind of page to visit, and which route each path stands for. */
+async function world(page: Page, baseURL: string, name: string) {
+	const { stdout } = await run(
+		'node',
+		['scripts/seed.js', '--server', baseURL, '--reviews', '2', '--members', '12', '--name', name],
+		{ env: { ...process.env, DATABASE_URL: `file:${process.env.OUTSIDER_E2E_DATABASE}` } }
+	);
+	const { slug, cookie, people } = JSON.parse(stdout);
+	await page.context().addCookies([{ name: 'session', value: cookie.split('=')[1], url: baseURL }]);
+	const base = `/g/${slug}`;
+	const request = page.request;
+	// a new draft's address: /g/<slug>/reviews/<id>/edit
+	const reviewOf = (location: string) => location.split('/').at(-2)!;
+	const open = reviewOf(await post(request, baseURL, `${base}/reviews?/create`, { title: 'Open' }));
+	await post(request, baseURL, `${base}/reviews/${open}?/open`);
+	const draft = reviewOf(
+		await post(request, baseURL, `${base}/reviews?/create`, { title: 'Draft' })
+	);
+	const task = (
+		await post(request, baseURL, `${base}/board/new?/create`, {
+			title: 'Book the hall',
+			dueOn: '2026-01-05'
+		})
+	)
+		.split('/')
+		.at(-1)!
+		.split('?')[0];
+	const exported = await (await request.get(`${base}/export.json`)).json();
+	const closed = exported.rows.at(-1).reviewId;
+	const members = await (await request.get(`${base}/members`)).text();
+	const member = members.match(/\/members\/(\w+)/)![1];
+	const signedIn: [string, string][] = [
+		['/', '/'],
+		['/account', '/account'],
+		['/groups/new', '/groups/new'],
+		['/tasks', '/tasks'],
+		['/notifications', '/notifications'],
+		['/outbox', '/outbox'],
+		['/logout', '/logout'],
+		['/g/[group]', base],
+		['/g/[group]/members', `${base}/members`],
+		['/g/[group]/members/[member]', `${base}/members/${member}`],
+		['/g/[group]/invites', `${base}/invites`],
+		['/g/[group]/reviews', `${base}/reviews`],
+		['/g/[group]/reviews/[review]', `${base}/reviews/${open}`],
+		['/g/[group]/reviews/[review]', `${base}/reviews/${draft}`],
+		['/g/[group]/reviews/[review]/edit', `${base}/reviews/${draft}/edit`],
+		['/g/[group]/reviews/[review]/results', `${base}/reviews/${closed}/results`],
+		['/g/[group]/health', `${base}/health`],
+		['/g/[group]/compare', `${base}/compare`],
+		['/g/[group]/purpose', `${base}/purpose`],
+		['/g/[group]/board', `${base}/board`],
+		['/g/[group]/board/new', `${base}/board/new`],
+		['/g/[group]/board/[task]', `${base}/board/${task}`],
+		['/g/[group]/areas', `${base}/areas`]
+	];
+	const signedOut: [string, string][] = [
+		['/', '/'],
+		['/login', '/login'],
+		['/signup', '/signup'],
+		['/invite/[token]', '/invite/not-a-real-link'],
+		['/unsubscribe/[token]', '/unsubscribe/not-a-real-link']
+	];
+	return { signedIn, signedOut, base, task, people };
+}
+
+async function expectNoViolations(page: Page, path: string) {
+	await page.goto(path);
+	const { violations } = await new AxeBuilder({ page }).withTags(wcag).analyze();
+	const summary = violations.map(
+		(v) =>
+			`${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+	);
+	expect(summary, `axe on ${path}`).toEqual([]);
+}
+
+test('every page passes axe (WCAG 2.2 A and AA), signed in and out, on desktop and phone', async ({
+	page,
+	browser,
+	baseURL
+}, info) => {
+	// axe runs inside the page; without JavaScript the pages are the same markup
+	test.skip(info.project.name !== 'javascript', 'axe needs scripts in the page');
+	test.setTimeout(240_000);
+	// the check can fail: an unlabelled field is a violation
+	await page.setContent('<main><h1>Test</h1><input type="text"></main>');
+	const { violations } = await new AxeBuilder({ page }).withTags(wcag).analyze();
+	expect(violations.map((v) => v.id)).toContain('label');
+
+	const { signedIn, signedOut } = await world(page, baseURL!, 'Accessible group');
+
+	// every page the app has is in one of the lists
+	const pages = discoverEndpoints()
+		.filter((e) => e.startsWith('GET '))
+		.map((e) => e.slice(4))
+		.filter((route) => !/\.(csv|json)$|\/receipts$|^\/healthz$|^\/calendar\//.test(route));
+	const visited = new Set([...signedIn, ...signedOut].map(([route]) => route));
+	expect(pages.filter((route) => !visited.has(route))).toEqual([]);
+
+	for (const [name, viewport] of Object.entries(viewports)) {
+		await page.setViewportSize(viewport);
+		for (const [, path] of signedIn)
+			await test.step(`${name} ${path}`, () => expectNoViolations(page, path));
+		const visitor = await (await browser.newContext({ viewport })).newPage();
+		for (const [, path] of signedOut)
+			await test.step(`${name} signed out ${path}`, () => expectNoViolations(visitor, path));
+		await visitor.close();
+	}
+});
+
+test('a task moves along the board by keyboard alone', async ({ page, baseURL }) => {
+	const { base } = await world(page, baseURL!, 'Keyboard group');
+	const title = 'Keyboard task';
+	const location = await post(page.request, baseURL!, `${base}/board/new?/create`, { title });
+	const taskId = location.split('/').at(-1)!.split('?')[0];
+	await post(page.request, baseURL!, `${base}/board?/take`, { taskId });
+	await page.goto(`${base}/board`);
+	const move = page.getByLabel(`Move “${title}” to`);
+	// Tab from the card's title link to its menu, choose with the arrow keys, press the button.
+	await page.getByRole('link', { name: title }).focus();
+	await page.keyboard.press('Tab');
+	await expect(move).toBeFocused();
+	await page.keyboard.press('ArrowDown');
+	await expect(move).toHaveValue('doing');
+	await page.keyboard.press('Tab');
+	await expect(
+		page.getByRole('listitem').filter({ hasText: title }).getByRole('button', { name: 'Move' })
+	).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(page.getByText('Moved to Doing.')).toBeVisible();
+	await expect(
+		page.getByRole('region', { name: /^Doing/ }).getByRole('link', { name: title })
+	).toBeVisible();
+});
