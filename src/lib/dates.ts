@@ -2,6 +2,16 @@
 // page, so pages share these instead of constructing their own on every render.
 export const longDate = new Intl.DateTimeFormat('en', { dateStyle: 'long' });
 export const mediumDate = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
+const dayFormat = new Intl.DateTimeFormat('en', {
+	weekday: 'short',
+	day: 'numeric',
+	month: 'short',
+	year: 'numeric',
+	timeZone: 'UTC'
+});
+/** A calendar day ("2026-11-20") as people read it: "Fri, Nov 20, 2026". */
+export const dayLabel = (day: string) => dayFormat.format(new Date(`${day}T00:00:00Z`));
+
 /** A moment in UTC, as the server renders it (it does not know the reader's time zone). */
 export const momentUtc = new Intl.DateTimeFormat('en', {
 	dateStyle: 'medium',

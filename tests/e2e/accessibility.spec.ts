@@ -117,7 +117,11 @@ test('every page passes axe (WCAG 2.2 A and AA), signed in and out, on desktop a
 	const pages = discoverEndpoints()
 		.filter((e) => e.startsWith('GET '))
 		.map((e) => e.slice(4))
-		.filter((route) => !/\.(csv|json)$|\/receipts$|^\/healthz$|^\/calendar\//.test(route));
+		// endpoints that answer data, a file or a redirect, not a page
+		.filter(
+			(route) =>
+				!/\.(csv|json)$|\/receipts$|^\/healthz$|^\/calendar\/|^\/notifications\/\[id\]$/.test(route)
+		);
 	const visited = new Set([...signedIn, ...signedOut].map(([route]) => route));
 	expect(pages.filter((route) => !visited.has(route))).toEqual([]);
 
@@ -132,7 +136,7 @@ test('every page passes axe (WCAG 2.2 A and AA), signed in and out, on desktop a
 	}
 });
 
-test('a task moves along the board by keyboard alone', async ({ page, baseURL }) => {
+test('a task moves along the board by keyboard alone', async ({ page, baseURL }, info) => {
 	const { base } = await world(page, baseURL!, 'Keyboard group');
 	const title = 'Keyboard task';
 	const location = await post(page.request, baseURL!, `${base}/board/new?/create`, { title });
@@ -151,8 +155,8 @@ test('a task moves along the board by keyboard alone', async ({ page, baseURL })
 		page.getByRole('listitem').filter({ hasText: title }).getByRole('button', { name: 'Move' })
 	).toBeFocused();
 	await page.keyboard.press('Enter');
-	await expect(page.getByText('Moved to Doing.')).toBeVisible();
-	await expect(
-		page.getByRole('region', { name: /^Doing/ }).getByRole('link', { name: title })
-	).toBeVisible();
+	const moved = page.getByRole('region', { name: /^Doing/ }).getByRole('link', { name: title });
+	await expect(moved).toBeVisible();
+	// with JavaScript the page stays put and focus returns to the moved card
+	if (info.project.name === 'javascript') await expect(moved).toBeFocused();
 });

@@ -142,6 +142,8 @@ const matrix: Record<string, Expected> = {
 	'GET /g/[group]/members/[member]': inGroup(200, 200, 200),
 	'GET /tasks': signedIn(303, 200),
 	'GET /notifications': signedIn(303, 200),
+	// following someone's notice: none of these visitors has one with this id
+	'GET /notifications/[id]': signedIn(303, 404),
 	'POST /notifications?/read': signedIn(303, 400),
 	'POST /notifications?/readAll': signedIn(303, 200),
 	'POST /account?/preferences': signedIn(303, 400),

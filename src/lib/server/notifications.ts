@@ -86,6 +86,17 @@ export async function notificationsOf(userId: string, limit = 100) {
 		.limit(limit);
 }
 
+/** Marks a person's notice read and returns where it points (a path inside the app). */
+export async function openNotification(userId: string, id: string, now = new Date()) {
+	const [row] = await db
+		.update(notification)
+		.set({ readAt: sql`coalesce(${notification.readAt}, ${now.getTime()})` })
+		.where(and(eq(notification.userId, userId), eq(notification.id, id)))
+		.returning({ link: notification.link });
+	// links are made by the app itself; still, never send anyone off-site
+	return row && row.link.startsWith('/') && !row.link.startsWith('//') ? row.link : undefined;
+}
+
 export async function markRead(userId: string, id: string | null, now = new Date()) {
 	await db
 		.update(notification)

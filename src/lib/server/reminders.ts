@@ -93,9 +93,12 @@ export async function remindAssigned(
 		.innerJoin(group, eq(group.id, task.groupId))
 		.where(eq(task.id, taskId));
 	if (!row) return;
-	const who = row.asker
-		? `${row.asker} asks you to take it, in ${row.groupName}.`
-		: `In ${row.groupName}.`;
+	// handing on passes a note (or null); assigning passes none
+	const who = !row.asker
+		? `In ${row.groupName}.`
+		: note !== undefined
+			? `${row.asker} asks you to take it on, in ${row.groupName}.`
+			: `${row.asker} gave you this task, in ${row.groupName}.`;
 	await enqueue(
 		[
 			{
@@ -258,10 +261,20 @@ export async function produceReviewClosing(now = new Date()) {
  * most once a day per review. Returns how many have not answered and how many were reminded
  * now (none when already reminded today), and nothing about who.
  */
-export async function remindNonResponders(reviewId: string, now = new Date()) {
-	const rows = await nonResponders([reviewId]);
+export async function remindNonResponders(reviewId: string, now = new Date(), askedBy?: string) {
+	// the facilitator who asks is not reminded by their own button
+	const rows = (await nonResponders([reviewId])).filter((r) => r.userId !== askedBy);
 	const reminded = await enqueue(
-		rows.map((r) => closingReminder(r, `nudge:${r.reviewId}:${r.userId}:${todayUtc(now)}`)),
+		rows.map((r): NewReminder => ({
+			key: `nudge:${r.reviewId}:${r.userId}:${todayUtc(now)}`,
+			userId: r.userId,
+			kind: 'review_closing',
+			title: `${r.groupName}: “${r.title}” is waiting for your answers`,
+			body: r.closesAt
+				? `It closes on ${r.closesAt.toUTCString()}. It takes a few minutes, and your answers stay anonymous.`
+				: 'It takes a few minutes, and your answers stay anonymous. If you have answered already, thank you: nobody knows who has not.',
+			link: `/g/${r.slug}/reviews/${r.reviewId}`
+		})),
 		now
 	);
 	return { waiting: rows.length, reminded };

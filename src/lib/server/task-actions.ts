@@ -110,7 +110,8 @@ export const taskActions = {
 	update: async (event: RequestEvent) => {
 		const actor = await actorFor(event);
 		const form = await readForm(event.request, taskFields.extend(taskRef.shape));
-		if (!form.ok) return fail(400, { message: form.message, values: form.values });
+		if (!form.ok)
+			return fail(400, { message: form.message, errors: form.errors, values: form.values });
 		const { taskId, ...input } = form.data;
 		return answer(await updateTask(actor, taskId, input), 'Saved.', taskId);
 	},
@@ -143,7 +144,9 @@ export const taskActions = {
 		const { taskId, userId, note } = form.data;
 		return answer(
 			await delegateTask(actor, taskId, userId, note),
-			'Handed on. They will get a reminder with your note.',
+			note
+				? 'Handed on. They will get a reminder with your note.'
+				: 'Handed on. They will get a reminder.',
 			taskId
 		);
 	},

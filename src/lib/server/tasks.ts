@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { db, type Executor } from '$lib/server/db';
-import { group, membership, user, type Role } from '$lib/server/db/schema';
+import { group, membership, question, review, user, type Role } from '$lib/server/db/schema';
 import {
 	area,
 	delegation,
+	notification,
 	task,
 	taskComment,
 	taskOwner,
@@ -196,7 +197,20 @@ export async function moveTask(
 			.update(task)
 			.set({ status, updatedAt: now, completedAt: status === 'done' ? now : null })
 			.where(eq(task.id, taskId));
-		if (status === 'done') await recur(tx, current, now);
+		if (status === 'done') {
+			await recur(tx, current, now);
+			// "due soon" and "overdue" notices about a finished task are old news
+			await tx
+				.update(notification)
+				.set({ readAt: now })
+				.where(
+					and(
+						eq(notification.kind, 'task_due'),
+						isNull(notification.readAt),
+						sql`${notification.link} like ${'%/board/' + taskId}`
+					)
+				);
+		}
 		return ok(undefined);
 	});
 }
@@ -451,7 +465,16 @@ export type BoardTask = Awaited<ReturnType<typeof boardTasks>>[number];
 /** One task with everything its page shows: owners, the chain of who asked whom, comments. */
 export async function taskDetail(groupId: string, taskId: string) {
 	const [row] = await db
-		.select({ task, areaName: area.name })
+		.select({
+			task,
+			areaName: area.name,
+			reviewTitle: sql<
+				string | null
+			>`(select title from ${review} r where r.id = ${task.reviewId})`,
+			dimensionTitle: sql<
+				string | null
+			>`(select title from ${question} q where q.review_id = ${task.reviewId} and q.key = ${task.dimensionKey})`
+		})
 		.from(task)
 		.leftJoin(area, eq(area.id, task.areaId))
 		.where(and(eq(task.id, taskId), eq(task.groupId, groupId), isNull(task.archivedAt)));
@@ -487,7 +510,18 @@ export async function taskDetail(groupId: string, taskId: string) {
 			.where(eq(taskComment.taskId, taskId))
 			.orderBy(asc(taskComment.createdAt))
 	]);
-	return { ...row.task, areaName: row.areaName, owners, chain, comments };
+	const overdue =
+		row.task.status !== 'done' && row.task.dueOn !== null && row.task.dueOn < todayUtc();
+	return {
+		...row.task,
+		areaName: row.areaName,
+		reviewTitle: row.reviewTitle,
+		dimensionTitle: row.dimensionTitle,
+		overdue,
+		owners,
+		chain,
+		comments
+	};
 }
 
 /** A person's live tasks across all their groups, soonest due first. */

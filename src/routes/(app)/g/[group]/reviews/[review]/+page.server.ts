@@ -99,17 +99,17 @@ export const actions: Actions = {
 	},
 	// The app reminds whoever has not answered; the facilitator learns only how many.
 	remind: async (event) => {
-		const { review } = await requireReview(event, 'facilitator');
+		const { review, user } = await requireReview(event, 'facilitator');
 		if (review.status !== 'open')
 			return fail(409, { intent: 'remind', message: 'Only an open review can be reminded of.' });
-		const { waiting, reminded } = await remindNonResponders(review.id);
+		const { waiting, reminded } = await remindNonResponders(review.id, new Date(), user.id);
 		return {
 			intent: 'remind',
 			success:
 				waiting === 0
 					? 'Everyone who can answer has answered. Nobody to remind.'
 					: reminded === 0
-						? `The ${waiting} ${waiting === 1 ? 'member' : 'members'} who have not answered were already reminded today.`
+						? `The ${waiting === 1 ? 'member who has' : `${waiting} members who have`} not answered ${waiting === 1 ? 'was' : 'were'} already reminded today.`
 						: `Reminded ${reminded} ${reminded === 1 ? 'member' : 'members'} who have not answered yet. You will not see who.`
 		};
 	},
