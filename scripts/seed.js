@@ -15,7 +15,13 @@ const { values: args } = parseArgs({
 		members: { type: 'string', default: '8' },
 		'hidden-every': { type: 'string', default: '0' },
 		'restate-every': { type: 'string', default: '0' },
-		name: { type: 'string', default: 'Seeded Tenants Union' }
+		name: { type: 'string', default: 'Seeded Tenants Union' },
+		// tasks on the group's board, spread over columns, owners, areas and due days
+		tasks: { type: 'string', default: '0' },
+		// leave one more review open at the end, and print its id and scored question keys
+		open: { type: 'boolean', default: false },
+		// print a session cookie for every member (for load tests where each request is someone else)
+		'all-cookies': { type: 'boolean', default: false }
 	}
 });
 if (!args.server) {
@@ -163,6 +169,58 @@ for (let r = 0; r < reviewCount; r++) {
 		await db.batch(statements.slice(i, i + 5000), 'write');
 	await post(`/g/${slug}/reviews/${reviewId}?/close`, {}, cookie);
 }
+const taskCount = Number(args.tasks);
+if (taskCount > 0) {
+	const areas = (
+		await db.execute({ sql: 'select id from area where group_id = ?', args: [groupId] })
+	).rows.map((r) => r.id);
+	const statuses = ['todo', 'doing', 'blocked', 'done'];
+	const statements = [];
+	const now = Date.now();
+	for (let t = 0; t < taskCount; t++) {
+		const taskId = id();
+		const due = random() < 0.7 ? new Date(now + (random() * 60 - 20) * 86400_000) : null;
+		statements.push({
+			sql: 'insert into task (id, group_id, title, description, status, due_on, area_id, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+			args: [
+				taskId,
+				groupId,
+				`Seeded task ${t + 1}`,
+				'',
+				statuses[Math.floor(random() * statuses.length)],
+				due && due.toISOString().slice(0, 10),
+				random() < 0.8 ? areas[Math.floor(random() * areas.length)] : null,
+				ownerId,
+				now,
+				now
+			]
+		});
+		if (random() < 0.85)
+			statements.push({
+				sql: 'insert into task_owner (task_id, user_id) values (?, ?)',
+				args: [taskId, members[Math.floor(random() * members.length)]]
+			});
+	}
+	await db.batch(statements, 'write');
+}
+
+let open;
+if (args.open) {
+	const created = await post(`/g/${slug}/reviews?/create`, { title: 'Open now' }, cookie);
+	const reviewId = created.headers.get('location').split('/').at(-2);
+	await post(`/g/${slug}/reviews/${reviewId}?/open`, {}, cookie);
+	const keys = (
+		await db.execute({
+			sql: "select key from question where review_id = ? and kind = 'scale'",
+			args: [reviewId]
+		})
+	).rows.map((r) => r.key);
+	open = { reviewId, scaleKeys: keys };
+}
+const memberCookies = [];
+if (args['all-cookies'])
+	for (const userId of members.slice(1)) memberCookies.push(await sessionFor(userId));
+
 // two members who can sign in, for browser tests that need more than one person
 const people = [];
 for (const [index, userId] of members.slice(1, 3).entries()) {
@@ -174,4 +232,4 @@ for (const [index, userId] of members.slice(1, 3).entries()) {
 	});
 }
 db.close();
-console.log(JSON.stringify({ slug, cookie, groupId, people }));
+console.log(JSON.stringify({ slug, cookie, groupId, people, open, memberCookies }));

@@ -66,5 +66,20 @@ function shutdown() {
 	server.closeIdleConnections?.();
 	setTimeout(() => process.exit(0), 5000).unref();
 }
+// For `npm run bench`: on SIGUSR2, write the longest event-loop stall since the last report.
+if (process.env.EVENT_LOOP_REPORT) {
+	const { monitorEventLoopDelay } = await import('node:perf_hooks');
+	const { writeFileSync } = await import('node:fs');
+	const delay = monitorEventLoopDelay({ resolution: 5 });
+	delay.enable();
+	process.on('SIGUSR2', () => {
+		writeFileSync(
+			process.env.EVENT_LOOP_REPORT,
+			JSON.stringify({ maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6 })
+		);
+		delay.reset();
+	});
+}
+
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -7,6 +7,8 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			session: Session | null;
+			/** Unread notices, counted with the session (the bell in the header). */
+			unread: number;
 			/** Per request: the signed-in person's view of each group asked about (see guards.ts). */
 			memberViews?: Map<string, Promise<MemberView | undefined>>;
 		}

@@ -57,12 +57,14 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(sessionCookieName(event.url));
 	event.locals.user = null;
 	event.locals.session = null;
+	event.locals.unread = 0;
 	if (token) {
-		const { session, user } = await validateSessionToken(token);
+		const { session, user, unread } = await validateSessionToken(token);
 		if (session) {
 			setSessionCookie(event, token, session.expiresAt);
 			event.locals.session = session;
 			event.locals.user = user;
+			event.locals.unread = unread;
 		} else {
 			deleteSessionCookie(event);
 		}

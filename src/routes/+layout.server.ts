@@ -1,7 +1,9 @@
 import { unreadCount } from '$lib/server/notifications';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ locals }) => ({
+export const load: LayoutServerLoad = async ({ locals, request }) => ({
 	user: locals.user,
-	unread: locals.user ? await unreadCount(locals.user.id) : 0
+	// counted with the session, unless an action (marking notices read) ran in this request
+	unread:
+		locals.user && request.method === 'POST' ? await unreadCount(locals.user.id) : locals.unread
 });

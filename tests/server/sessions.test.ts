@@ -34,7 +34,11 @@ describe('sessions', () => {
 		const { token } = await startSession(user.id);
 		const result = await validateSessionToken(token);
 		expect(result.user).toEqual({ id: user.id, email: user.email, displayName: user.displayName });
-		expect(await validateSessionToken(token + 'x')).toEqual({ session: null, user: null });
+		expect(await validateSessionToken(token + 'x')).toEqual({
+			session: null,
+			user: null,
+			unread: 0
+		});
 	});
 
 	it('renews the expiry once half the inactivity window has passed, not before', async () => {

@@ -4,9 +4,13 @@ import { listMembers } from '$lib/server/memberships';
 import { areasOf } from '$lib/server/areas';
 import { boardTasks, type BoardFilter } from '$lib/server/tasks';
 import { taskActions } from '$lib/server/task-actions';
+import { taskStatuses } from '$lib/server/db/work-schema';
 import type { Actions, PageServerLoad } from './$types';
 
 const shows = ['all', 'mine', 'unowned', 'overdue'] as const;
+// A column shows this many cards until someone asks for all of it: a board of hundreds stays a
+// page people can scan (and a page the server renders quickly). Done shows the latest few.
+const shownPerColumn = { todo: 30, doing: 30, blocked: 30, done: 10 } as const;
 
 export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
@@ -24,8 +28,33 @@ export const load: PageServerLoad = async (event) => {
 		listMembers(group.id),
 		areasOf(group.id)
 	]);
+	const expanded = taskStatuses.find((s) => s === params.get('column'));
+	const columns = taskStatuses.map((status) => {
+		const all = tasks.filter((t) => t.status === status);
+		// the latest finished first; the rest by due day, as boardTasks sorts them
+		if (status === 'done') all.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());
+		const shown = expanded === status ? all : all.slice(0, shownPerColumn[status]);
+		return {
+			status,
+			total: all.length,
+			tasks: shown.map(
+				({ id, title, dueOn, areaName, recurrence, reviewId, comments, owners, overdue }) => ({
+					id,
+					title,
+					dueOn,
+					areaName,
+					recurrence,
+					reviewId,
+					comments,
+					owners,
+					overdue
+				})
+			)
+		};
+	});
 	return {
-		tasks,
+		columns,
+		taskCount: tasks.length,
 		members: members.map(({ userId, displayName }) => ({ userId, displayName })),
 		areas: areas.map(({ id, name }) => ({ id, name })),
 		filter: { show, area: filter.areaId ?? '', owner: filter.ownerId ?? '' },

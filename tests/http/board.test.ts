@@ -1,0 +1,48 @@
+// The board page through the built server: a long column shows its first cards and offers the
+// rest, so a board of hundreds stays readable and quick to render.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTask, moveTask } from '$lib/server/tasks';
+import { makeGroup, makeUser, sessionCookie } from '../support/factories';
+import { useBuiltServer } from '../support/server';
+
+const app = useBuiltServer();
+let cookie: string;
+let board: string;
+
+beforeAll(async () => {
+	const owner = await makeUser();
+	const group = await makeGroup(owner.id);
+	cookie = await sessionCookie(owner.id);
+	board = `/g/${group.slug}/board`;
+	const actor = { userId: owner.id, groupId: group.id, role: 'owner' as const };
+	for (let i = 1; i <= 45; i++) {
+		const task = await createTask(actor, {
+			title: `Task number ${i}`,
+			description: '',
+			dueOn: null,
+			areaId: null,
+			recurrence: null,
+			ownerIds: [owner.id]
+		});
+		if (!task.ok) throw new Error(task.refusal);
+		// 40 to do, 5 done
+		if (i > 40) await moveTask(actor, task.value, 'done');
+	}
+});
+
+const cards = (html: string) => [...html.matchAll(/>Task number (\d+)</g)].length;
+
+describe('the board', () => {
+	it('shows the first 30 cards of a long column and a link to all of them', async () => {
+		const html = await (await app.http.get(board, { cookie })).text();
+		expect(cards(html)).toBe(30 + 5);
+		expect(html).toContain('Show all 40');
+		expect(html).toMatch(/href="\?column=todo#column-todo"/);
+	});
+
+	it('shows the whole column when asked', async () => {
+		const html = await (await app.http.get(`${board}?column=todo`, { cookie })).text();
+		expect(cards(html)).toBe(40 + 5);
+		expect(html).not.toContain('Show all 40');
+	});
+});
