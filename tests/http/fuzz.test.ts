@@ -3,7 +3,7 @@
 // SQL and HTML injection. Never a 5xx; every 4xx says why in words; a refused request leaves
 // the database as it was. And stored text comes back as text, never as markup.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { areasOf } from '$lib/server/areas';
 import { resetCalendarToken } from '$lib/server/calendar';
 import { notificationKinds, taskStatuses } from '$lib/server/db/work-schema';
@@ -32,10 +32,12 @@ const pageRuns = 15;
 
 let server: RunningServer;
 let http: ReturnType<typeof client>;
+let serverExit = '';
 
 beforeAll(async () => {
 	server = await startServer();
 	http = client(server.url);
+	server.process.on('exit', (code, signal) => (serverExit = `code ${code}, signal ${signal}`));
 });
 afterAll(() => server?.stop());
 
@@ -83,8 +85,13 @@ async function world() {
 	const calendarToken = await resetCalendarToken(owner.id);
 	// What the server's scheduler would do on its next tick (the "review opened" notices of the
 	// reviews just opened), done now: a tick in the middle of a request would change the database
-	// under a check that it did not change.
-	await runReminders();
+	// under a check that it did not change. (Without SMTP the mail goes to the log: kept quiet.)
+	const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
+	try {
+		await runReminders();
+	} finally {
+		quiet.mockRestore();
+	}
 	return {
 		owner,
 		member,
@@ -143,6 +150,7 @@ const actions: Record<string, ActionSpec> = {
 			newPassword: ['violet engine harbour', 'password']
 		})
 	},
+	// the right password is offered, but the owner is their group's only owner: refused (409)
 	'POST /account?/deleteAccount': { fields: () => ({ password: [defaultPassword, ''] }) },
 	'POST /account?/preferences': {
 		fields: () => Object.fromEntries(notificationKinds.map((k) => [k, ['email', 'in_app', 'none']]))
@@ -202,9 +210,13 @@ const actions: Record<string, ActionSpec> = {
 			role: ['member', 'facilitator', 'owner']
 		})
 	},
-	// the real name is offered: a run that deletes the group leaves later runs of this action
-	// only 404s, which is fine, as this world is its own
-	'POST /g/[group]/members?/deleteGroup': { fields: (w) => ({ confirmName: [w.group.name] }) },
+	// Near misses of the name only: the real name deletes the group (its own world, so no other
+	// action would notice), after which every later run would only meet a 404.
+	'POST /g/[group]/members?/deleteGroup': {
+		fields: (w) => ({
+			confirmName: [w.group.name.toUpperCase(), `${w.group.name}.`, w.group.name.slice(1), '']
+		})
+	},
 	// the owner is the group's only owner, so leaving is always refused (409)
 	'POST /g/[group]/members?/leave': { fields: () => ({}) },
 	'POST /g/[group]/members?/remove': {
@@ -285,7 +297,7 @@ const actions: Record<string, ActionSpec> = {
 			next: ['', '/tasks', '//evil.example', 'javascript:alert(1)']
 		})
 	},
-	// ends the world's owner session: later runs of this action are signed out (303 to /login)
+	// ends the world's owner session: later runs of this action are signed out (still 303)
 	'POST /logout?/logout': { fields: () => ({}) },
 	'POST /notifications?/read': { fields: () => ({ id: ['nope'] }) },
 	'POST /notifications?/readAll': { fields: () => ({}) },
@@ -298,7 +310,7 @@ const actions: Record<string, ActionSpec> = {
 			next: ['', '/tasks', '//evil.example']
 		})
 	},
-	// the token in the path is fuzzed as well (see tokenSegment)
+	// the token in the path is fuzzed as well (junkSegment)
 	'POST /unsubscribe/[token]?/unsubscribe': { fields: () => ({}) }
 };
 
@@ -461,10 +473,17 @@ interface Body {
 	encoding: Encoding;
 }
 
-/** A form for `fields`: some real fields left out, hostile values in, extra and repeated keys. */
+/**
+ * A form for `fields`, of one of two shapes, half the runs each:
+ * - nearly right: every real field with a value it accepts, but one hostile or bent value in
+ *   one of them, so that injection strings and odd unicode get past validation to the database;
+ * - wild: real fields left out, hostile values anywhere, extra and repeated keys, and bodies
+ *   that are not a form at all (JSON, plain text, a file where text belongs).
+ */
 function formArbitrary(fields: Fields) {
 	const names = Object.keys(fields);
-	const realPair = (name: string) => fc.tuple(fc.constant(name), valueFor(fields[name]));
+	const validFor = (name: string) => (Object.hasOwn(fields, name) ? fields[name] : undefined);
+	const realPair = (name: string) => fc.tuple(fc.constant(name), valueFor(validFor(name)));
 	const extra = fc
 		.oneof(
 			...(names.length > 0
@@ -472,8 +491,26 @@ function formArbitrary(fields: Fields) {
 				: ([] as { weight: number; arbitrary: fc.Arbitrary<string> }[])),
 			{ weight: 2, arbitrary: junkName }
 		)
-		.chain((name) => fc.tuple(fc.constant(name), valueFor(fields[name])));
-	return fc
+		.chain((name) => fc.tuple(fc.constant(name), valueFor(validFor(name))));
+
+	const nearlyRight =
+		names.length === 0 || names.some((name) => fields[name].length === 0)
+			? null
+			: fc.nat({ max: names.length - 1 }).chain((bad) =>
+					fc
+						.record({
+							values: fc.tuple(...names.map((name) => fc.constantFrom(...fields[name]))),
+							value: fc.oneof(hostileValue, bent(fields[names[bad]])),
+							multipart: fc.boolean()
+						})
+						.map(({ values, value, multipart }): Body => {
+							const pairs = names.map((name, i): [string, string] => [name, values[i]]);
+							pairs[bad] = [names[bad], value];
+							return { pairs, encoding: multipart ? 'multipart' : 'urlencoded' };
+						})
+				);
+
+	const wild = fc
 		.record({
 			// every real field present (then some taken out), as a page's form sends it
 			present: names.length > 0 ? fc.subarray(names) : fc.constant([] as string[]),
@@ -485,8 +522,6 @@ function formArbitrary(fields: Fields) {
 				'urlencoded',
 				'urlencoded',
 				'urlencoded',
-				'urlencoded',
-				'multipart',
 				'multipart',
 				'file',
 				'json',
@@ -506,10 +541,17 @@ function formArbitrary(fields: Fields) {
 			if (repeat !== null && pairs.length > 0) pairs.push(pairs[repeat % pairs.length]);
 			return { pairs, encoding };
 		});
+
+	return nearlyRight ? fc.oneof(nearlyRight, wild) : wild;
 }
 
+// Each request on a connection of its own: over a kept-alive one, about one request in 200 was
+// reset by the server after some 6 s (seen nowhere else yet, and never reproduced alone), which
+// only slowed the fuzz down; withRetry still sends such a request again, once.
+const fresh = { connection: 'close' };
+
 function send(path: string, body: Body, cookie: string | undefined) {
-	const options = { cookie };
+	const options = { cookie, headers: fresh };
 	if (body.encoding === 'urlencoded') return http.post(path, body.pairs, options);
 	if (body.encoding === 'multipart' || body.encoding === 'file') {
 		const form = new FormData();
@@ -530,6 +572,7 @@ function send(path: string, body: Body, cookie: string | undefined) {
 			'content-type': body.encoding === 'json' ? 'application/json' : 'text/plain',
 			accept: 'text/html',
 			origin: server.url,
+			...fresh,
 			...(cookie ? { cookie } : {})
 		},
 		redirect: 'manual'
@@ -539,10 +582,18 @@ function send(path: string, body: Body, cookie: string | undefined) {
 // ---------------------------------------------------------------------------------------------
 // The properties.
 
+/**
+ * The message a refusal shows, without messageOf's fallback to the first paragraph under the
+ * heading: on a form page that is the page's introduction, not a message.
+ */
+const messageFrom = (response: Response) => messageOf(response, { orFirstParagraph: false });
+
 /** A sentence a person can act on: not empty, not a stack trace, not the framework's default. */
-function expectHumanMessage(message: string, status: number) {
-	expect(message, `status ${status} needs a message`).toMatch(/\p{L}{2,}.*\s.*\p{L}{2,}/su);
-	expect(message).not.toMatch(/Internal Error|^Error:|\n\s+at \S|node_modules|\.(ts|js):\d+/);
+function expectHumanMessage(message: string, status: number, context: string) {
+	expect(message, `${context}: a ${status} needs a message`).toMatch(/\p{L}{2,}.*\s.*\p{L}{2,}/su);
+	expect(message, context).not.toMatch(
+		/Internal Error|^Error:|\n\s+at \S|node_modules|\.(ts|js):\d+/
+	);
 }
 
 // Rows the server's own background work writes (reminders delivered as notices and mail): a
@@ -555,8 +606,12 @@ function changedTables(before: Record<string, unknown[]>, after: Record<string, 
 	);
 }
 
-/** Waits until two snapshots a moment apart agree: work kicked off by a success is done. */
+/**
+ * Waits until the server's background work is done: the delivery it kicks off 200 ms after a
+ * reminder is made, then two snapshots a moment apart that agree.
+ */
 async function settle() {
+	await new Promise((resolve) => setTimeout(resolve, 400));
 	let last = JSON.stringify(await snapshot());
 	for (let i = 0; i < 20; i++) {
 		await new Promise((resolve) => setTimeout(resolve, 150));
@@ -566,36 +621,99 @@ async function settle() {
 	}
 }
 
+const maxBodyBytes = 256 * 1024;
+const encoder = new TextEncoder();
+/** About what the body weighs on the wire (multipart adds a header of ~100 bytes a field). */
+const weight = (body: Body) =>
+	body.pairs.reduce((sum, [k, v]) => sum + encoder.encode(k + v).length * 3 + 150, 0);
+
 /**
- * One request, with the properties every answer must have. A 4xx must leave the database as it
- * was; a change limited to the background tables is looked at again once, on a resend.
+ * The server answers a body over 256 KB with 413 and closes the connection before reading it.
+ * A streamed multipart upload may then fail on the client's side (EPIPE or ECONNRESET) before
+ * the 413 can be read: that is a refusal too, but not one whose message can be checked.
  */
-async function check(path: string, body: Body, cookie: string | undefined, resend = true) {
+function refusedTooLarge(body: Body, error: unknown) {
+	const code = (error as { cause?: { code?: string } }).cause?.code ?? '';
+	return weight(body) > maxBodyBytes && ['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(code);
+}
+
+/**
+ * Sends again, once, a request whose connection was reset before any answer came (see `fresh`
+ * below). The check around it compares the database from before the first attempt, so a first
+ * attempt that did reach the app and changed something would still be caught.
+ */
+async function withRetry(request: () => Promise<Response>, retry = true) {
+	try {
+		return await request();
+	} catch (error) {
+		const code = (error as { cause?: { code?: string } }).cause?.code;
+		if (!retry || code !== 'ECONNRESET' || server.process.exitCode !== null) throw error;
+		return request();
+	}
+}
+
+/**
+ * One request, with the properties every answer must have: below 500, and a 4xx explains
+ * itself and leaves the database as it was. A change limited to the background tables is looked
+ * at again once, on a resend.
+ */
+async function check(
+	endpoint: string,
+	w: World,
+	path: string,
+	body: Body,
+	cookie: string | undefined,
+	resend = true
+) {
 	const before = await snapshot();
-	const response = await send(path, body, cookie);
+	const context = `POST ${path} with ${summarize(body)}`;
+	let response: Response;
+	try {
+		response = await withRetry(() => send(path, body, cookie), weight(body) <= maxBodyBytes);
+	} catch (error) {
+		if (!refusedTooLarge(body, error)) throw error;
+		expect(changedTables(before, await snapshot()), context).toEqual([]);
+		return 413;
+	}
 	const status = response.status;
-	const described = `${status} for POST ${path} with ${summarize(body)}`;
-	expect(status, described).toBeLessThan(500);
+	expect(status, context).toBeLessThan(500);
 	if (status < 400) {
+		// a success may have kicked off reminder delivery: should it land between the snapshots
+		// of a later refused request, that request is looked at again (below)
 		await response.body?.cancel();
-		// a success may have kicked off reminder delivery: let it finish before the next snapshot
-		await settle();
 		return status;
 	}
-	expectHumanMessage(await messageOf(response), status);
-	const after = await snapshot();
-	const changed = changedTables(before, after);
+	expectHumanMessage(await messageFrom(response), status, context);
+	const changed = changedTables(before, await snapshot());
 	if (changed.length > 0 && resend && changed.every((name) => backgroundTables.has(name))) {
 		await settle();
-		return check(path, body, cookie, false);
+		return check(endpoint, w, path, body, cookie, false);
 	}
-	expect(changed, `tables changed by a refused request: ${described}`).toEqual([]);
+	expect(changed, `tables changed by a refused request: ${context}`).toEqual([]);
 	return status;
 }
 
+const short = (s: string) =>
+	s.length > 60 ? `${JSON.stringify(s.slice(0, 60))}…(${s.length} chars)` : JSON.stringify(s);
+
 function summarize(body: Body) {
-	const short = (s: string) => (s.length > 60 ? `${JSON.stringify(s.slice(0, 60))}…(${s.length})` : JSON.stringify(s));
 	return `${body.encoding} [${body.pairs.map(([k, v]) => `${short(k)}=${short(v)}`).join(', ')}]`;
+}
+
+/** fast-check's report, with long strings cut so that a failure stays readable. */
+function reporter<Ts>(details: fc.RunDetails<Ts>) {
+	if (!details.failed) return;
+	const value = JSON.stringify(details.counterexample, (_key, v) =>
+		typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…(${v.length} chars)` : v
+	);
+	const error = details.errorInstance as Error & { cause?: { code?: string; message?: string } };
+	const cause = `${error?.message ?? ''}${error?.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`;
+	// what the server logged (handleError logs every 5xx with its stack)
+	const log = `${server.output().slice(-3000)}${serverExit ? `\n(server exited: ${serverExit})` : ''}`;
+	throw new Error(
+		`Property failed after ${details.numRuns} runs (seed ${details.seed}, path "${details.counterexamplePath}")\n` +
+			`Counterexample: ${value}\n${cause}\nServer log (end):\n${log}`
+	);
 }
 
 /** A path segment standing for a token or id that is not one. */
@@ -647,16 +765,13 @@ describe('fuzzing every form action', () => {
 					: route.startsWith('/unsubscribe/')
 						? junkSegment
 						: fc.constant('');
-				const statuses: number[] = [];
 				await fc.assert(
 					fc.asyncProperty(formArbitrary(spec.fields(w)), token, async (body, segment) => {
 						const path = pathOf(route, w, spec.review ?? 'draft', segment);
-						statuses.push(await check(path, body, cookie));
+						await check(endpoint, w, path, body, cookie);
 					}),
-					{ numRuns: actionRuns }
+					{ numRuns: actionRuns, reporter }
 				);
-				// the fuzz reached the action: not every request stopped at the same answer
-				expect(statuses.length).toBeGreaterThanOrEqual(actionRuns);
 			},
 			120_000
 		);
@@ -666,42 +781,75 @@ describe('fuzzing every form action', () => {
 // ---------------------------------------------------------------------------------------------
 // Pages and endpoints: junk route parameters and query strings.
 
-const queryKeys = [
-	'show',
-	'area',
-	'owner',
-	'review',
-	'dimension',
-	'text',
-	'a',
-	'b',
-	'next',
-	'farewell',
-	'welcome',
-	'created',
-	'archived',
-	'/',
-	'__proto__'
+/** The query parameters each page reads, with values it knows; any page gets the others too. */
+const pageQueries: Record<string, (w: World) => Fields> = {
+	'/': () => ({ farewell: ['logged-out', 'deleted', 'group-deleted'] }),
+	'/login': () => ({
+		next: ['/tasks', '//evil.example', 'https://evil.example', '/\\evil.example']
+	}),
+	'/signup': () => ({ next: ['/tasks', '//evil.example', 'javascript:alert(1)'] }),
+	'/g/[group]': () => ({ welcome: ['1'] }),
+	'/g/[group]/board': (w) => ({
+		show: ['all', 'mine', 'unowned', 'done'],
+		area: w.areaIds,
+		owner: [w.member.id, w.owner.id],
+		archived: ['1']
+	}),
+	'/g/[group]/board/new': (w) => ({
+		review: [w.reviews.closed, w.reviews.open, w.reviews.draft],
+		dimension: ['democracy', 'impression'],
+		text: ['nope']
+	}),
+	'/g/[group]/board/[task]': () => ({ created: ['1'] }),
+	'/g/[group]/compare': (w) => ({
+		a: [w.reviews.closed, w.reviews.open],
+		b: [w.reviews.closed, w.reviews.draft]
+	})
+};
+const anyQueryKeys = [
+	...['farewell', 'next', 'welcome', 'show', 'area', 'owner', 'archived', 'review', 'dimension'],
+	...['text', 'created', 'a', 'b']
 ];
 
 const queryValue = fc.oneof(
 	fc.constantFrom(...injections),
-	fc.constantFrom('mine', 'unowned', 'all', 'done', '-1', '0', '99999', 'democracy'),
 	fc.string({ maxLength: 200 }),
 	fc.string({ unit: 'grapheme', maxLength: 100 }),
-	fc.constantFrom('x'.repeat(20_000))
+	fc.constant('x'.repeat(20_000))
 );
 
-const query = fc
-	.array(
-		fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...queryKeys) }, junkName), queryValue),
-		{ maxLength: 6 }
-	)
-	.map((pairs) => {
+/** A query string: the page's own parameters, right or hostile, then anything else. */
+function queryArbitrary(fields: Fields) {
+	const own = Object.entries(fields).map(([key, valid]) =>
+		fc.option(
+			fc.tuple(fc.constant(key), fc.oneof(fc.constantFrom(...valid), bent(valid), queryValue)),
+			{ freq: 3 }
+		)
+	);
+	const other = fc.array(
+		fc.tuple(
+			fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...anyQueryKeys) }, junkName),
+			queryValue
+		),
+		{ maxLength: 4 }
+	);
+	return fc.tuple(fc.tuple(...own), other).map(([mine, others]) => {
 		const params = new URLSearchParams();
-		for (const [k, v] of pairs) params.append(k, v);
+		for (const pair of [...mine, ...others]) if (pair) params.append(pair[0], pair[1]);
 		return params.toString();
 	});
+}
+
+/**
+ * A page shows no JavaScript internals, as a lookup by a query value that is the name of an
+ * Object.prototype member (?farewell=constructor) would. Not asked of a page whose query says
+ * "[object Object]" itself.
+ */
+function expectNoInternals(html: string, url: string, context: string) {
+	expect(html, context).not.toContain('[native code]');
+	if (!decodeURIComponent(url.replace(/\+/g, ' ')).includes('[object Object]'))
+		expect(html, context).not.toContain('[object Object]');
+}
 
 describe('fuzzing every page and endpoint', () => {
 	let w: World;
@@ -723,34 +871,36 @@ describe('fuzzing every page and endpoint', () => {
 							junk: fc.tuple(...params.map(() => fc.boolean())),
 							segment: junkSegment,
 							review: fc.constantFrom('draft', 'open', 'closed' as const),
-							query,
+							query: queryArbitrary(pageQueries[route]?.(w) ?? {}),
 							who: fc.constantFrom('owner', 'member', 'signedOut')
 						}),
 						async ({ junk, segment, review, query, who }) => {
+							const reals: Record<string, string> = {
+								group: w.group.slug,
+								review: w.reviews[review],
+								task: w.taskId,
+								member: w.member.id,
+								token: route.startsWith('/calendar/') ? `${w.calendarToken}.ics` : w.inviteToken
+							};
 							let path = route;
 							params.forEach((name, i) => {
-								const real = {
-									group: w.group.slug,
-									review: w.reviews[review as keyof World['reviews']],
-									task: w.taskId,
-									member: w.member.id,
-									token: route.startsWith('/calendar/')
-										? `${w.calendarToken}.ics`
-										: w.inviteToken
-								}[name]!;
-								path = path.replace(`[${name}]`, junk[i] ? segment : real);
+								path = path.replace(`[${name}]`, junk[i] ? segment : (reals[name] ?? 'nope'));
 							});
 							const url = query ? `${path}?${query}` : path;
 							const cookie =
 								who === 'owner' ? w.ownerCookie : who === 'member' ? w.memberCookie : undefined;
-							const response = await http.get(url, { cookie });
-							expect(response.status, `GET ${url.slice(0, 300)}`).toBeLessThan(500);
+							const response = await withRetry(() => http.get(url, { cookie, headers: fresh }));
+							const context = `GET ${short(url)} as ${who}`;
+							expect(response.status, context).toBeLessThan(500);
+							// Node itself answers an address over its 16 KB header limit with a bare
+							// 431, before the app sees the request: nothing the app can word.
+							if (response.status === 431 && url.length > 12_000) return;
 							if (response.status >= 400)
-								expectHumanMessage(await messageOf(response), response.status);
-							else await response.body?.cancel();
+								expectHumanMessage(await messageFrom(response), response.status, context);
+							else expectNoInternals(await response.text(), url, context);
 						}
 					),
-					{ numRuns: pageRuns }
+					{ numRuns: pageRuns, reporter }
 				);
 			},
 			60_000
@@ -778,7 +928,7 @@ describe('stored text renders as text', () => {
 		const ownerCookie = await sessionCookie(owner.id);
 		const post = async (path: string, fields: Record<string, string>, cookie = ownerCookie) => {
 			const response = await http.post(path, fields, { cookie });
-			expect(response.status, `POST ${path}: ${await messageOf(response.clone())}`).toBeLessThan(
+			expect(response.status, `POST ${path}: ${await messageFrom(response.clone())}`).toBeLessThan(
 				400
 			);
 			await response.body?.cancel();
@@ -814,7 +964,8 @@ describe('stored text renders as text', () => {
 		const memberCookie = signup.headers.get('set-cookie')!.match(/(session=[^;]+)/)![1];
 		await post(`/invite/${token}?/accept`, {}, memberCookie);
 		const members = await http.get(`${base}/members`, { cookie: ownerCookie });
-		const memberId = (await members.text()).match(/\/members\/([\w-]+)"/g)!
+		const memberId = (await members.text())
+			.match(/\/members\/([\w-]+)"/g)!
 			.map((m) => m.slice('/members/'.length, -1))
 			.find((id) => id !== owner.id)!;
 
@@ -840,7 +991,10 @@ describe('stored text renders as text', () => {
 			reason: payload
 		});
 		const review = await post(`${base}/reviews?/create`, { title: payload });
-		const reviewPath = review.headers.get('location')!.split('?')[0].replace(/\/edit$/, '');
+		const reviewPath = review.headers
+			.get('location')!
+			.split('?')[0]
+			.replace(/\/edit$/, '');
 		await post(`${reviewPath}/edit?/addQuestion`, {
 			kind: 'text',
 			title: payload,
@@ -875,10 +1029,64 @@ describe('stored text renders as text', () => {
 
 		// the member's notice of the task they were given, once the server has delivered it
 		let notices = '';
-		for (let i = 0; i < 50 && !notices.includes('window.__x'); i++) {
+		// (the page carries the payload from the start, in the member's and the group's names:
+		// wait for the notice itself, an unread one with its "Mark as read" form)
+		const notice = (html: string) =>
+			html.match(/<li[^>]*>(?:(?!<\/li>)[\s\S])*action="\?\/read"(?:(?!<\/li>)[\s\S])*<\/li>/)?.[0];
+		for (let i = 0; i < 150 && !notice(notices); i++) {
 			await new Promise((resolve) => setTimeout(resolve, 100));
 			notices = await (await http.get('/notifications', { cookie: memberCookie })).text();
 		}
+		expectEscaped(notice(notices) ?? '', 'the notice of the task');
 		expectEscaped(notices, '/notifications');
 	}, 60_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// What the fuzz once found: refusals that were 4xx, as they should be, but showed the person no
+// message, and a start page that showed JavaScript internals. Kept as plain cases.
+
+describe('cases the fuzz found', () => {
+	it('a new task with an over-long owner id is refused with a message', async () => {
+		const w = await world();
+		const response = await http.post(
+			`/g/${w.group.slug}/board/new?/create`,
+			{ title: 'Print the leaflets', ownerId: 'x'.repeat(65) },
+			{ cookie: w.ownerCookie }
+		);
+		expect(response.status).toBe(400);
+		expectHumanMessage(await messageFrom(response), 400, 'new task, ownerId of 65 characters');
+	});
+
+	it('signing up with an over-long next address is refused with a message', async () => {
+		const response = await http.post('/signup?/signup', {
+			displayName: 'Rosa',
+			email: uniqueEmail(),
+			password: 'plum tractor window',
+			next: `/${'x'.repeat(500)}`
+		});
+		expect(response.status).toBe(400);
+		expectHumanMessage(await messageFrom(response), 400, 'sign-up, next of 501 characters');
+	});
+
+	it('removing someone who is not a member is refused with a message', async () => {
+		const w = await world();
+		const response = await http.post(
+			`/g/${w.group.slug}/members?/remove`,
+			{ userId: 'nobody' },
+			{ cookie: w.ownerCookie }
+		);
+		expect(response.status).toBe(400);
+		expectHumanMessage(await messageFrom(response), 400, 'remove, userId nobody');
+	});
+
+	it('the start page shows no farewell for ?farewell=constructor', async () => {
+		const response = await http.get('/?farewell=constructor');
+		expect(response.status).toBe(200);
+		expectNoInternals(
+			await response.text(),
+			'/?farewell=constructor',
+			'GET /?farewell=constructor'
+		);
+	});
 });

@@ -45,16 +45,21 @@ export function client(baseUrl: string) {
 	};
 }
 
-/** The text of the page's alert (a form's error message), or of a plain-text response. */
-export async function messageOf(response: Response) {
+/**
+ * The text of the page's alert (a form's error message), of a field's error, of the error
+ * page's message, or of a plain-text response. With `orFirstParagraph`, a page without any of
+ * these gives the paragraph under its heading (a refusal page that explains itself in prose).
+ */
+export async function messageOf(response: Response, { orFirstParagraph = true } = {}) {
 	const body = (await response.text()).replace(/<!--[\s\S]*?-->/g, '');
 	if (!(response.headers.get('content-type') ?? '').includes('html')) return body.trim();
-	const alert =
+	const found =
 		body.match(/role="alert"[^>]*>([^<]*)</) ??
-		body.match(/class="field-error[^"]*"[^>]*>([^<]*)</);
-	if (alert) return decode(alert[1]).trim();
-	const paragraph = body.match(/<h1[^>]*>[^<]*<\/h1>\s*<p[^>]*>([^<]*)</);
-	return paragraph ? decode(paragraph[1]).trim() : '';
+		body.match(/class="field-error[^"]*"[^>]*>([^<]*)</) ??
+		body.match(/<\/h1>\s*<p[^>]*>([^<]*)<\/p>\s*<p><a href="\/">Go to the start page/) ??
+		body.match(/<div class="message">\s*<h1>([^<]*)<\/h1>/) ??
+		(orFirstParagraph ? body.match(/<h1[^>]*>[^<]*<\/h1>\s*<p[^>]*>([^<]*)</) : null);
+	return found ? decode(found[1]).trim() : '';
 }
 
 function decode(html: string) {

@@ -12,7 +12,10 @@ const loginForm = z.object({
 		.string({ error: 'Enter your password.' })
 		.min(1, 'Enter your password.')
 		.max(1024, 'That password is too long.'),
-	next: z.string().max(500).optional()
+	next: z
+		.string()
+		.max(500, 'The page to go back to is too long. Open the log-in page again and retry.')
+		.optional()
 });
 
 export const load: PageServerLoad = authPage;

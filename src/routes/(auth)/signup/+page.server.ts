@@ -14,7 +14,10 @@ const signupForm = z.object({
 	password: z
 		.string({ error: 'Choose a password.' })
 		.max(passwordMaxLength * 4, `Use at most ${passwordMaxLength} characters.`),
-	next: z.string().max(500).optional()
+	next: z
+		.string()
+		.max(500, 'The page to go back to is too long. Open the log-in page again and retry.')
+		.optional()
 });
 
 export const load: PageServerLoad = authPage;

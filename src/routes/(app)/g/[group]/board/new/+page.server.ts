@@ -17,10 +17,10 @@ const source = (get: (name: string) => string | null | undefined) => ({
 });
 
 const newTask = taskFields.extend({
-	ownerId: z.string().max(64).optional(),
-	review: z.string().max(64).optional(),
-	dimension: z.string().max(64).optional(),
-	text: z.string().max(64).optional()
+	ownerId: z.string().max(64, 'Choose an owner from the list.').optional(),
+	review: z.string().max(64, 'That review finding was not found.').optional(),
+	dimension: z.string().max(64, 'That review finding was not found.').optional(),
+	text: z.string().max(64, 'That review finding was not found.').optional()
 });
 
 export const load: PageServerLoad = async (event) => {
