@@ -17,7 +17,11 @@ const { values: args } = parseArgs({
 const groupCount = Number(args.groups);
 const memberCount = Number(args.members);
 const reviewCount = Number(args.reviews);
-const db = createClient({ url: process.env.DATABASE_URL ?? 'file:data/outsider.db' });
+// waits for the running app's own writes (its scheduler) instead of failing at once
+const db = createClient({
+	url: process.env.DATABASE_URL ?? 'file:data/outsider.db',
+	timeout: 30_000
+});
 
 const questions = (
 	await db.execute(

@@ -179,7 +179,15 @@ export async function produceReviewOpened(now = new Date()) {
 		.from(review)
 		.innerJoin(eligibility, eq(eligibility.reviewId, review.id))
 		.innerJoin(group, eq(group.id, review.groupId))
-		.where(and(eq(review.status, 'open'), sql`${review.openedAt} > ${now.getTime() - 2 * day}`));
+		.where(
+			and(
+				eq(review.status, 'open'),
+				sql`${review.openedAt} > ${now.getTime() - 2 * day}`,
+				// made already: skipped here rather than refused by the unique key, since every tick
+				// would otherwise try again for every member of every review opened in two days
+				sql`not exists (select 1 from ${reminder} x where x.key = 'opened:' || ${review.id} || ':' || ${eligibility.userId})`
+			)
+		);
 	return enqueue(
 		rows.map((r) => ({
 			key: `opened:${r.reviewId}:${r.userId}`,
@@ -197,7 +205,7 @@ export async function produceReviewOpened(now = new Date()) {
  * Members who may answer and have not, for open reviews. Only the server ever holds this list:
  * facilitators learn how many were reminded, never who (it is who has not answered).
  */
-async function nonResponders(reviewIds: string[]) {
+async function nonResponders(reviewIds: string[], skipMadeWithPrefix?: string) {
 	if (reviewIds.length === 0) return [];
 	return db
 		.select({
@@ -215,7 +223,10 @@ async function nonResponders(reviewIds: string[]) {
 			and(
 				inArray(review.id, reviewIds),
 				eq(review.status, 'open'),
-				sql`not exists (select 1 from ${participation} p where p.review_id = ${review.id} and p.user_id = ${eligibility.userId})`
+				sql`not exists (select 1 from ${participation} p where p.review_id = ${review.id} and p.user_id = ${eligibility.userId})`,
+				skipMadeWithPrefix
+					? sql`not exists (select 1 from ${reminder} x where x.key = ${skipMadeWithPrefix + ':'} || ${review.id} || ':' || ${eligibility.userId})`
+					: undefined
 			)
 		);
 }
@@ -249,7 +260,10 @@ export async function produceReviewClosing(now = new Date()) {
 				lte(review.closesAt, new Date(now.getTime() + closingSoonMs))
 			)
 		);
-	const rows = await nonResponders(closing.map((r) => r.id));
+	const rows = await nonResponders(
+		closing.map((r) => r.id),
+		'closing'
+	);
 	return enqueue(
 		rows.map((r) => closingReminder(r, `closing:${r.reviewId}:${r.userId}`)),
 		now
