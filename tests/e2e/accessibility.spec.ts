@@ -85,7 +85,7 @@ async function world(page: Page, baseURL: string, name: string) {
 		['/invite/[token]', '/invite/not-a-real-link'],
 		['/unsubscribe/[token]', '/unsubscribe/not-a-real-link']
 	];
-	return { signedIn, signedOut, base, task, people };
+	return { signedIn, signedOut, base, task, people, open };
 }
 
 async function expectNoViolations(page: Page, path: string) {
@@ -159,4 +159,35 @@ test('a task moves along the board by keyboard alone', async ({ page, baseURL },
 	await expect(moved).toBeVisible();
 	// with JavaScript the page stays put and focus returns to the moved card
 	if (info.project.name === 'javascript') await expect(moved).toBeFocused();
+});
+
+test('a review is answered by keyboard alone', async ({ page, baseURL }) => {
+	const { base, open } = await world(page, baseURL!, 'Keyboard answers');
+	await page.goto(`${base}/reviews/${open}`);
+	// Tab through the form: in each group of scores, Space picks the first and the right arrow
+	// moves to the next; comments are skipped; Enter on the button sends it.
+	for (let step = 0; step < 200; step++) {
+		await page.keyboard.press('Tab');
+		const focused = await page.evaluate(() => {
+			const element = document.activeElement as HTMLInputElement | null;
+			return {
+				type: element?.type ?? '',
+				text: element?.textContent?.trim() ?? '',
+				groupChosen:
+					element?.type === 'radio' &&
+					Boolean(document.querySelector(`input[name="${element.name}"]:checked`))
+			};
+		});
+		if (focused.type === 'radio' && !focused.groupChosen) {
+			await page.keyboard.press('Space');
+			await page.keyboard.press('ArrowRight');
+		}
+		if (focused.type === 'submit' && focused.text === 'Send my answers') {
+			await page.keyboard.press('Enter');
+			break;
+		}
+	}
+	await expect(
+		page.getByRole('heading', { name: 'Thank you. Your answers are in.' })
+	).toBeVisible();
 });
