@@ -94,6 +94,20 @@ async function mayChange(tx: Executor, actor: Actor, taskId: string) {
 	return (await ownersOf(tx, taskId)).includes(actor.userId);
 }
 
+/** Runs `change` in one transaction on a live task of the actor's group they may change. */
+function changeTask<T = undefined>(
+	actor: Actor,
+	taskId: string,
+	change: (tx: Executor, current: Task) => Promise<Outcome<T>>
+) {
+	return db.transaction(async (tx): Promise<Outcome<T>> => {
+		const current = await findTask(tx, actor, taskId);
+		if (!current) return refuse('not-found');
+		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+		return change(tx, current);
+	});
+}
+
 async function areaInGroup(tx: Executor, groupId: string, areaId: string | null) {
 	if (!areaId) return true;
 	const [row] = await tx
@@ -169,9 +183,7 @@ export async function updateTask(
 	input: TaskInput,
 	now = new Date()
 ): Promise<Outcome> {
-	return db.transaction(async (tx) => {
-		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
-		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+	return changeTask(actor, taskId, async (tx) => {
 		if (!(await areaInGroup(tx, actor.groupId, input.areaId))) return refuse('no-area');
 		await tx
 			.update(task)
@@ -188,10 +200,7 @@ export async function moveTask(
 	status: TaskStatus,
 	now = new Date()
 ): Promise<Outcome> {
-	return db.transaction(async (tx) => {
-		const current = await findTask(tx, actor, taskId);
-		if (!current) return refuse('not-found');
-		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+	return changeTask(actor, taskId, async (tx, current) => {
 		if (current.status === status) return ok(undefined);
 		await tx
 			.update(task)
@@ -234,9 +243,7 @@ export async function assignTask(
 	assigneeId: string,
 	now = new Date()
 ): Promise<Outcome> {
-	const result = await db.transaction(async (tx) => {
-		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
-		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+	const result = await changeTask(actor, taskId, async (tx) => {
 		if (!(await isMember(tx, actor.groupId, assigneeId))) return refuse('not-a-member');
 		if ((await ownersOf(tx, taskId)).includes(assigneeId)) return refuse('already-owner');
 		await tx.insert(taskOwner).values({ taskId, userId: assigneeId });
@@ -319,9 +326,7 @@ export async function delegateTask(
 }
 
 export async function archiveTask(actor: Actor, taskId: string, now = new Date()) {
-	return db.transaction(async (tx): Promise<Outcome> => {
-		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
-		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+	return changeTask(actor, taskId, async (tx) => {
 		await tx.update(task).set({ archivedAt: now, updatedAt: now }).where(eq(task.id, taskId));
 		return ok(undefined);
 	});
