@@ -2,13 +2,11 @@
 // visitor, and the status each must get. Adding a route without a row here fails the first test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite, revokeInvite } from '$lib/server/invites';
-import { closeReview, openReview } from '$lib/server/review-lifecycle';
-import { createReview } from '$lib/server/reviews';
-import { createTask } from '$lib/server/tasks';
-import { addMember, makeGroup, makeUser, sessionCookie } from '../support/factories';
+import { makeGroup, makeUser, sessionCookie } from '../support/factories';
 import { client } from '../support/http';
 import { discoverEndpoints } from '../support/routes';
 import { startServer, type RunningServer } from '../support/server';
+import { groupWorld } from '../support/world';
 
 const personas = [
 	'signedOut',
@@ -173,19 +171,7 @@ afterAll(() => server?.stop());
 
 /** A fresh group and fresh sessions per row, so one row's actions cannot affect another's. */
 async function world() {
-	const owner = await makeUser();
-	const member = await makeUser();
-	const facilitator = await makeUser();
-	const group = await makeGroup(owner.id);
-	await addMember(group.id, member.id, 'member');
-	await addMember(group.id, facilitator.id, 'facilitator');
-	const active = await createInvite({
-		groupId: group.id,
-		role: 'member',
-		expiresInDays: 7,
-		maxUses: 5,
-		createdBy: owner.id
-	});
+	const { owner, member, facilitator, group, invite, reviews, taskId } = await groupWorld();
 	const revoked = await createInvite({
 		groupId: group.id,
 		role: 'member',
@@ -202,33 +188,13 @@ async function world() {
 		owner: await sessionCookie(owner.id),
 		otherOwner: await sessionCookie(users.otherOwner.id)
 	};
-	const reviews = {
-		draft: await createReview({ groupId: group.id, createdBy: owner.id }),
-		open: await createReview({ groupId: group.id, createdBy: owner.id }),
-		closed: await createReview({ groupId: group.id, createdBy: owner.id })
-	};
-	await openReview(group.id, reviews.closed);
-	await closeReview(group.id, reviews.closed);
-	await openReview(group.id, reviews.open);
-	const task = await createTask(
-		{ userId: owner.id, groupId: group.id, role: 'owner' },
-		{
-			title: 'Print flyers',
-			description: '',
-			dueOn: null,
-			areaId: null,
-			recurrence: null,
-			ownerIds: [facilitator.id]
-		}
-	);
-	if (!task.ok) throw new Error('could not create the task');
 	return {
 		group,
 		cookies,
-		activeToken: active.token,
+		activeToken: invite.token,
 		revokedToken: revoked.token,
 		reviews,
-		taskId: task.value,
+		taskId,
 		ownerId: owner.id
 	};
 }

@@ -8,23 +8,14 @@ import { areasOf } from '$lib/server/areas';
 import { resetCalendarToken } from '$lib/server/calendar';
 import { notificationKinds, taskStatuses } from '$lib/server/db/work-schema';
 import { defaultInstrument } from '$lib/server/instrument';
-import { createInvite } from '$lib/server/invites';
-import { closeReview, openReview } from '$lib/server/review-lifecycle';
-import { createReview, questionsOf } from '$lib/server/reviews';
-import { createTask } from '$lib/server/tasks';
+import { questionsOf } from '$lib/server/reviews';
 import { runReminders } from '$lib/server/work-scheduler';
-import {
-	addMember,
-	defaultPassword,
-	makeGroup,
-	makeUser,
-	sessionCookie,
-	uniqueEmail
-} from '../support/factories';
+import { defaultPassword, makeUser, sessionCookie, uniqueEmail } from '../support/factories';
 import { client, messageOf } from '../support/http';
 import { discoverEndpoints } from '../support/routes';
 import { startServer, type RunningServer } from '../support/server';
 import { snapshot } from '../support/snapshot';
+import { groupWorld } from '../support/world';
 
 /** Runs per form action and per page; kept modest so the whole file stays near a minute. */
 const actionRuns = 20;
@@ -48,40 +39,11 @@ afterAll(() => server?.stop());
 // only spoil its own later runs, never another action's.
 
 async function world() {
-	const owner = await makeUser();
-	const member = await makeUser();
-	const facilitator = await makeUser();
 	const groupName = `Fuzz ${crypto.randomUUID().slice(0, 8)}`;
-	const group = await makeGroup(owner.id, { name: groupName });
-	await addMember(group.id, member.id, 'member');
-	await addMember(group.id, facilitator.id, 'facilitator');
-	const active = await createInvite({
-		groupId: group.id,
-		role: 'member',
-		expiresInDays: 7,
-		maxUses: 5,
-		createdBy: owner.id
+	const { owner, member, facilitator, group, invite, reviews, taskId } = await groupWorld({
+		name: groupName,
+		taskFor: 'member'
 	});
-	const reviews = {
-		draft: await createReview({ groupId: group.id, createdBy: owner.id }),
-		open: await createReview({ groupId: group.id, createdBy: owner.id }),
-		closed: await createReview({ groupId: group.id, createdBy: owner.id })
-	};
-	await openReview(group.id, reviews.closed);
-	await closeReview(group.id, reviews.closed);
-	await openReview(group.id, reviews.open);
-	const task = await createTask(
-		{ userId: owner.id, groupId: group.id, role: 'owner' },
-		{
-			title: 'Print flyers',
-			description: '',
-			dueOn: null,
-			areaId: null,
-			recurrence: null,
-			ownerIds: [member.id]
-		}
-	);
-	if (!task.ok) throw new Error('could not create the task');
 	const calendarToken = await resetCalendarToken(owner.id);
 	// What the server's scheduler would do on its next tick (the "review opened" notices of the
 	// reviews just opened), done now: a tick in the middle of a request would change the database
@@ -99,11 +61,11 @@ async function world() {
 		group: { ...group, name: groupName },
 		ownerCookie: await sessionCookie(owner.id),
 		memberCookie: await sessionCookie(member.id),
-		inviteId: active.id,
-		inviteToken: active.token,
+		inviteId: invite.id,
+		inviteToken: invite.token,
 		calendarToken,
 		reviews,
-		taskId: task.value,
+		taskId,
 		areaIds: (await areasOf(group.id)).map((a) => a.id),
 		openKeys: (await questionsOf(reviews.open)).map((q) => ({ key: q.key, kind: q.kind })),
 		draftKeys: (await questionsOf(reviews.draft)).map((q) => q.key)

@@ -1,0 +1,47 @@
+// A group as the HTTP suites need it: an owner, a facilitator and a member, a working invitation,
+// a review in each state (draft, open, closed) and one task. Each call makes a fresh one.
+import { createInvite } from '$lib/server/invites';
+import { closeReview, openReview } from '$lib/server/review-lifecycle';
+import { createReview } from '$lib/server/reviews';
+import { createTask } from '$lib/server/tasks';
+import { addMember, makeGroup, makeUser } from './factories';
+
+export async function groupWorld({
+	name,
+	taskFor = 'facilitator'
+}: { name?: string; taskFor?: 'member' | 'facilitator' } = {}) {
+	const owner = await makeUser();
+	const member = await makeUser();
+	const facilitator = await makeUser();
+	const group = await makeGroup(owner.id, name ? { name } : {});
+	await addMember(group.id, member.id, 'member');
+	await addMember(group.id, facilitator.id, 'facilitator');
+	const invite = await createInvite({
+		groupId: group.id,
+		role: 'member',
+		expiresInDays: 7,
+		maxUses: 5,
+		createdBy: owner.id
+	});
+	const reviews = {
+		draft: await createReview({ groupId: group.id, createdBy: owner.id }),
+		open: await createReview({ groupId: group.id, createdBy: owner.id }),
+		closed: await createReview({ groupId: group.id, createdBy: owner.id })
+	};
+	await openReview(group.id, reviews.closed);
+	await closeReview(group.id, reviews.closed);
+	await openReview(group.id, reviews.open);
+	const task = await createTask(
+		{ userId: owner.id, groupId: group.id, role: 'owner' },
+		{
+			title: 'Print flyers',
+			description: '',
+			dueOn: null,
+			areaId: null,
+			recurrence: null,
+			ownerIds: [taskFor === 'member' ? member.id : facilitator.id]
+		}
+	);
+	if (!task.ok) throw new Error('could not create the task');
+	return { owner, member, facilitator, group, invite, reviews, taskId: task.value };
+}
