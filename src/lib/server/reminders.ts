@@ -163,7 +163,21 @@ export async function produceTaskReminders(now = new Date()) {
 			link
 		};
 	});
-	return enqueue(reminders, now);
+	return enqueue(await notYetMade(reminders), now);
+}
+
+/** Leaves out reminders made already, so a tick does not ask the unique key to refuse them. */
+async function notYetMade(rows: NewReminder[]) {
+	const made = new Set<string>();
+	for (let i = 0; i < rows.length; i += 500) {
+		const keys = rows.slice(i, i + 500).map((r) => r.key);
+		const found = await db
+			.select({ key: reminder.key })
+			.from(reminder)
+			.where(inArray(reminder.key, keys));
+		for (const { key } of found) made.add(key);
+	}
+	return rows.filter((r) => !made.has(r.key));
 }
 
 /** Every member who may answer hears that a review opened (within the last two days). */
