@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import Database from 'libsql';
 import { describe, expect, it } from 'vitest';
 import { databaseConfig } from '$lib/server/config';
 import { busyTimeoutMs, connectionSettings, db, openClient } from '$lib/server/db';
 import { user } from '$lib/server/db/schema';
+import { keptPerConnection, keptStatements } from '$lib/server/db/statement-cache';
 import { newId } from '$lib/server/tokens';
 import { projectRoot, tmpPath } from '../support/paths';
 
@@ -88,4 +90,56 @@ describe('database connections', () => {
 		});
 		expect(existsSync(file)).toBe(false);
 	}, 200_000);
+});
+
+describe('compiled statements kept per connection', () => {
+	it('compiles a query once and runs it again with other values', () => {
+		openClient().close(); // installs the cache, as the app does for a database file
+		const connection = new Database(`${tmpPath('statements')}.db`);
+		connection.exec('create table item (id integer primary key, name text unique)');
+		const insert = 'insert into item (name) values (?)';
+		connection.prepare(insert).run('first');
+		connection.prepare(insert).run('second');
+		expect(connection.prepare(insert)).toBe(connection.prepare(insert));
+		expect(keptStatements(connection)).toBe(1);
+		const byName = 'select id, name from item where name = ?';
+		expect(connection.prepare(byName).raw(true).all('second')).toEqual([[2, 'second']]);
+		expect(connection.prepare(byName).raw(true).all('first')).toEqual([[1, 'first']]);
+		connection.close();
+	});
+
+	it('runs a kept statement again after it failed', async () => {
+		const file = `${tmpPath('statements')}.db`;
+		const client = openClient({ url: `file:${file}`, filePath: file, authToken: undefined });
+		await client.execute('create table item (id integer primary key, name text unique)');
+		const insert = 'insert into item (name) values (?)';
+		await client.execute({ sql: insert, args: ['one'] });
+		await expect(client.execute({ sql: insert, args: ['one'] })).rejects.toThrow(/UNIQUE/);
+		await client.execute({ sql: insert, args: ['two'] });
+		const { rows } = await client.execute('select name from item order by id');
+		expect(rows.map((row) => row.name)).toEqual(['one', 'two']);
+		client.close();
+	});
+
+	it('lets go of kept statements when the schema changes, and keeps a bounded number', () => {
+		const connection = new Database(`${tmpPath('statements')}.db`);
+		connection.exec('create table item (id integer primary key)');
+		const all = 'select * from item';
+		expect(
+			connection
+				.prepare(all)
+				.columns()
+				.map((c) => c.name)
+		).toEqual(['id']);
+		connection.prepare('alter table item add column name text').run();
+		expect(
+			connection
+				.prepare(all)
+				.columns()
+				.map((c) => c.name)
+		).toEqual(['id', 'name']);
+		for (let i = 0; i < keptPerConnection + 20; i++) connection.prepare(`select ${i}`);
+		expect(keptStatements(connection)).toBe(keptPerConnection);
+		connection.close();
+	});
 });

@@ -7,6 +7,7 @@ import { building } from '$app/environment';
 import { ConfigError, databaseConfig } from '$lib/server/config';
 import * as schema from './schema';
 import { serializeClient } from './serialized-client';
+import { cacheStatements } from './statement-cache';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 /** The database or an open transaction: what a query helper that may run inside either accepts. */
@@ -17,7 +18,10 @@ export const busyTimeoutMs = 5000;
 
 /** A libSQL client with the options every connection of the app gets (exported for tests). */
 export function openClient(config = databaseConfig()): Client {
-	if (config.filePath) ensureWritableFolder(config.filePath);
+	if (config.filePath) {
+		ensureWritableFolder(config.filePath);
+		cacheStatements();
+	}
 	try {
 		return createClient({ url: config.url, authToken: config.authToken, timeout: busyTimeoutMs });
 	} catch (error) {
