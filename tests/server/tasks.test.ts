@@ -9,6 +9,7 @@ import {
 	archiveTask,
 	assignTask,
 	boardTasks,
+	commentOnTask,
 	createTask,
 	delegateTask,
 	moveTask,
@@ -117,7 +118,7 @@ describe('creating tasks', () => {
 				now
 			)
 		).toEqual({ ok: false, refusal: 'no-area' });
-		expect(await boardTasks(group.id, facilitator.userId, {}, now)).toEqual([]);
+		expect((await boardTasks(group.id, facilitator.userId, {}, {}, now)).tasks).toEqual([]);
 	});
 });
 
@@ -190,7 +191,7 @@ describe('who may change a task', () => {
 		const kept = await newTask(a, [a.userId]);
 		const archived = await newTask(a, [a.userId]);
 		expect((await archiveTask(a, archived, now)).ok).toBe(true);
-		const ids = (await boardTasks(group.id, a.userId, {}, now)).map((t) => t.id);
+		const ids = (await boardTasks(group.id, a.userId, {}, {}, now)).tasks.map((t) => t.id);
 		expect(ids).toEqual([kept]);
 		expect(await moveTask(a, archived, 'done', now)).toEqual({ ok: false, refusal: 'not-found' });
 	});
@@ -298,7 +299,7 @@ describe('the board', () => {
 		const theirs = await newTask(b, [b.userId], { dueOn: '2026-03-09', areaId: outreach.id });
 
 		const ids = async (filter: Parameters<typeof boardTasks>[2], when = now) =>
-			(await boardTasks(group.id, a.userId, filter, when)).map((t) => t.id).sort();
+			(await boardTasks(group.id, a.userId, filter, {}, when)).tasks.map((t) => t.id).sort();
 
 		expect(await ids({})).toEqual([mineLate, mineDueToday, mineDoneLate, unowned, theirs].sort());
 		expect(await ids({ mine: true })).toEqual([mineLate, mineDueToday, mineDoneLate].sort());
@@ -313,6 +314,42 @@ describe('the board', () => {
 		expect(await ids({ areaId: outreach.id })).toEqual([mineLate, theirs].sort());
 		expect(await ids({ ownerId: b.userId })).toEqual([theirs]);
 		expect(await ids({ mine: true, overdue: true })).toEqual([mineLate]);
+	});
+
+	it('shows the first cards of each column in order and counts the rest', async () => {
+		const { a, group, users } = await board();
+		const undated = await newTask(a, [a.userId]);
+		const later = await newTask(a, [], { dueOn: '2026-04-01' });
+		const sooner = await newTask(a, [a.userId], { dueOn: '2026-03-20' });
+		const soonest = await newTask(a, [], { dueOn: '2026-03-01' });
+		const finished = [];
+		for (const [i, dueOn] of ['2026-01-01', '2026-05-01', '2026-02-01'].entries()) {
+			const id = await newTask(a, [a.userId], { dueOn });
+			await moveTask(a, id, 'done', at(`2026-03-0${i + 1}T12:00:00Z`));
+			finished.push(id);
+		}
+		const { tasks, totals } = await boardTasks(group.id, a.userId, {}, { todo: 2, done: 2 }, now);
+		const shown = (status: string) => tasks.filter((t) => t.status === status).map((t) => t.id);
+		expect(shown('todo')).toEqual([soonest, sooner]);
+		expect(shown('done')).toEqual([finished[2], finished[1]]);
+		expect(totals).toEqual({ todo: 4, done: 3 });
+		expect((await commentOnTask(a, sooner, 'On it', now)).ok).toBe(true);
+		const shownSooner = (await boardTasks(group.id, a.userId, {}, { todo: 2 }, now)).tasks.find(
+			(t) => t.id === sooner
+		);
+		expect(shownSooner).toMatchObject({ comments: 1, overdue: false });
+		expect(tasks.find((t) => t.id === soonest)).toMatchObject({ comments: 0, overdue: true });
+		expect(tasks.find((t) => t.id === sooner)?.owners).toEqual([
+			{ userId: a.userId, name: users.a.displayName }
+		]);
+		// without limits, every card, undated last
+		const all = await boardTasks(group.id, a.userId, {}, {}, now);
+		expect(all.tasks.filter((t) => t.status === 'todo').map((t) => t.id)).toEqual([
+			soonest,
+			sooner,
+			later,
+			undated
+		]);
 	});
 
 	it('starts every group made by createGroup with the five default areas', async () => {

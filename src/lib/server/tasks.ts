@@ -409,63 +409,122 @@ export interface BoardFilter {
 	ownerId?: string;
 }
 
-/** The group's live tasks with their owners, area and delegation depth, filtered. */
+/** How many cards of each column to show; a column left out shows all of its cards. */
+export type ColumnLimits = Partial<Record<TaskStatus, number>>;
+
+/**
+ * The group's live tasks with their owners and area, filtered, and how many each column has.
+ * Filtering, ordering and the per-column limits happen in SQL: a board of hundreds of tasks
+ * reads only the cards it shows, and the owners of those. To do, doing and blocked are ordered
+ * by due day (none last), then the latest changed; done by the latest finished.
+ */
 export async function boardTasks(
 	groupId: string,
 	viewerId: string,
 	filter: BoardFilter = {},
+	limits: ColumnLimits = {},
 	now = new Date()
 ) {
-	const rows = await db
+	const today = todayUtc(now);
+	const owns = (userId: string) =>
+		sql`exists (select 1 from ${taskOwner} o where o.task_id = ${task.id} and o.user_id = ${userId})`;
+	const isOverdue = sql`(${task.status} <> 'done' and ${task.dueOn} is not null and ${task.dueOn} < ${today})`;
+	const ranked = db
 		.select({
 			id: task.id,
 			title: task.title,
 			status: task.status,
 			dueOn: task.dueOn,
 			areaId: task.areaId,
-			areaName: area.name,
+			areaName: sql<string | null>`${area.name}`.as('area_name'),
 			recurrence: task.recurrence,
 			reviewId: task.reviewId,
 			updatedAt: task.updatedAt,
-			comments: sql<number>`(select count(*) from ${taskComment} c where c.task_id = ${task.id})`
+			overdue: sql<number>`${isOverdue}`.as('overdue'),
+			place: sql<number>`row_number() over (partition by ${task.status} order by
+				case when ${task.status} = 'done' then 0 else ${task.dueOn} is null end,
+				case when ${task.status} = 'done' then null else ${task.dueOn} end,
+				${task.updatedAt} desc)`.as('place'),
+			inColumn: sql<number>`count(*) over (partition by ${task.status})`.as('in_column')
 		})
 		.from(task)
 		.leftJoin(area, eq(area.id, task.areaId))
-		.where(and(eq(task.groupId, groupId), isNull(task.archivedAt)))
-		.orderBy(sql`${task.dueOn} is null`, asc(task.dueOn), desc(task.updatedAt));
-	const owners = rows.length
-		? await db
-				.select({ taskId: taskOwner.taskId, userId: user.id, name: user.displayName })
-				.from(taskOwner)
-				.innerJoin(user, eq(user.id, taskOwner.userId))
-				.where(
-					inArray(
-						taskOwner.taskId,
-						db.select({ id: task.id }).from(task).where(eq(task.groupId, groupId))
-					)
-				)
-				.orderBy(asc(user.displayName))
-		: [];
-	const today = todayUtc(now);
-	return rows
-		.map((row) => ({
-			...row,
-			owners: owners
-				.filter((o) => o.taskId === row.id)
-				.map(({ userId, name }) => ({ userId, name })),
-			overdue: row.status !== 'done' && row.dueOn !== null && row.dueOn < today
-		}))
-		.filter(
-			(t) =>
-				(!filter.mine || t.owners.some((o) => o.userId === viewerId)) &&
-				(!filter.unowned || t.owners.length === 0) &&
-				(!filter.overdue || t.overdue) &&
-				(!filter.areaId || t.areaId === filter.areaId) &&
-				(!filter.ownerId || t.owners.some((o) => o.userId === filter.ownerId))
+		.where(
+			and(
+				eq(task.groupId, groupId),
+				isNull(task.archivedAt),
+				filter.mine ? owns(viewerId) : undefined,
+				filter.unowned
+					? sql`not exists (select 1 from ${taskOwner} o where o.task_id = ${task.id})`
+					: undefined,
+				filter.overdue ? isOverdue : undefined,
+				filter.areaId ? eq(task.areaId, filter.areaId) : undefined,
+				filter.ownerId ? owns(filter.ownerId) : undefined
+			)
+		)
+		.as('ranked');
+	const limited = Object.entries(limits).map(
+		([status, limit]) => sql`(${ranked.status} = ${status} and ${ranked.place} > ${limit})`
+	);
+	const rows = await db
+		.select({
+			id: ranked.id,
+			title: ranked.title,
+			status: ranked.status,
+			dueOn: ranked.dueOn,
+			areaId: ranked.areaId,
+			areaName: ranked.areaName,
+			recurrence: ranked.recurrence,
+			reviewId: ranked.reviewId,
+			updatedAt: ranked.updatedAt,
+			overdue: ranked.overdue,
+			inColumn: ranked.inColumn
+		})
+		.from(ranked)
+		.where(limited.length ? sql`not (${sql.join(limited, sql` or `)})` : undefined)
+		.orderBy(
+			sql`${ranked.status} = 'done'`,
+			sql`case when ${ranked.status} = 'done' then 0 else ${ranked.dueOn} is null end`,
+			sql`case when ${ranked.status} = 'done' then null else ${ranked.dueOn} end`,
+			desc(ranked.updatedAt)
 		);
+
+	// owners and comment counts of the cards shown only
+	const ids = rows.map((row) => row.id);
+	const ownersOfTask = new Map<string, { userId: string; name: string }[]>();
+	const commentsOnTask = new Map<string, number>();
+	if (ids.length) {
+		const counted = await db
+			.select({ taskId: taskComment.taskId, count: sql<number>`count(*)` })
+			.from(taskComment)
+			.where(inArray(taskComment.taskId, ids))
+			.groupBy(taskComment.taskId);
+		for (const { taskId, count } of counted) commentsOnTask.set(taskId, count);
+		const owners = await db
+			.select({ taskId: taskOwner.taskId, userId: user.id, name: user.displayName })
+			.from(taskOwner)
+			.innerJoin(user, eq(user.id, taskOwner.userId))
+			.where(inArray(taskOwner.taskId, ids))
+			.orderBy(asc(user.displayName));
+		for (const { taskId, userId, name } of owners) {
+			const list = ownersOfTask.get(taskId);
+			if (list) list.push({ userId, name });
+			else ownersOfTask.set(taskId, [{ userId, name }]);
+		}
+	}
+	const totals = Object.fromEntries(rows.map((row) => [row.status, row.inColumn])) as Partial<
+		Record<TaskStatus, number>
+	>;
+	const tasks = rows.map(({ overdue, ...row }) => ({
+		...row,
+		owners: ownersOfTask.get(row.id) ?? [],
+		comments: commentsOnTask.get(row.id) ?? 0,
+		overdue: overdue === 1
+	}));
+	return { tasks, totals };
 }
 
-export type BoardTask = Awaited<ReturnType<typeof boardTasks>>[number];
+export type BoardTask = Awaited<ReturnType<typeof boardTasks>>['tasks'][number];
 
 /** One task with everything its page shows: owners, the chain of who asked whom, comments. */
 export async function taskDetail(groupId: string, taskId: string) {

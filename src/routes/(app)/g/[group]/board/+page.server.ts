@@ -2,7 +2,7 @@ import { hasRole } from '$lib/server/groups';
 import { requireMember } from '$lib/server/guards';
 import { listMembers } from '$lib/server/memberships';
 import { areasOf } from '$lib/server/areas';
-import { boardTasks, type BoardFilter } from '$lib/server/tasks';
+import { boardTasks, type BoardFilter, type ColumnLimits } from '$lib/server/tasks';
 import { taskActions } from '$lib/server/task-actions';
 import { taskStatuses } from '$lib/server/db/work-schema';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,38 +23,34 @@ export const load: PageServerLoad = async (event) => {
 		areaId: params.get('area') || undefined,
 		ownerId: params.get('owner') || undefined
 	};
-	const [tasks, members, areas] = await Promise.all([
-		boardTasks(group.id, user.id, filter),
+	const expanded = taskStatuses.find((s) => s === params.get('column'));
+	const limits = { ...shownPerColumn } as ColumnLimits;
+	if (expanded) delete limits[expanded];
+	const [{ tasks, totals }, members, areas] = await Promise.all([
+		boardTasks(group.id, user.id, filter, limits),
 		listMembers(group.id),
 		areasOf(group.id)
 	]);
-	const expanded = taskStatuses.find((s) => s === params.get('column'));
-	const columns = taskStatuses.map((status) => {
-		const all = tasks.filter((t) => t.status === status);
-		// the latest finished first; the rest by due day, as boardTasks sorts them
-		if (status === 'done') all.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());
-		const shown = expanded === status ? all : all.slice(0, shownPerColumn[status]);
-		return {
-			status,
-			total: all.length,
-			tasks: shown.map(
-				({ id, title, dueOn, areaName, recurrence, reviewId, comments, owners, overdue }) => ({
-					id,
-					title,
-					dueOn,
-					areaName,
-					recurrence,
-					reviewId,
-					comments,
-					owners,
-					overdue
-				})
-			)
-		};
-	});
+	const columns = taskStatuses.map((status) => ({
+		status,
+		total: totals[status] ?? 0,
+		tasks: tasks
+			.filter((t) => t.status === status)
+			.map(({ id, title, dueOn, areaName, recurrence, reviewId, comments, owners, overdue }) => ({
+				id,
+				title,
+				dueOn,
+				areaName,
+				recurrence,
+				reviewId,
+				comments,
+				owners,
+				overdue
+			}))
+	}));
 	return {
 		columns,
-		taskCount: tasks.length,
+		taskCount: columns.reduce((sum, column) => sum + column.total, 0),
 		members: members.map(({ userId, displayName }) => ({ userId, displayName })),
 		areas: areas.map(({ id, name }) => ({ id, name })),
 		filter: { show, area: filter.areaId ?? '', owner: filter.ownerId ?? '' },

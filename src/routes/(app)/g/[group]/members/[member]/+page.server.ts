@@ -11,7 +11,7 @@ export const load: PageServerLoad = async (event) => {
 	const members = await listMembers(group.id);
 	const person = members.find((m) => m.userId === event.params.member);
 	if (!person) error(404, 'That person is not a member of this group.');
-	const [areas, tasks] = await Promise.all([
+	const [areas, { tasks }] = await Promise.all([
 		areasOf(group.id),
 		boardTasks(group.id, user.id, { ownerId: person.userId })
 	]);
