@@ -87,6 +87,14 @@ describe('sign-up and log-in', () => {
 			next: '//evil.example/x'
 		});
 		expect(away.headers.get('location')).toBe('/');
+		// a character no Location header may carry sends the person home, not to an error page
+		const broken = await app.http.post('/login?/login', {
+			email: person.email,
+			password: defaultPassword,
+			next: '/tasks\u0000'
+		});
+		expect(broken.status).toBe(303);
+		expect(broken.headers.get('location')).toBe('/');
 	});
 });
 
