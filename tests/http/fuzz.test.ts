@@ -609,7 +609,9 @@ async function withRetry(request: () => Promise<Response>, retry = true) {
 		return await request();
 	} catch (error) {
 		const code = (error as { cause?: { code?: string } }).cause?.code;
-		if (!retry || code !== 'ECONNRESET' || server.process.exitCode !== null) throw error;
+		// EPIPE is the same reset, seen while the client was still sending a (small) upload
+		const reset = code === 'ECONNRESET' || code === 'EPIPE';
+		if (!retry || !reset || server.process.exitCode !== null) throw error;
 		return request();
 	}
 }
