@@ -4,6 +4,7 @@ import { db } from '$lib/server/db';
 import { answer, dimensionResult, participation, response } from '$lib/server/db/schema';
 import { defaultInstrument } from '$lib/server/instrument';
 import { loadResults } from '$lib/server/results';
+import { responseSchema } from '$lib/server/response-form';
 import { receiptHash, receiptHashes, submitResponse } from '$lib/server/responses';
 import {
 	closeReview,
@@ -289,12 +290,30 @@ describe('lifecycle', () => {
 		});
 		await runDueTransitions(new Date('2030-01-02T08:59:00Z'));
 		expect((await findReview(world.group.id, id))!.status).toBe('draft');
-		await runDueTransitions(new Date('2030-01-02T09:00:00Z'));
+		// a page of another group moves only that group's reviews
+		const other = await makeGroupWithMembers(1);
+		await runDueTransitions(new Date('2030-01-02T09:00:00Z'), other.group.id);
+		expect((await findReview(world.group.id, id))!.status).toBe('draft');
+		await runDueTransitions(new Date('2030-01-02T09:00:00Z'), world.group.id);
 		expect((await findReview(world.group.id, id))!.status).toBe('open');
 		await runDueTransitions(new Date('2030-01-09T08:59:00Z'));
 		expect((await findReview(world.group.id, id))!.status).toBe('open');
 		await runDueTransitions(new Date('2030-01-09T09:00:00Z'));
 		expect((await findReview(world.group.id, id))!.status).toBe('closed');
+	});
+
+	it('closes the review whose time is up before opening the next one due at the same moment', async () => {
+		const world = await makeGroupWithMembers(2);
+		const now = new Date('2030-02-01T10:00:00Z');
+		const handover = new Date('2030-02-08T09:00:00Z');
+		const first = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+		expect(await openReview(world.group.id, first, now)).toBe('done');
+		const second = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+		await scheduleReview(world.group.id, first, { opensAt: null, closesAt: handover }, now);
+		await scheduleReview(world.group.id, second, { opensAt: handover, closesAt: null }, now);
+		await runDueTransitions(handover, world.group.id);
+		expect((await findReview(world.group.id, first))!.status).toBe('closed');
+		expect((await findReview(world.group.id, second))!.status).toBe('open');
 	});
 
 	it('refuses schedules in the past or closing before opening', async () => {
@@ -371,5 +390,27 @@ describe('questions', () => {
 			highLabel: ''
 		});
 		expect((await questionsOf(b))[0].title).toBe(defaultInstrument[0].title);
+	});
+});
+
+describe('the answer form', () => {
+	it('is built once per set of questions and checks what those questions ask', () => {
+		const questions = [
+			{ key: 'execution', kind: 'scale' as const, title: 'Execution' },
+			{ key: 'open', kind: 'open' as const, title: 'Anything else?' }
+		];
+		const form = responseSchema(questions);
+		expect(responseSchema(structuredClone(questions))).toBe(form);
+		const retitled = responseSchema([{ ...questions[0], title: 'Getting things done' }]);
+		expect(retitled).not.toBe(form);
+		expect(form.safeParse({ 'score:execution': '4', 'answer:open': ' hi ' })).toEqual({
+			success: true,
+			data: { 'score:execution': '4', 'answer:open': 'hi' }
+		});
+		const refused = retitled.safeParse({ 'score:execution': '6' });
+		expect(refused.success).toBe(false);
+		expect(refused.error?.issues[0].message).toBe(
+			'Choose a score from 1 to 5 for "Getting things done".'
+		);
 	});
 });

@@ -12,8 +12,26 @@ const optionalText = (label: string, max: number) =>
 		.transform((value) => value.trim() || null)
 		.optional();
 
+type FormQuestion = Pick<Question, 'key' | 'kind' | 'title'>;
+
+// zod compiles a schema on its first use, which cost more than the rest of a submission's
+// parsing: a review's form is built once and kept, keyed by the questions it is built from.
+const builtForms = new Map<string, ReturnType<typeof buildSchema>>();
+const keptForms = 200;
+
 /** The form for one review, built from that review's own questions. */
-export function responseSchema(questions: Pick<Question, 'key' | 'kind' | 'title'>[]) {
+export function responseSchema(questions: FormQuestion[]) {
+	const signature = JSON.stringify(questions.map((q) => [q.key, q.kind, q.title]));
+	let schema = builtForms.get(signature);
+	if (!schema) {
+		schema = buildSchema(questions);
+		builtForms.set(signature, schema);
+		if (builtForms.size > keptForms) builtForms.delete(builtForms.keys().next().value!);
+	}
+	return schema;
+}
+
+function buildSchema(questions: FormQuestion[]) {
 	const shape: Record<string, z.ZodType> = {};
 	for (const q of questions) {
 		if (q.kind === 'scale') {
