@@ -76,12 +76,16 @@ export async function hasAnswered(reviewId: string, userId: string) {
 	return Boolean(row);
 }
 
-export async function isEligible(reviewId: string, userId: string) {
-	const [row] = await db
-		.select()
-		.from(eligibility)
-		.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)));
-	return Boolean(row);
+/**
+ * Whether a member has answered a review and may answer it, and how many have answered: what
+ * the review's page shows, in one query.
+ */
+export async function standing(reviewId: string, userId: string) {
+	const row = await db.get<{ answered: number; eligible: number; answers: number }>(sql`select
+		exists (select 1 from ${participation} p where p.review_id = ${reviewId} and p.user_id = ${userId}) as answered,
+		exists (select 1 from ${eligibility} e where e.review_id = ${reviewId} and e.user_id = ${userId}) as eligible,
+		(select count(*) from ${participation} p where p.review_id = ${reviewId}) as answers`);
+	return { answered: row.answered === 1, eligible: row.eligible === 1, answers: row.answers };
 }
 
 /** How many of the members at opening have answered: the one number visible while open. */

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { eligibility, group, membership, question, response, review } from '$lib/server/db/schema';
 import { currentPurpose } from '$lib/server/groups';
@@ -155,18 +155,22 @@ export async function scheduleReview(
  * Opens and closes scheduled reviews whose time has come. Safe to run from several places at
  * once: each transition re-checks the status inside its transaction.
  */
-export async function runDueTransitions(now = new Date()) {
-	const dueToClose = await db
-		.select({ id: review.id, groupId: review.groupId })
+export async function runDueTransitions(now = new Date(), groupId?: string) {
+	const due = await db
+		.select({ id: review.id, groupId: review.groupId, status: review.status })
 		.from(review)
-		.where(and(eq(review.status, 'open'), isNotNull(review.closesAt), lte(review.closesAt, now)));
-	for (const r of dueToClose) await closeReview(r.groupId, r.id, now);
-	const dueToOpen = await db
-		.select({ id: review.id, groupId: review.groupId })
-		.from(review)
-		.where(and(eq(review.status, 'draft'), isNotNull(review.opensAt), lte(review.opensAt, now)));
+		.where(
+			and(
+				groupId ? eq(review.groupId, groupId) : undefined,
+				or(
+					and(eq(review.status, 'open'), isNotNull(review.closesAt), lte(review.closesAt, now)),
+					and(eq(review.status, 'draft'), isNotNull(review.opensAt), lte(review.opensAt, now))
+				)
+			)
+		);
+	for (const r of due) if (r.status === 'open') await closeReview(r.groupId, r.id, now);
 	// A draft due while another review is still open waits, and opens once that one closes.
-	for (const r of dueToOpen) await openReview(r.groupId, r.id, now);
+	for (const r of due) if (r.status === 'draft') await openReview(r.groupId, r.id, now);
 }
 
 export function startReviewScheduler(intervalMs = 30_000) {

@@ -40,7 +40,7 @@ function unusedTitle(title: string, taken: Set<string>) {
 
 export const load: PageServerLoad = async (event) => {
 	const { group, role } = await requireMember(event);
-	await runDueTransitions();
+	await runDueTransitions(new Date(), group.id);
 	const canRun = hasRole(role, 'facilitator');
 	const reviews = await listReviews(group.id, canRun);
 	const [threshold, members] = await Promise.all([groupThreshold(group.id), memberCount(group.id)]);

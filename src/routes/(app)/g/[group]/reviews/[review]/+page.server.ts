@@ -3,10 +3,10 @@ import { lastFollowUps } from '$lib/server/follow-ups';
 import { currentPurpose, hasRole } from '$lib/server/groups';
 import { remindNonResponders } from '$lib/server/reminders';
 import { readForm } from '$lib/server/forms';
-import { requireReview } from '$lib/server/guards';
+import { requireMember, requireReview } from '$lib/server/guards';
 import { memberCount } from '$lib/server/memberships';
 import { responseSchema, toAnswers } from '$lib/server/response-form';
-import { answeredCount, hasAnswered, isEligible, submitResponse } from '$lib/server/responses';
+import { standing, submitResponse } from '$lib/server/responses';
 import {
 	closeReview,
 	openReview,
@@ -26,24 +26,28 @@ const lifecycleMessages = {
 } as const;
 
 export const load: PageServerLoad = async (event) => {
-	await runDueTransitions();
+	// this group's reviews whose time has come open or close before the page shows this one
+	await runDueTransitions(new Date(), (await requireMember(event)).group.id);
 	const { group, role, user, review } = await requireReview(event);
-	const [purpose, questions, answered, eligible, answers, members, followUps] = await Promise.all([
-		currentPurpose(group.id),
-		review.status === 'open' ? questionsOf(review.id) : [],
-		hasAnswered(review.id, user.id),
-		isEligible(review.id, user.id),
-		review.status === 'open' ? answeredCount(review.id) : review.responseCount,
-		memberCount(group.id),
-		review.status === 'open' ? lastFollowUps(review) : null
-	]);
+	const [purpose, questions, { answered, eligible, answers }, members, followUps] =
+		await Promise.all([
+			currentPurpose(group.id),
+			review.status === 'open' ? questionsOf(review.id) : [],
+			standing(review.id, user.id),
+			// a draft says how many members the group has; once open, the review knows its own
+			review.status === 'draft' || review.eligibleCount === null ? memberCount(group.id) : 0,
+			review.status === 'open' ? lastFollowUps(review) : null
+		]);
 	return {
 		review,
 		purpose: purpose.text,
 		questions,
 		answered,
 		eligible,
-		turnout: { answered: answers ?? 0, eligible: review.eligibleCount ?? members },
+		turnout: {
+			answered: review.status === 'open' ? answers : (review.responseCount ?? 0),
+			eligible: review.eligibleCount ?? members
+		},
 		members,
 		followUps,
 		canRun: hasRole(role, 'facilitator')
