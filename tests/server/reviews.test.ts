@@ -397,7 +397,7 @@ describe('the answer form', () => {
 	it('is built once per set of questions and checks what those questions ask', () => {
 		const questions = [
 			{ key: 'execution', kind: 'scale' as const, title: 'Execution' },
-			{ key: 'open', kind: 'open' as const, title: 'Anything else?' }
+			{ key: 'open', kind: 'text' as const, title: 'Anything else?' }
 		];
 		const form = responseSchema(questions);
 		expect(responseSchema(structuredClone(questions))).toBe(form);
