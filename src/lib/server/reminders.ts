@@ -181,7 +181,30 @@ async function notYetMade(rows: NewReminder[]) {
 }
 
 /** Every member who may answer hears that a review opened (within the last two days). */
+// Reviews whose opened or closing reminders this process has made. Who may answer is fixed when
+// a review opens, so once made, every later tick would read every member of the review again
+// only to find each one reminded: for a review of thousands that read held the event loop for
+// tens of milliseconds every 30 s. After a restart each review is read once more; the unique key
+// still keeps that from reminding anyone twice.
+const openedMade = new Set<string>();
+const closingMade = new Set<string>();
+
+/** The ids not made yet, forgetting made ones no longer due (so the sets stay small). */
+function notMadeYet(made: Set<string>, due: string[]) {
+	for (const id of made) if (!due.includes(id)) made.delete(id);
+	return due.filter((id) => !made.has(id));
+}
+
 export async function produceReviewOpened(now = new Date()) {
+	const opened = await db
+		.select({ id: review.id })
+		.from(review)
+		.where(and(eq(review.status, 'open'), sql`${review.openedAt} > ${now.getTime() - 2 * day}`));
+	const reviewIds = notMadeYet(
+		openedMade,
+		opened.map((r) => r.id)
+	);
+	if (reviewIds.length === 0) return 0;
 	const rows = await db
 		.select({
 			reviewId: review.id,
@@ -195,14 +218,14 @@ export async function produceReviewOpened(now = new Date()) {
 		.innerJoin(group, eq(group.id, review.groupId))
 		.where(
 			and(
+				inArray(review.id, reviewIds),
 				eq(review.status, 'open'),
-				sql`${review.openedAt} > ${now.getTime() - 2 * day}`,
 				// made already: skipped here rather than refused by the unique key, since every tick
 				// would otherwise try again for every member of every review opened in two days
 				sql`not exists (select 1 from ${reminder} x where x.key = 'opened:' || ${review.id} || ':' || ${eligibility.userId})`
 			)
 		);
-	return enqueue(
+	const created = await enqueue(
 		rows.map((r) => ({
 			key: `opened:${r.reviewId}:${r.userId}`,
 			userId: r.userId,
@@ -213,6 +236,8 @@ export async function produceReviewOpened(now = new Date()) {
 		})),
 		now
 	);
+	for (const id of reviewIds) openedMade.add(id);
+	return created;
 }
 
 /**
@@ -274,14 +299,17 @@ export async function produceReviewClosing(now = new Date()) {
 				lte(review.closesAt, new Date(now.getTime() + closingSoonMs))
 			)
 		);
-	const rows = await nonResponders(
-		closing.map((r) => r.id),
-		'closing'
+	const reviewIds = notMadeYet(
+		closingMade,
+		closing.map((r) => r.id)
 	);
-	return enqueue(
+	const rows = await nonResponders(reviewIds, 'closing');
+	const created = await enqueue(
 		rows.map((r) => closingReminder(r, `closing:${r.reviewId}:${r.userId}`)),
 		now
 	);
+	for (const id of reviewIds) closingMade.add(id);
+	return created;
 }
 
 /**
