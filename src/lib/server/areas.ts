@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db, type Executor } from '$lib/server/db';
+import { db, preparedOnce, type Executor } from '$lib/server/db';
 import { membership, user } from '$lib/server/db/schema';
 import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
 import { newId } from '$lib/server/tokens';
@@ -76,27 +76,41 @@ export async function releaseArea(groupId: string, areaId: string, userId: strin
 	return removed.length === 1;
 }
 
+const areasByName = preparedOnce(() =>
+	db
+		.select()
+		.from(area)
+		.where(eq(area.groupId, sql.placeholder('groupId')))
+		.orderBy(asc(area.name))
+		.prepare()
+);
+
+const areaOwners = preparedOnce(() =>
+	db
+		.select({
+			areaId: areaOwner.areaId,
+			userId: user.id,
+			name: user.displayName,
+			openTasks: sql<number>`(select count(*) from ${task} t join ${taskOwner} o on o.task_id = t.id
+				where t.area_id = ${areaOwner.areaId} and o.user_id = ${areaOwner.userId}
+				and t.status != 'done' and t.archived_at is null)`
+		})
+		.from(areaOwner)
+		.innerJoin(area, eq(area.id, areaOwner.areaId))
+		.innerJoin(user, eq(user.id, areaOwner.userId))
+		.where(eq(area.groupId, sql.placeholder('groupId')))
+		.orderBy(asc(user.displayName))
+		.prepare()
+);
+
 /**
  * The group's areas with their owners, and for each owner whether they have an open task in the
  * area. An area with no owner, or whose owners have no open task there, needs attention.
  */
 export async function areasOf(groupId: string) {
 	const [areas, owners] = await Promise.all([
-		db.select().from(area).where(eq(area.groupId, groupId)).orderBy(asc(area.name)),
-		db
-			.select({
-				areaId: areaOwner.areaId,
-				userId: user.id,
-				name: user.displayName,
-				openTasks: sql<number>`(select count(*) from ${task} t join ${taskOwner} o on o.task_id = t.id
-					where t.area_id = ${areaOwner.areaId} and o.user_id = ${areaOwner.userId}
-					and t.status != 'done' and t.archived_at is null)`
-			})
-			.from(areaOwner)
-			.innerJoin(area, eq(area.id, areaOwner.areaId))
-			.innerJoin(user, eq(user.id, areaOwner.userId))
-			.where(eq(area.groupId, groupId))
-			.orderBy(asc(user.displayName))
+		areasByName().all({ groupId }),
+		areaOwners().all({ groupId })
 	]);
 	return areas.map((a) => {
 		const held = owners.filter((o) => o.areaId === a.id);

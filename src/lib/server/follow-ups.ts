@@ -1,16 +1,10 @@
 // Findings become work, and the next review shows whether the work moved the score.
-import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import {
-	dimensionResult,
-	question,
-	revealedText,
-	review,
-	user,
-	type Review
-} from '$lib/server/db/schema';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { db, preparedOnce } from '$lib/server/db';
+import { question, revealedText, review, user, type Review } from '$lib/server/db/schema';
 import { task, taskOwner } from '$lib/server/db/work-schema';
-import { isRevealed } from '$lib/server/reviews';
+import { isRevealed, previousClosedReview } from '$lib/server/reviews';
+import { dimensionResultsOf } from '$lib/server/results';
 import { isBeyondNoise } from '$lib/server/trends';
 import { statusLabels } from '$lib/task-labels';
 
@@ -58,8 +52,8 @@ export async function followUpSource(
 }
 
 /** The follow-up tasks made from a review, with their status and owners. */
-export async function followUpsOf(reviewId: string) {
-	const rows = await db
+const followUpRows = preparedOnce(() =>
+	db
 		.select({
 			id: task.id,
 			title: task.title,
@@ -70,8 +64,13 @@ export async function followUpsOf(reviewId: string) {
 		.from(task)
 		.leftJoin(taskOwner, eq(taskOwner.taskId, task.id))
 		.leftJoin(user, eq(user.id, taskOwner.userId))
-		.where(and(eq(task.reviewId, reviewId), isNull(task.archivedAt)))
-		.orderBy(asc(task.createdAt));
+		.where(and(eq(task.reviewId, sql.placeholder('reviewId')), isNull(task.archivedAt)))
+		.orderBy(asc(task.createdAt))
+		.prepare()
+);
+
+export async function followUpsOf(reviewId: string) {
+	const rows = await followUpRows().all({ reviewId });
 	const byTask = new Map<string, (typeof rows)[number] & { owners: string[] }>();
 	for (const row of rows) {
 		const entry = byTask.get(row.id) ?? { ...row, owners: [] };
@@ -88,29 +87,12 @@ export async function followUpsOf(reviewId: string) {
 	}));
 }
 
-/** The closed review before this one (the latest closed one, for a review still open). */
-async function previousClosed(row: Review) {
-	const [previous] = await db
-		.select()
-		.from(review)
-		.where(
-			and(
-				eq(review.groupId, row.groupId),
-				eq(review.status, 'closed'),
-				row.closedAt ? lt(review.closedAt, row.closedAt) : undefined
-			)
-		)
-		.orderBy(desc(review.closedAt))
-		.limit(1);
-	return previous && previous.id !== row.id ? previous : undefined;
-}
-
 /**
  * Closing the loop: last review's follow-ups and their status, and, once this review is revealed,
  * for each dimension that had follow-ups, whether its score moved beyond the noise.
  */
 export async function lastFollowUps(row: Review) {
-	const previous = await previousClosed(row);
+	const previous = await previousClosedReview(row);
 	if (!previous) return null;
 	const tasks = await followUpsOf(previous.id);
 	if (tasks.length === 0) return null;
@@ -124,8 +106,8 @@ export async function lastFollowUps(row: Review) {
 	}[] = [];
 	if (keys.length > 0 && isRevealed(row) && isRevealed(previous)) {
 		const [before, after, titles] = await Promise.all([
-			db.select().from(dimensionResult).where(eq(dimensionResult.reviewId, previous.id)),
-			db.select().from(dimensionResult).where(eq(dimensionResult.reviewId, row.id)),
+			dimensionResultsOf(previous.id),
+			dimensionResultsOf(row.id),
 			db
 				.select({ key: question.key, title: question.title })
 				.from(question)

@@ -97,13 +97,18 @@ export async function groupForMember(
 	return row;
 }
 
-export async function currentPurpose(groupId: string) {
-	const [row] = await db
+const latestPurpose = preparedOnce(() =>
+	db
 		.select()
 		.from(purpose)
-		.where(eq(purpose.groupId, groupId))
+		.where(eq(purpose.groupId, sql.placeholder('groupId')))
 		.orderBy(desc(purpose.version))
-		.limit(1);
+		.limit(1)
+		.prepare()
+);
+
+export async function currentPurpose(groupId: string) {
+	const [row] = await latestPurpose().all({ groupId });
 	return row;
 }
 

@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { db, preparedOnce } from '$lib/server/db';
 import { membership, user, type Role } from '$lib/server/db/schema';
 import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
 
 export type MembershipChange = 'done' | 'not-a-member' | 'last-owner';
 
-export async function listMembers(groupId: string) {
-	return db
+const membersByName = preparedOnce(() =>
+	db
 		.select({
 			userId: user.id,
 			displayName: user.displayName,
@@ -15,15 +15,25 @@ export async function listMembers(groupId: string) {
 		})
 		.from(membership)
 		.innerJoin(user, eq(user.id, membership.userId))
-		.where(eq(membership.groupId, groupId))
-		.orderBy(asc(user.displayName));
+		.where(eq(membership.groupId, sql.placeholder('groupId')))
+		.orderBy(asc(user.displayName))
+		.prepare()
+);
+
+export async function listMembers(groupId: string) {
+	return membersByName().all({ groupId });
 }
 
-export async function memberCount(groupId: string) {
-	const [row] = await db
+const countMembers = preparedOnce(() =>
+	db
 		.select({ count: sql<number>`count(*)` })
 		.from(membership)
-		.where(eq(membership.groupId, groupId));
+		.where(eq(membership.groupId, sql.placeholder('groupId')))
+		.prepare()
+);
+
+export async function memberCount(groupId: string) {
+	const [row] = await countMembers().all({ groupId });
 	return row.count;
 }
 

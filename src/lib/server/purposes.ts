@@ -1,6 +1,6 @@
 import { diffWordsWithSpace } from 'diff';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { db, preparedOnce } from '$lib/server/db';
 import { purpose, user } from '$lib/server/db/schema';
 
 /**
@@ -62,10 +62,20 @@ export function purposeDiff(before: string, after: string): DiffPart[] {
 	}));
 }
 
-export async function purposeVersion(groupId: string, version: number) {
-	const [row] = await db
+const purposeAtVersion = preparedOnce(() =>
+	db
 		.select()
 		.from(purpose)
-		.where(and(eq(purpose.groupId, groupId), eq(purpose.version, version)));
+		.where(
+			and(
+				eq(purpose.groupId, sql.placeholder('groupId')),
+				eq(purpose.version, sql.placeholder('version'))
+			)
+		)
+		.prepare()
+);
+
+export async function purposeVersion(groupId: string, version: number) {
+	const [row] = await purposeAtVersion().all({ groupId, version });
 	return row;
 }

@@ -81,11 +81,15 @@ export async function hasAnswered(reviewId: string, userId: string) {
  * the review's page shows, in one query.
  */
 export async function standing(reviewId: string, userId: string) {
-	const row = await db.get<{ answered: number; eligible: number; answers: number }>(sql`select
-		exists (select 1 from ${participation} p where p.review_id = ${reviewId} and p.user_id = ${userId}) as answered,
-		exists (select 1 from ${eligibility} e where e.review_id = ${reviewId} and e.user_id = ${userId}) as eligible,
-		(select count(*) from ${participation} p where p.review_id = ${reviewId}) as answers`);
-	return { answered: row.answered === 1, eligible: row.eligible === 1, answers: row.answers };
+	const { rows } = await db.$client.execute({
+		sql: `select
+			exists (select 1 from participation p where p.review_id = :review and p.user_id = :user) as answered,
+			exists (select 1 from eligibility e where e.review_id = :review and e.user_id = :user) as eligible,
+			(select count(*) from participation p where p.review_id = :review) as answers`,
+		args: { review: reviewId, user: userId }
+	});
+	const [{ answered, eligible, answers }] = rows;
+	return { answered: answered === 1, eligible: eligible === 1, answers: Number(answers) };
 }
 
 /** How many of the members at opening have answered: the one number visible while open. */

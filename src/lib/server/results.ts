@@ -1,14 +1,13 @@
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
-import { db, type Executor } from '$lib/server/db';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { db, preparedOnce, type Executor } from '$lib/server/db';
 import {
 	answer,
 	dimensionResult,
 	response,
 	revealedText,
-	review,
 	type Review
 } from '$lib/server/db/schema';
-import { isRevealed, questionsOf } from '$lib/server/reviews';
+import { isRevealed, previousClosedReview, questionsOf } from '$lib/server/reviews';
 import { newId } from '$lib/server/tokens';
 import { trafficLight } from '$lib/health-view';
 
@@ -84,16 +83,8 @@ export async function loadResults(row: Review) {
 	}
 	const [questions, dimensions, texts, previous] = await Promise.all([
 		questionsOf(row.id),
-		db.select().from(dimensionResult).where(eq(dimensionResult.reviewId, row.id)),
-		db
-			.select({
-				id: revealedText.id,
-				questionKey: revealedText.questionKey,
-				text: revealedText.text
-			})
-			.from(revealedText)
-			.where(eq(revealedText.reviewId, row.id))
-			.orderBy(asc(revealedText.questionKey), asc(revealedText.id)),
+		dimensionResultsOf(row.id),
+		revealedTexts().all({ reviewId: row.id }),
 		previousRevealedResults(row)
 	]);
 	const byKey = new Map(dimensions.map((d) => [d.questionKey, d]));
@@ -129,23 +120,30 @@ export async function loadResults(row: Review) {
 
 /** The group's closed review before this one, when it too was revealed (else no comparison). */
 async function previousRevealedResults(row: Review) {
-	if (!row.closedAt) return null;
-	const [previous] = await db
-		.select()
-		.from(review)
-		.where(
-			and(
-				eq(review.groupId, row.groupId),
-				eq(review.status, 'closed'),
-				lt(review.closedAt, row.closedAt)
-			)
-		)
-		.orderBy(desc(review.closedAt))
-		.limit(1);
+	const previous = await previousClosedReview(row);
 	if (!previous || !isRevealed(previous)) return null;
-	const dimensions = await db
+	return { title: previous.title, dimensions: await dimensionResultsOf(previous.id) };
+}
+
+const dimensionResults = preparedOnce(() =>
+	db
 		.select()
 		.from(dimensionResult)
-		.where(eq(dimensionResult.reviewId, previous.id));
-	return { title: previous.title, dimensions };
+		.where(eq(dimensionResult.reviewId, sql.placeholder('reviewId')))
+		.prepare()
+);
+
+/** A revealed review's stored aggregates, one per scored question. */
+export function dimensionResultsOf(reviewId: string) {
+	return dimensionResults().all({ reviewId });
 }
+
+// in shuffled order: the ids are random, so the order says nothing about who wrote what
+const revealedTexts = preparedOnce(() =>
+	db
+		.select({ id: revealedText.id, questionKey: revealedText.questionKey, text: revealedText.text })
+		.from(revealedText)
+		.where(eq(revealedText.reviewId, sql.placeholder('reviewId')))
+		.orderBy(asc(revealedText.questionKey), asc(revealedText.id))
+		.prepare()
+);

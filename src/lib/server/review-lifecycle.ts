@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { db, preparedOnce } from '$lib/server/db';
 import { eligibility, group, membership, question, response, review } from '$lib/server/db/schema';
 import { currentPurpose } from '$lib/server/groups';
 import { computeResults } from '$lib/server/results';
@@ -155,19 +155,33 @@ export async function scheduleReview(
  * Opens and closes scheduled reviews whose time has come. Safe to run from several places at
  * once: each transition re-checks the status inside its transaction.
  */
-export async function runDueTransitions(now = new Date(), groupId?: string) {
-	const due = await db
+const dueReviews = (inGroup: boolean) =>
+	db
 		.select({ id: review.id, groupId: review.groupId, status: review.status })
 		.from(review)
 		.where(
 			and(
-				groupId ? eq(review.groupId, groupId) : undefined,
+				inGroup ? eq(review.groupId, sql.placeholder('groupId')) : undefined,
 				or(
-					and(eq(review.status, 'open'), isNotNull(review.closesAt), lte(review.closesAt, now)),
-					and(eq(review.status, 'draft'), isNotNull(review.opensAt), lte(review.opensAt, now))
+					and(
+						eq(review.status, 'open'),
+						isNotNull(review.closesAt),
+						lte(review.closesAt, sql.placeholder('now'))
+					),
+					and(
+						eq(review.status, 'draft'),
+						isNotNull(review.opensAt),
+						lte(review.opensAt, sql.placeholder('now'))
+					)
 				)
 			)
-		);
+		)
+		.prepare();
+const dueInGroup = preparedOnce(() => dueReviews(true));
+const dueAnywhere = preparedOnce(() => dueReviews(false));
+
+export async function runDueTransitions(now = new Date(), groupId?: string) {
+	const due = await (groupId ? dueInGroup() : dueAnywhere()).all({ groupId, now: now.getTime() });
 	for (const r of due) if (r.status === 'open') await closeReview(r.groupId, r.id, now);
 	// A draft due while another review is still open waits, and opens once that one closes.
 	for (const r of due) if (r.status === 'draft') await openReview(r.groupId, r.id, now);

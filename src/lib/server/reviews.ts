@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { db, type Executor } from '$lib/server/db';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { db, preparedOnce, reusableQuery, type Executor } from '$lib/server/db';
 import { group, minimumThreshold, question, review, type Review } from '$lib/server/db/schema';
 import { defaultInstrument, quarterTitle } from '$lib/server/instrument';
 import { newId } from '$lib/server/tokens';
@@ -42,20 +42,33 @@ export async function listReviews(groupId: string, includeDrafts: boolean) {
 }
 
 /** The review with this id in this group, or undefined: a review never leaks across groups. */
-export async function findReview(groupId: string, reviewId: string, executor: Executor = db) {
-	const [row] = await executor
+const reviewInGroup = reusableQuery((executor) =>
+	executor
 		.select()
 		.from(review)
-		.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+		.where(
+			and(
+				eq(review.id, sql.placeholder('reviewId')),
+				eq(review.groupId, sql.placeholder('groupId'))
+			)
+		)
+);
+
+export async function findReview(groupId: string, reviewId: string, executor: Executor = db) {
+	const [row] = await reviewInGroup({ groupId, reviewId }, executor);
 	return row as Review | undefined;
 }
 
-export async function questionsOf(reviewId: string, executor: Executor = db) {
-	return executor
+const questionsInOrder = reusableQuery((executor) =>
+	executor
 		.select()
 		.from(question)
-		.where(eq(question.reviewId, reviewId))
-		.orderBy(asc(question.position));
+		.where(eq(question.reviewId, sql.placeholder('reviewId')))
+		.orderBy(asc(question.position))
+);
+
+export async function questionsOf(reviewId: string, executor: Executor = db) {
+	return questionsInOrder({ reviewId }, executor);
 }
 
 export async function groupThreshold(groupId: string) {
@@ -81,6 +94,31 @@ export async function renameReview(reviewId: string, title: string) {
 		.where(and(eq(review.id, reviewId), eq(review.status, 'draft')))
 		.returning({ id: review.id });
 	return updated.length > 0;
+}
+
+const closedBefore = preparedOnce(() =>
+	db
+		.select()
+		.from(review)
+		.where(
+			and(
+				eq(review.groupId, sql.placeholder('groupId')),
+				eq(review.status, 'closed'),
+				lt(review.closedAt, sql.placeholder('before'))
+			)
+		)
+		.orderBy(desc(review.closedAt))
+		.limit(1)
+		.prepare()
+);
+
+/** The group's closed review before this one (the latest closed one, for a review not closed). */
+export async function previousClosedReview(row: Pick<Review, 'id' | 'groupId' | 'closedAt'>) {
+	const [previous] = await closedBefore().all({
+		groupId: row.groupId,
+		before: row.closedAt?.getTime() ?? Number.MAX_SAFE_INTEGER
+	});
+	return previous && previous.id !== row.id ? (previous as Review) : undefined;
 }
 
 /** Whether results of a closed review may be shown: enough members answered (k). */

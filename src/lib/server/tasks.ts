@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { db, type Executor } from '$lib/server/db';
+import { db, preparedOnce, type Executor } from '$lib/server/db';
 import { group, membership, question, review, user, type Role } from '$lib/server/db/schema';
 import {
 	area,
@@ -412,23 +412,14 @@ export interface BoardFilter {
 /** How many cards of each column to show; a column left out shows all of its cards. */
 export type ColumnLimits = Partial<Record<TaskStatus, number>>;
 
-/**
- * The group's live tasks with their owners and area, filtered, and how many each column has.
- * Filtering, ordering and the per-column limits happen in SQL: a board of hundreds of tasks
- * reads only the cards it shows, and the owners of those. To do, doing and blocked are ordered
- * by due day (none last), then the latest changed; done by the latest finished.
- */
-export async function boardTasks(
-	groupId: string,
-	viewerId: string,
-	filter: BoardFilter = {},
-	limits: ColumnLimits = {},
-	now = new Date()
-) {
-	const today = todayUtc(now);
-	const owns = (userId: string) =>
-		sql`exists (select 1 from ${taskOwner} o where o.task_id = ${task.id} and o.user_id = ${userId})`;
-	const isOverdue = sql`(${task.status} <> 'done' and ${task.dueOn} is not null and ${task.dueOn} < ${today})`;
+const noLimit = Number.MAX_SAFE_INTEGER;
+
+// The board's one query, for every filter and limit: a filter left out is a placeholder set to
+// match everything, so the query is built and prepared once (building it cost more than running).
+const rankedBoard = preparedOnce(() => {
+	const isOverdue = sql`(${task.status} <> 'done' and ${task.dueOn} is not null and ${task.dueOn} < ${sql.placeholder('today')})`;
+	const owns = (who: string) =>
+		sql`exists (select 1 from ${taskOwner} o where o.task_id = ${task.id} and o.user_id = ${sql.placeholder(who)})`;
 	const ranked = db
 		.select({
 			id: task.id,
@@ -451,22 +442,17 @@ export async function boardTasks(
 		.leftJoin(area, eq(area.id, task.areaId))
 		.where(
 			and(
-				eq(task.groupId, groupId),
+				eq(task.groupId, sql.placeholder('groupId')),
 				isNull(task.archivedAt),
-				filter.mine ? owns(viewerId) : undefined,
-				filter.unowned
-					? sql`not exists (select 1 from ${taskOwner} o where o.task_id = ${task.id})`
-					: undefined,
-				filter.overdue ? isOverdue : undefined,
-				filter.areaId ? eq(task.areaId, filter.areaId) : undefined,
-				filter.ownerId ? owns(filter.ownerId) : undefined
+				sql`(${sql.placeholder('mine')} = 0 or ${owns('viewerId')})`,
+				sql`(${sql.placeholder('unowned')} = 0 or not exists (select 1 from ${taskOwner} o where o.task_id = ${task.id}))`,
+				sql`(${sql.placeholder('overdue')} = 0 or ${isOverdue})`,
+				sql`(${sql.placeholder('areaId')} is null or ${task.areaId} = ${sql.placeholder('areaId')})`,
+				sql`(${sql.placeholder('ownerId')} is null or ${owns('ownerId')})`
 			)
 		)
 		.as('ranked');
-	const limited = Object.entries(limits).map(
-		([status, limit]) => sql`(${ranked.status} = ${status} and ${ranked.place} > ${limit})`
-	);
-	const rows = await db
+	return db
 		.select({
 			id: ranked.id,
 			title: ranked.title,
@@ -481,37 +467,78 @@ export async function boardTasks(
 			inColumn: ranked.inColumn
 		})
 		.from(ranked)
-		.where(limited.length ? sql`not (${sql.join(limited, sql` or `)})` : undefined)
+		.where(
+			sql`${ranked.place} <= case ${ranked.status} when 'todo' then ${sql.placeholder('todo')}
+				when 'doing' then ${sql.placeholder('doing')} when 'blocked' then ${sql.placeholder('blocked')}
+				else ${sql.placeholder('done')} end`
+		)
 		.orderBy(
 			sql`${ranked.status} = 'done'`,
 			sql`case when ${ranked.status} = 'done' then 0 else ${ranked.dueOn} is null end`,
 			sql`case when ${ranked.status} = 'done' then null else ${ranked.dueOn} end`,
 			desc(ranked.updatedAt)
-		);
+		)
+		.prepare();
+});
 
-	// owners and comment counts of the cards shown only
-	const ids = rows.map((row) => row.id);
+// The owners and comment counts of the cards shown, the ids given as one JSON array: one
+// statement for any number of cards.
+const ownersOfTasks = preparedOnce(() =>
+	db
+		.select({ taskId: taskOwner.taskId, userId: user.id, name: user.displayName })
+		.from(taskOwner)
+		.innerJoin(user, eq(user.id, taskOwner.userId))
+		.where(sql`${taskOwner.taskId} in (select value from json_each(${sql.placeholder('ids')}))`)
+		.orderBy(asc(user.displayName))
+		.prepare()
+);
+const commentCounts = preparedOnce(() =>
+	db
+		.select({ taskId: taskComment.taskId, count: sql<number>`count(*)` })
+		.from(taskComment)
+		.where(sql`${taskComment.taskId} in (select value from json_each(${sql.placeholder('ids')}))`)
+		.groupBy(taskComment.taskId)
+		.prepare()
+);
+
+/**
+ * The group's live tasks with their owners and area, filtered, and how many each column has.
+ * Filtering, ordering and the per-column limits happen in SQL: a board of hundreds of tasks
+ * reads only the cards it shows, and the owners of those. To do, doing and blocked are ordered
+ * by due day (none last), then the latest changed; done by the latest finished.
+ */
+export async function boardTasks(
+	groupId: string,
+	viewerId: string,
+	filter: BoardFilter = {},
+	limits: ColumnLimits = {},
+	now = new Date()
+) {
+	const rows = await rankedBoard().all({
+		groupId,
+		viewerId,
+		today: todayUtc(now),
+		mine: filter.mine ? 1 : 0,
+		unowned: filter.unowned ? 1 : 0,
+		overdue: filter.overdue ? 1 : 0,
+		areaId: filter.areaId ?? null,
+		ownerId: filter.ownerId ?? null,
+		todo: limits.todo ?? noLimit,
+		doing: limits.doing ?? noLimit,
+		blocked: limits.blocked ?? noLimit,
+		done: limits.done ?? noLimit
+	});
+	const ids = JSON.stringify(rows.map((row) => row.id));
+	const [owners, counted] = rows.length
+		? await Promise.all([ownersOfTasks().all({ ids }), commentCounts().all({ ids })])
+		: [[], []];
 	const ownersOfTask = new Map<string, { userId: string; name: string }[]>();
-	const commentsOnTask = new Map<string, number>();
-	if (ids.length) {
-		const counted = await db
-			.select({ taskId: taskComment.taskId, count: sql<number>`count(*)` })
-			.from(taskComment)
-			.where(inArray(taskComment.taskId, ids))
-			.groupBy(taskComment.taskId);
-		for (const { taskId, count } of counted) commentsOnTask.set(taskId, count);
-		const owners = await db
-			.select({ taskId: taskOwner.taskId, userId: user.id, name: user.displayName })
-			.from(taskOwner)
-			.innerJoin(user, eq(user.id, taskOwner.userId))
-			.where(inArray(taskOwner.taskId, ids))
-			.orderBy(asc(user.displayName));
-		for (const { taskId, userId, name } of owners) {
-			const list = ownersOfTask.get(taskId);
-			if (list) list.push({ userId, name });
-			else ownersOfTask.set(taskId, [{ userId, name }]);
-		}
+	for (const { taskId, userId, name } of owners) {
+		const list = ownersOfTask.get(taskId);
+		if (list) list.push({ userId, name });
+		else ownersOfTask.set(taskId, [{ userId, name }]);
 	}
+	const commentsOnTask = new Map(counted.map(({ taskId, count }) => [taskId, count]));
 	const totals = Object.fromEntries(rows.map((row) => [row.status, row.inColumn])) as Partial<
 		Record<TaskStatus, number>
 	>;
