@@ -8,7 +8,7 @@ import Database from 'libsql';
  * and a CPU profile). Drizzle produces the same SQL text for the same query, so each connection
  * keeps the statements it compiled and hands them out again. Only data statements are kept:
  * they run to completion synchronously before anything else uses the connection, so a kept
- * statement is never in use twice; and SQLite recompiles one by itself if the schema changes.
+ * statement is never in use twice. A schema change on the connection (a migration) drops them.
  * The client offers no option for this, so the cache wraps the `libsql` connection class that
  * it opens every connection with (the same module instance: it is a direct dependency here).
  */
