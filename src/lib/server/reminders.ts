@@ -204,27 +204,7 @@ export async function produceReviewOpened(now = new Date()) {
 		openedMade,
 		opened.map((r) => r.id)
 	);
-	if (reviewIds.length === 0) return 0;
-	const rows = await db
-		.select({
-			reviewId: review.id,
-			title: review.title,
-			userId: eligibility.userId,
-			slug: group.slug,
-			groupName: group.name
-		})
-		.from(review)
-		.innerJoin(eligibility, eq(eligibility.reviewId, review.id))
-		.innerJoin(group, eq(group.id, review.groupId))
-		.where(
-			and(
-				inArray(review.id, reviewIds),
-				eq(review.status, 'open'),
-				// made already: skipped here rather than refused by the unique key, since every tick
-				// would otherwise try again for every member of every review opened in two days
-				sql`not exists (select 1 from ${reminder} x where x.key = 'opened:' || ${review.id} || ':' || ${eligibility.userId})`
-			)
-		);
+	const rows = await reviewMembers(reviewIds, { skipMade: 'opened' });
 	const created = await enqueue(
 		rows.map((r) => ({
 			key: `opened:${r.reviewId}:${r.userId}`,
@@ -241,10 +221,16 @@ export async function produceReviewOpened(now = new Date()) {
 }
 
 /**
- * Members who may answer and have not, for open reviews. Only the server ever holds this list:
- * facilitators learn how many were reminded, never who (it is who has not answered).
+ * Members who may answer open reviews, or only those who have not answered yet. Who has not
+ * answered is a list only the server ever holds: facilitators learn how many were reminded,
+ * never who. `skipMade` leaves out members whose reminder of that kind exists already: skipped
+ * here rather than refused by the unique key, since a tick would otherwise try again for every
+ * member.
  */
-async function nonResponders(reviewIds: string[], skipMadeWithPrefix?: string) {
+async function reviewMembers(
+	reviewIds: string[],
+	{ onlyUnanswered = false, skipMade }: { onlyUnanswered?: boolean; skipMade?: string } = {}
+) {
 	if (reviewIds.length === 0) return [];
 	return db
 		.select({
@@ -262,16 +248,18 @@ async function nonResponders(reviewIds: string[], skipMadeWithPrefix?: string) {
 			and(
 				inArray(review.id, reviewIds),
 				eq(review.status, 'open'),
-				sql`not exists (select 1 from ${participation} p where p.review_id = ${review.id} and p.user_id = ${eligibility.userId})`,
-				skipMadeWithPrefix
-					? sql`not exists (select 1 from ${reminder} x where x.key = ${skipMadeWithPrefix + ':'} || ${review.id} || ':' || ${eligibility.userId})`
+				onlyUnanswered
+					? sql`not exists (select 1 from ${participation} p where p.review_id = ${review.id} and p.user_id = ${eligibility.userId})`
+					: undefined,
+				skipMade
+					? sql`not exists (select 1 from ${reminder} x where x.key = ${skipMade + ':'} || ${review.id} || ':' || ${eligibility.userId})`
 					: undefined
 			)
 		);
 }
 
 function closingReminder(
-	r: Awaited<ReturnType<typeof nonResponders>>[number],
+	r: Awaited<ReturnType<typeof reviewMembers>>[number],
 	key: string
 ): NewReminder {
 	return {
@@ -303,7 +291,7 @@ export async function produceReviewClosing(now = new Date()) {
 		closingMade,
 		closing.map((r) => r.id)
 	);
-	const rows = await nonResponders(reviewIds, 'closing');
+	const rows = await reviewMembers(reviewIds, { onlyUnanswered: true, skipMade: 'closing' });
 	const created = await enqueue(
 		rows.map((r) => closingReminder(r, `closing:${r.reviewId}:${r.userId}`)),
 		now
@@ -319,7 +307,9 @@ export async function produceReviewClosing(now = new Date()) {
  */
 export async function remindNonResponders(reviewId: string, now = new Date(), askedBy?: string) {
 	// the facilitator who asks is not reminded by their own button
-	const rows = (await nonResponders([reviewId])).filter((r) => r.userId !== askedBy);
+	const rows = (await reviewMembers([reviewId], { onlyUnanswered: true })).filter(
+		(r) => r.userId !== askedBy
+	);
 	const reminded = await enqueue(
 		rows.map((r): NewReminder => ({
 			key: `nudge:${r.reviewId}:${r.userId}:${todayUtc(now)}`,
