@@ -91,8 +91,8 @@ export async function followUpsOf(reviewId: string) {
  * Closing the loop: last review's follow-ups and their status, and, once this review is revealed,
  * for each dimension that had follow-ups, whether its score moved beyond the noise.
  */
-export async function lastFollowUps(row: Review) {
-	const previous = await previousClosedReview(row);
+export async function lastFollowUps(row: Review, previousReview = previousClosedReview(row)) {
+	const previous = await previousReview;
 	if (!previous) return null;
 	const tasks = await followUpsOf(previous.id);
 	if (tasks.length === 0) return null;

@@ -71,8 +71,11 @@ export { trafficLight, type TrafficLight } from '$lib/health-view';
 // give 2.0; scores spread evenly over 1-5 give 1.41): the mean alone would mislead.
 export const disagreementThreshold = 1.2;
 
-/** Results of a closed review, only when revealed; otherwise how many more answers were needed. */
-export async function loadResults(row: Review) {
+/**
+ * Results of a closed review, only when revealed; otherwise how many more answers were needed.
+ * `previousReview` lets a page that also shows last review's follow-ups read it once.
+ */
+export async function loadResults(row: Review, previousReview?: Promise<Review | undefined>) {
 	if (!isRevealed(row)) {
 		return {
 			revealed: false as const,
@@ -85,7 +88,7 @@ export async function loadResults(row: Review) {
 		questionsOf(row.id),
 		dimensionResultsOf(row.id),
 		revealedTexts().all({ reviewId: row.id }),
-		previousRevealedResults(row)
+		previousRevealedResults(previousReview ?? previousClosedReview(row))
 	]);
 	const byKey = new Map(dimensions.map((d) => [d.questionKey, d]));
 	const previousByKey = new Map(previous?.dimensions.map((d) => [d.questionKey, d]) ?? []);
@@ -119,8 +122,8 @@ export async function loadResults(row: Review) {
 }
 
 /** The group's closed review before this one, when it too was revealed (else no comparison). */
-async function previousRevealedResults(row: Review) {
-	const previous = await previousClosedReview(row);
+async function previousRevealedResults(previousReview: Promise<Review | undefined>) {
+	const previous = await previousReview;
 	if (!previous || !isRevealed(previous)) return null;
 	return { title: previous.title, dimensions: await dimensionResultsOf(previous.id) };
 }

@@ -4,17 +4,20 @@ import { currentPurpose, hasRole } from '$lib/server/groups';
 import { requireReview } from '$lib/server/guards';
 import { purposeVersion } from '$lib/server/purposes';
 import { loadResults } from '$lib/server/results';
+import { previousClosedReview } from '$lib/server/reviews';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { group, review, role } = await requireReview(event);
 	// Results exist only once a review is closed: never live, so nobody can watch numbers move.
 	if (review.status !== 'closed') redirect(303, `/g/${group.slug}/reviews/${review.id}`);
+	// the review before this one, read once for the comparison and for its follow-ups
+	const previous = previousClosedReview(review);
 	const [purpose, atOpening, results, followUps] = await Promise.all([
 		currentPurpose(group.id),
 		review.purposeVersion ? purposeVersion(group.id, review.purposeVersion) : undefined,
-		loadResults(review),
-		lastFollowUps(review)
+		loadResults(review, previous),
+		lastFollowUps(review, previous)
 	]);
 	return {
 		review: {
