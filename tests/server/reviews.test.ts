@@ -216,6 +216,33 @@ describe('thresholds and results', () => {
 		).toEqual([0, 1, 2, 3, 4, 5].map((i) => `text ${i} on raise-issue`));
 	});
 
+	it('open answers come back exactly as written, in the order of their random ids', async () => {
+		const { group, reviewId, questions, members } = await openWith(6);
+		const written = [
+			'quotes " and \\ backslash',
+			'line one\nline two\ttab',
+			'<script>alert(1)</script> & </ul>',
+			'émoji 🧱 and zero\u200bwidth',
+			'  spaced  ',
+			'{"looks":["like","json"]}'
+		];
+		for (const [i, m] of members.entries()) {
+			await submitResponse(
+				reviewId,
+				m.id,
+				answersFor(questions, 3, (key) => (key === 'raise-issue' ? written[i] : null))
+			);
+		}
+		await closeReview(group.id, reviewId);
+		const results = await loadResults((await findReview(group.id, reviewId))!);
+		if (!results.revealed) throw new Error('hidden');
+		const texts = results.questions.find((q) => q.key === 'raise-issue')!.texts;
+		expect(texts.map((t) => t.text).sort()).toEqual([...written].sort());
+		const ids = texts.map((t) => t.id);
+		expect(ids).toEqual([...ids].sort());
+		expect(results.questions.find((q) => q.key === 'execution')!.texts).toEqual([]);
+	});
+
 	it('traffic lights: red below 2.5, amber below 3.5, green otherwise', async () => {
 		const { trafficLight } = await import('$lib/server/results');
 		expect([1, 2.49, 2.5, 3.49, 3.5, 5].map(trafficLight)).toEqual([

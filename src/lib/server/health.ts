@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { db, preparedOnce } from '$lib/server/db';
-import { dimensionResult, question, revealedText, review } from '$lib/server/db/schema';
+import { dimensionResult, question, review } from '$lib/server/db/schema';
+import { revealedTextsOf } from '$lib/server/results';
 import { isRevealed } from '$lib/server/reviews';
 import type { HealthView } from '$lib/health-view';
 import {
@@ -81,16 +82,9 @@ export async function openAnswers(reviewId: string) {
 			.from(question)
 			.where(and(eq(question.reviewId, reviewId), eq(question.kind, 'text')))
 			.orderBy(asc(question.position)),
-		db
-			.select({ key: revealedText.questionKey, text: revealedText.text })
-			.from(revealedText)
-			.where(eq(revealedText.reviewId, reviewId))
-			.orderBy(asc(revealedText.questionKey), asc(revealedText.id))
+		revealedTextsOf(reviewId)
 	]);
-	return questions.map((q) => ({
-		...q,
-		texts: texts.filter((t) => t.key === q.key).map((t) => t.text)
-	}));
+	return questions.map((q) => ({ ...q, texts: (texts.get(q.key) ?? []).map((t) => t.text) }));
 }
 
 /** Revealed aggregates only, one row per review and dimension, for CSV and JSON export. */

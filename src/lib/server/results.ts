@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { db, preparedOnce, type Executor } from '$lib/server/db';
 import {
 	answer,
@@ -87,7 +87,7 @@ export async function loadResults(row: Review, previousReview?: Promise<Review |
 	const [questions, dimensions, texts, previous] = await Promise.all([
 		questionsOf(row.id),
 		dimensionResultsOf(row.id),
-		revealedTexts().all({ reviewId: row.id }),
+		revealedTextsOf(row.id),
 		previousRevealedResults(previousReview ?? previousClosedReview(row))
 	]);
 	const byKey = new Map(dimensions.map((d) => [d.questionKey, d]));
@@ -115,7 +115,7 @@ export async function loadResults(row: Review, previousReview?: Promise<Review |
 					change: before ? result.mean - before.mean : null
 				},
 				// with their random keys, so a facilitator can quote one into a follow-up task
-				texts: texts.filter((t) => t.questionKey === q.key).map((t) => ({ id: t.id, text: t.text }))
+				texts: texts.get(q.key) ?? []
 			};
 		})
 	};
@@ -141,12 +141,27 @@ export function dimensionResultsOf(reviewId: string) {
 	return dimensionResults().all({ reviewId });
 }
 
-// in shuffled order: the ids are random, so the order says nothing about who wrote what
-const revealedTexts = preparedOnce(() =>
+/**
+ * A review's revealed open answers, per question key, in shuffled order: the ids are random, so
+ * the order says nothing about who wrote what. Each question's answers come from SQLite as one
+ * JSON array: read as rows, one per answer, the few hundred answers of a review cost the
+ * results page about four times as much (every row crosses from the driver on its own).
+ */
+const revealedTextsByQuestion = preparedOnce(() =>
 	db
-		.select({ id: revealedText.id, questionKey: revealedText.questionKey, text: revealedText.text })
+		.select({
+			questionKey: revealedText.questionKey,
+			texts: sql<string>`json_group_array(json_object('id', ${revealedText.id}, 'text', ${revealedText.text}) order by ${revealedText.id})`
+		})
 		.from(revealedText)
 		.where(eq(revealedText.reviewId, sql.placeholder('reviewId')))
-		.orderBy(asc(revealedText.questionKey), asc(revealedText.id))
+		.groupBy(revealedText.questionKey)
 		.prepare()
 );
+
+export async function revealedTextsOf(reviewId: string) {
+	const rows = await revealedTextsByQuestion().all({ reviewId });
+	return new Map(
+		rows.map((row) => [row.questionKey, JSON.parse(row.texts) as { id: string; text: string }[]])
+	);
+}
