@@ -8,6 +8,7 @@ import { produceTaskReminders } from '$lib/server/reminders';
 import {
 	archiveTask,
 	assignTask,
+	boardOwners,
 	boardTasks,
 	commentOnTask,
 	createTask,
@@ -350,6 +351,30 @@ describe('the board', () => {
 			later,
 			undated
 		]);
+	});
+
+	it('offers as owners to filter by only the members holding live tasks, with their counts', async () => {
+		const { a, b, c, facilitator, group, users } = await board();
+		await newTask(a, [a.userId]);
+		await newTask(facilitator, [a.userId, b.userId]);
+		const done = await newTask(c, [c.userId]);
+		await moveTask(c, done, 'done', now);
+		const archived = await newTask(facilitator, [facilitator.userId]);
+		expect((await archiveTask(facilitator, archived)).ok).toBe(true);
+		const owners = (await boardOwners(group.id)).map((o) => [o.userId, o.tasks]);
+		// a done task is still on the board; an archived one is not; the owner holds none
+		expect(owners.sort()).toEqual(
+			[
+				[a.userId, 2],
+				[b.userId, 1],
+				[c.userId, 1]
+			].sort()
+		);
+		// the person filtered by stays in the list once they hold nothing, so the filter reads right
+		const filtered = await boardOwners(group.id, users.facilitator.id);
+		expect(filtered.find((o) => o.userId === facilitator.userId)).toMatchObject({ tasks: 0 });
+		// and someone who is not a member is not listed whatever the address says
+		expect(await boardOwners(group.id, 'not-a-member')).toHaveLength(3);
 	});
 
 	it('starts every group made by createGroup with the five default areas', async () => {

@@ -553,6 +553,40 @@ export async function boardTasks(
 
 export type BoardTask = Awaited<ReturnType<typeof boardTasks>>['tasks'][number];
 
+// The people the board can be filtered by: members who own a live task, with how many (and the
+// one already filtered by, so the filter still reads right once their tasks are done). Listing
+// every member would bury the dozen who hold tasks among hundreds who hold none.
+const ownersOnBoard = preparedOnce(() => {
+	const held = db
+		.select({ userId: taskOwner.userId, tasks: sql<number>`count(*)`.as('tasks') })
+		.from(task)
+		.innerJoin(taskOwner, eq(taskOwner.taskId, task.id))
+		.where(and(eq(task.groupId, sql.placeholder('groupId')), isNull(task.archivedAt)))
+		.groupBy(taskOwner.userId)
+		.as('held');
+	return db
+		.select({
+			userId: user.id,
+			displayName: user.displayName,
+			tasks: sql<number>`coalesce(${held.tasks}, 0)`
+		})
+		.from(membership)
+		.innerJoin(user, eq(user.id, membership.userId))
+		.leftJoin(held, eq(held.userId, membership.userId))
+		.where(
+			and(
+				eq(membership.groupId, sql.placeholder('groupId')),
+				sql`(${held.tasks} is not null or ${membership.userId} = ${sql.placeholder('ownerId')})`
+			)
+		)
+		.orderBy(asc(user.displayName))
+		.prepare();
+});
+
+export function boardOwners(groupId: string, filteredOwnerId: string | null = null) {
+	return ownersOnBoard().all({ groupId, ownerId: filteredOwnerId });
+}
+
 /** One task with everything its page shows: owners, the chain of who asked whom, comments. */
 export async function taskDetail(groupId: string, taskId: string) {
 	const [row] = await db

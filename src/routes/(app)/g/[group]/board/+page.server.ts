@@ -1,8 +1,7 @@
 import { hasRole } from '$lib/server/groups';
 import { requireMember } from '$lib/server/guards';
-import { listMembers } from '$lib/server/memberships';
 import { areasOf } from '$lib/server/areas';
-import { boardTasks, type BoardFilter, type ColumnLimits } from '$lib/server/tasks';
+import { boardOwners, boardTasks, type BoardFilter, type ColumnLimits } from '$lib/server/tasks';
 import { taskActions } from '$lib/server/task-actions';
 import { taskStatuses } from '$lib/server/db/work-schema';
 import type { Actions, PageServerLoad } from './$types';
@@ -26,9 +25,9 @@ export const load: PageServerLoad = async (event) => {
 	const expanded = taskStatuses.find((s) => s === params.get('column'));
 	const limits = { ...shownPerColumn } as ColumnLimits;
 	if (expanded) delete limits[expanded];
-	const [{ tasks, totals }, members, areas] = await Promise.all([
+	const [{ tasks, totals }, owners, areas] = await Promise.all([
 		boardTasks(group.id, user.id, filter, limits),
-		listMembers(group.id),
+		boardOwners(group.id, filter.ownerId),
 		areasOf(group.id)
 	]);
 	const columns = taskStatuses.map((status) => ({
@@ -51,7 +50,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		columns,
 		taskCount: columns.reduce((sum, column) => sum + column.total, 0),
-		members: members.map(({ userId, displayName }) => ({ userId, displayName })),
+		owners,
 		areas: areas.map(({ id, name }) => ({ id, name })),
 		filter: { show, area: filter.areaId ?? '', owner: filter.ownerId ?? '' },
 		me: user.id,
