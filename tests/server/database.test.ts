@@ -121,6 +121,27 @@ describe('compiled statements kept per connection', () => {
 		client.close();
 	});
 
+	it('tells writes from reads on every run of a kept statement', async () => {
+		const file = `${tmpPath('statements')}.db`;
+		const client = openClient({ url: `file:${file}`, filePath: file, authToken: undefined });
+		await client.execute('create table item (id integer primary key, name text)');
+		for (const name of ['one', 'two', 'three']) {
+			// without rows to return: the client reports what the write changed, each time
+			const written = await client.execute({
+				sql: 'insert into item (name) values (?)',
+				args: [name]
+			});
+			expect(written.rowsAffected).toBe(1);
+			expect(written.columns).toEqual([]);
+		}
+		const returning = 'insert into item (name) values (?) returning id';
+		expect((await client.execute({ sql: returning, args: ['four'] })).rows[0].id).toBe(4);
+		expect((await client.execute({ sql: returning, args: ['five'] })).rows[0].id).toBe(5);
+		const renamed = await client.execute({ sql: 'update item set name = upper(name)', args: [] });
+		expect(renamed.rowsAffected).toBe(5);
+		client.close();
+	});
+
 	it('lets go of kept statements when the schema changes, and keeps a bounded number', () => {
 		const connection = new Database(`${tmpPath('statements')}.db`);
 		connection.exec('create table item (id integer primary key)');
