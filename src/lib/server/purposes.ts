@@ -35,9 +35,8 @@ export async function restatePurpose(input: {
 
 export type DiffPart = { text: string; change: 'added' | 'removed' | 'same' };
 
-/** Every version, oldest first, each with who set it and its difference from the one before. */
-export async function purposeHistory(groupId: string) {
-	const rows = await db
+const history = preparedOnce(() =>
+	db
 		.select({
 			version: purpose.version,
 			text: purpose.text,
@@ -47,8 +46,14 @@ export async function purposeHistory(groupId: string) {
 		})
 		.from(purpose)
 		.leftJoin(user, eq(user.id, purpose.setBy))
-		.where(eq(purpose.groupId, groupId))
-		.orderBy(asc(purpose.version));
+		.where(eq(purpose.groupId, sql.placeholder('groupId')))
+		.orderBy(asc(purpose.version))
+		.prepare()
+);
+
+/** Every version, oldest first, each with who set it and its difference from the one before. */
+export async function purposeHistory(groupId: string) {
+	const rows = await history().all({ groupId });
 	return rows.map((row, i) => ({
 		...row,
 		diff: i === 0 ? null : purposeDiff(rows[i - 1].text, row.text)
