@@ -72,8 +72,11 @@ test('sign up, create a group, invite someone who joins, make them facilitator, 
 	await expect(
 		page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log in' })
 	).toBeVisible();
+	// signed out, the group's address asks them to log in, and would bring them back
 	await page.goto(groupUrl);
-	await expect(page.getByRole('heading', { name: 'Nothing here' })).toBeVisible();
+	const next = encodeURIComponent(new URL(groupUrl).pathname);
+	await expect(page).toHaveURL(new URL(`/login?next=${next}`, groupUrl).href);
+	await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
 });
 
 test('a form posted from another site is refused with 403', async ({ page, baseURL }) => {

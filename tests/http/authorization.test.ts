@@ -31,9 +31,12 @@ const signedIn = (signedOut: number, status: number): Expected => ({
 	...everyone(status),
 	signedOut
 });
-/** A group page or action: hidden (404) from anyone outside the group, signed out included. */
+/**
+ * A group page or action: signed-out visitors are sent to log in (303), whether or not the group
+ * exists; it is hidden (404) from signed-in people outside the group.
+ */
 const inGroup = (member: number, facilitator: number, owner: number): Expected => ({
-	signedOut: 404,
+	signedOut: 303,
 	nonMember: 404,
 	otherOwner: 404,
 	member,
@@ -203,6 +206,21 @@ describe('authorization matrix', () => {
 	it('has a row for every page, endpoint and action', () => {
 		const covered = new Set(Object.keys(matrix).map((row) => row.replace(/ \(\w+\)$/, '')));
 		expect([...covered].sort()).toEqual(discoverEndpoints());
+	});
+
+	it('sends a signed-out visitor to log in from a group path, the same whether the group exists', async () => {
+		const { group } = await world();
+		const http = client(server.url);
+		const locations = [];
+		for (const slug of [group.slug, 'no-such-group']) {
+			const response = await http.get(`/g/${slug}/board/some-task`);
+			expect(response.status).toBe(303);
+			locations.push(response.headers.get('location')!.replace(slug, '{slug}'));
+		}
+		expect(locations).toEqual([
+			'/login?next=%2Fg%2F{slug}%2Fboard%2Fsome-task',
+			'/login?next=%2Fg%2F{slug}%2Fboard%2Fsome-task'
+		]);
 	});
 
 	for (const [endpoint, expected] of Object.entries(matrix)) {

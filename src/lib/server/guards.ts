@@ -19,13 +19,14 @@ const roleNames: Record<Role, string> = {
 
 /**
  * The group in the route's `[group]` parameter and the person's role in it. Signed-out visitors
- * and non-members get 404, the same as for a group that does not exist, so a group's existence
- * does not leak; a member without the needed role gets 403.
+ * are sent to log in and brought back (links in reminder mail point into groups), whether or not
+ * the group exists, so that does not leak; signed-in non-members get 404, the same as for a group
+ * that does not exist; a member without the needed role gets 403.
  */
 export async function requireMember(event: RequestEvent, atLeast: Role = 'member') {
-	const user = event.locals.user;
+	const user = requireUser(event);
 	const slug = event.params.group;
-	if (!user || !slug) error(404, 'Not found');
+	if (!slug) error(404, 'Not found');
 	// The group's layout and the page both check; one query per request serves both.
 	event.locals.memberViews ??= new Map();
 	if (!event.locals.memberViews.has(slug))
