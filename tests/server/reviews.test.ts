@@ -18,8 +18,16 @@ import {
 	removeQuestion,
 	updateQuestion
 } from '$lib/server/review-questions';
-import { createReview, findReview, questionsOf, setGroupThreshold } from '$lib/server/reviews';
+import {
+	createReview,
+	findReview,
+	listReviews,
+	questionsOf,
+	setGroupThreshold
+} from '$lib/server/reviews';
 import { answersFor, makeGroupWithMembers } from '../support/factories';
+
+const at = (day: string) => new Date(`${day}T12:00:00Z`);
 
 async function openWith(size: number) {
 	const world = await makeGroupWithMembers(size);
@@ -243,6 +251,19 @@ describe('thresholds and results', () => {
 		expect(results.questions.find((q) => q.key === 'execution')!.texts).toEqual([]);
 	});
 
+	it('calls a spread disagreement as it is shown, to one decimal', async () => {
+		const { membersDisagree } = await import('$lib/server/results');
+		// 1.17 is shown as "1.2", the threshold: the label must agree with the number beside it
+		expect([0, 1.14, 1.149, 1.17, 1.2, 2].map(membersDisagree)).toEqual([
+			false,
+			false,
+			false,
+			true,
+			true,
+			true
+		]);
+	});
+
 	it('traffic lights: red below 2.5, amber below 3.5, green otherwise', async () => {
 		const { trafficLight } = await import('$lib/server/results');
 		expect([1, 2.49, 2.5, 3.49, 3.5, 5].map(trafficLight)).toEqual([
@@ -292,6 +313,38 @@ describe('thresholds and results', () => {
 });
 
 describe('lifecycle', () => {
+	it('lists the open review first, then drafts, then closed ones latest closed first', async () => {
+		const { group, owner } = await makeGroupWithMembers(2);
+		const made = (title: string, day: string) =>
+			createReview({ groupId: group.id, createdBy: owner.id, title, now: at(day) });
+		// made in this order, but the one made first is the one that closes last
+		const early = await made('Made first, closed last', '2026-01-01');
+		const late = await made('Made second, closed first', '2026-01-02');
+		for (const [id, opens, closes] of [
+			[late, '2026-01-03', '2026-01-04'],
+			[early, '2026-01-05', '2026-01-06']
+		]) {
+			expect(await openReview(group.id, id, at(opens))).toBe('done');
+			expect(await closeReview(group.id, id, at(closes))).toBe('done');
+		}
+		const open = await made('Open now', '2026-01-07');
+		expect(await openReview(group.id, open, at('2026-01-08'))).toBe('done');
+		await made('A draft', '2026-01-09');
+		const titles = async (drafts: boolean) =>
+			(await listReviews(group.id, drafts)).map((r) => r.title);
+		expect(await titles(true)).toEqual([
+			'Open now',
+			'A draft',
+			'Made first, closed last',
+			'Made second, closed first'
+		]);
+		expect(await titles(false)).toEqual([
+			'Open now',
+			'Made first, closed last',
+			'Made second, closed first'
+		]);
+	});
+
 	it('allows one open review per group, and closing is final', async () => {
 		const { group, owner, reviewId } = await openWith(2);
 		const second = await createReview({ groupId: group.id, createdBy: owner.id });

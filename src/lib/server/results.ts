@@ -69,7 +69,15 @@ export { trafficLight, type TrafficLight } from '$lib/health-view';
 
 // A standard deviation this large on a 1-5 scale means members are far apart (all 1s and 5s
 // give 2.0; scores spread evenly over 1-5 give 1.41): the mean alone would mislead.
-export const disagreementThreshold = 1.2;
+const disagreementThreshold = 1.2;
+
+/**
+ * Whether members disagree, judged on the spread as pages show it (one decimal): a spread of
+ * 1.17 reads "1.2", and a label saying members broadly agree beside it would contradict it.
+ */
+export function membersDisagree(standardDeviation: number) {
+	return Number(standardDeviation.toFixed(1)) >= disagreementThreshold;
+}
 
 /**
  * Results of a closed review, only when revealed; otherwise how many more answers were needed.
@@ -111,7 +119,7 @@ export async function loadResults(row: Review, previousReview?: Promise<Review |
 					standardDeviation: result.standardDeviation,
 					distribution: result.distribution,
 					light: trafficLight(result.mean),
-					disagreement: result.standardDeviation >= disagreementThreshold,
+					disagreement: membersDisagree(result.standardDeviation),
 					change: before ? result.mean - before.mean : null
 				},
 				// with their random keys, so a facilitator can quote one into a follow-up task

@@ -37,7 +37,14 @@ export async function listReviews(groupId: string, includeDrafts: boolean) {
 				? eq(review.groupId, groupId)
 				: and(eq(review.groupId, groupId), sql`${review.status} <> 'draft'`)
 		)
-		.orderBy(desc(review.createdAt), desc(review.id));
+		// the open review first, then drafts, then closed ones by when they closed (not when they
+		// were made: a draft made ahead of time may close after one made later)
+		.orderBy(
+			sql`case ${review.status} when 'open' then 0 when 'draft' then 1 else 2 end`,
+			desc(review.closedAt),
+			desc(review.createdAt),
+			desc(review.id)
+		);
 	return rows;
 }
 

@@ -1,5 +1,5 @@
 import { trafficLight, type TrafficLight } from '$lib/health-view';
-import { disagreementThreshold } from '$lib/server/results';
+import { membersDisagree } from '$lib/server/results';
 
 // Pure computations over stored aggregates: no database here, so every rule can be checked
 // against examples worked by hand (tests/server/trends.test.ts).
@@ -140,7 +140,7 @@ export function highlights(trends: Trends): string[] {
 			(x): x is { d: (typeof trends.dimensions)[number]; cell: Extract<Cell, { kind: 'value' }> } =>
 				x.cell.kind === 'value'
 		)
-		.filter((x) => x.cell.standardDeviation >= disagreementThreshold)
+		.filter((x) => membersDisagree(x.cell.standardDeviation))
 		.sort((x, y) => y.cell.standardDeviation - x.cell.standardDeviation);
 	if (disputed.length > 0) {
 		const names = disputed.slice(0, 2).map((x) => x.d.title);
