@@ -143,4 +143,8 @@ test('a follow-up task is assigned, handed on and done, and the delegate gets an
 	// the delegate was asked by a fellow member, two layers from the facilitator
 	await expect(circles.getByRole('definition').nth(1)).toHaveText('1');
 	await expect(circles.getByRole('definition').nth(2)).toHaveText('2');
+	// the latest results' scores, named as the review asked them
+	await expect(circles).toContainText(
+		/members scored “Organization and follow-through” \d\.\d and “Multiplying effort” \d\.\d out of 5/
+	);
 });

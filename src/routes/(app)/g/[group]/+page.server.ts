@@ -4,7 +4,7 @@ import { memberCount } from '$lib/server/memberships';
 import { hasAnswered } from '$lib/server/responses';
 import { isRevealed, listReviews } from '$lib/server/reviews';
 import { db } from '$lib/server/db';
-import { dimensionResult } from '$lib/server/db/schema';
+import { dimensionResult, question } from '$lib/server/db/schema';
 import { delegationStats } from '$lib/server/tasks';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { PageServerLoad } from './$types';
@@ -22,8 +22,19 @@ export const load: PageServerLoad = async (event) => {
 		delegationStats(group.id),
 		latestRevealed
 			? db
-					.select({ key: dimensionResult.questionKey, mean: dimensionResult.mean })
+					.select({
+						key: dimensionResult.questionKey,
+						title: question.title,
+						mean: dimensionResult.mean
+					})
 					.from(dimensionResult)
+					.innerJoin(
+						question,
+						and(
+							eq(question.reviewId, dimensionResult.reviewId),
+							eq(question.key, dimensionResult.questionKey)
+						)
+					)
 					.where(
 						and(
 							eq(dimensionResult.reviewId, latestRevealed.id),
@@ -43,8 +54,10 @@ export const load: PageServerLoad = async (event) => {
 		latestResults: latestRevealed && { id: latestRevealed.id, title: latestRevealed.title },
 		work: {
 			...stats,
-			execution: scores.find((s) => s.key === 'execution')?.mean ?? null,
-			multiplication: scores.find((s) => s.key === 'multiplication')?.mean ?? null
+			// as the review asked them, in its own words
+			scores: ['execution', 'multiplication'].flatMap((key) =>
+				scores.filter((s) => s.key === key).map(({ title, mean }) => ({ title, mean }))
+			)
 		}
 	};
 };
