@@ -40,7 +40,7 @@ test('health page, comparison, purpose restatement and CSV export', async ({
 
 	await page.goto(`${base}/health`);
 	await expect(page.getByRole('heading', { name: 'Health over time' })).toBeVisible();
-	const table = page.getByRole('region', { name: /Mean score per dimension/ });
+	const table = page.getByRole('region', { name: 'All reviews, by dimension' });
 	await expect(table.getByRole('columnheader')).toHaveCount(1 + 8);
 	await expect(table.getByRole('cell', { name: 'hidden' }).first()).toBeVisible();
 
@@ -108,7 +108,7 @@ test('health page, comparison, purpose restatement and CSV export', async ({
 
 	await page.goto(`${base}/health`);
 	const lastHeader = page
-		.getByRole('region', { name: /Mean score per dimension/ })
+		.getByRole('region', { name: 'All reviews, by dimension' })
 		.getByRole('columnheader')
 		.last();
 	await expect(lastHeader).toContainText('2018 Q1');
