@@ -258,3 +258,21 @@ describe('scheduled reviews', () => {
 
 // keeps `answer` imported for readers of the order test's raw query
 void answer;
+
+describe('a draft while another review is open', () => {
+	it('says which review is open, links to it, and offers no way to open the draft now', async () => {
+		const { group, owner, reviewId, path } = await openReviewFor(3);
+		const draft = await createReview({ groupId: group.id, createdBy: owner.id, title: 'Next' });
+		const cookie = await sessionCookie(owner.id);
+		const waiting = await (
+			await app.http.get(`/g/${group.slug}/reviews/${draft}`, { cookie })
+		).text();
+		expect(waiting).toContain(`href="${path}"`);
+		expect(waiting).toMatch(/is open now, and a group has one open review at a time/);
+		expect(waiting).not.toContain('Open the review');
+		await closeReview(group.id, reviewId);
+		const free = await (await app.http.get(`/g/${group.slug}/reviews/${draft}`, { cookie })).text();
+		expect(free).toContain('Open the review');
+		expect(free).not.toMatch(/is open now/);
+	});
+});

@@ -119,6 +119,20 @@ const closedBefore = preparedOnce(() =>
 		.prepare()
 );
 
+const openInGroup = preparedOnce(() =>
+	db
+		.select({ id: review.id, title: review.title })
+		.from(review)
+		.where(and(eq(review.groupId, sql.placeholder('groupId')), eq(review.status, 'open')))
+		.prepare()
+);
+
+/** The group's open review, if one is: a group has at most one open at a time. */
+export async function openReviewOf(groupId: string) {
+	const [row] = await openInGroup().all({ groupId });
+	return row;
+}
+
 /** The group's closed review before this one (the latest closed one, for a review not closed). */
 export async function previousClosedReview(row: Pick<Review, 'id' | 'groupId' | 'closedAt'>) {
 	const [previous] = await closedBefore().all({

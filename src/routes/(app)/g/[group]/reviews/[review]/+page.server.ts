@@ -13,7 +13,7 @@ import {
 	runDueTransitions,
 	scheduleReview
 } from '$lib/server/review-lifecycle';
-import { questionsOf } from '$lib/server/reviews';
+import { openReviewOf, questionsOf } from '$lib/server/reviews';
 import { scheduleForm, toInstant } from '$lib/server/schedule-form';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -29,14 +29,16 @@ export const load: PageServerLoad = async (event) => {
 	// this group's reviews whose time has come open or close before the page shows this one
 	await runDueTransitions(new Date(), (await requireMember(event)).group.id);
 	const { group, role, user, review } = await requireReview(event);
-	const [purpose, questions, { answered, eligible, answers }, members, followUps] =
+	const [purpose, questions, { answered, eligible, answers }, members, followUps, openNow] =
 		await Promise.all([
 			currentPurpose(group.id),
 			review.status === 'open' ? questionsOf(review.id) : [],
 			standing(review.id, user.id),
 			// a draft says how many members the group has; once open, the review knows its own
 			review.status === 'draft' || review.eligibleCount === null ? memberCount(group.id) : 0,
-			review.status === 'open' ? lastFollowUps(review) : null
+			review.status === 'open' ? lastFollowUps(review) : null,
+			// a draft cannot open while another review is open: say so before anyone tries
+			review.status === 'draft' ? openReviewOf(group.id) : undefined
 		]);
 	return {
 		review,
@@ -50,6 +52,7 @@ export const load: PageServerLoad = async (event) => {
 		},
 		members,
 		followUps,
+		openElsewhere: openNow ?? null,
 		canRun: hasRole(role, 'facilitator')
 	};
 };
