@@ -78,12 +78,19 @@ test('health page, comparison, purpose restatement and CSV export', async ({
 	}
 
 	await page.getByRole('link', { name: 'Compare two reviews' }).click();
-	await page.getByLabel('First').selectOption({ label: '2016 Q1' });
-	await page.getByLabel('Second').selectOption({ label: '2017 Q4' });
+	await page.getByLabel('First review').selectOption({ label: '2016 Q1' });
+	await page.getByLabel('Second review').selectOption({ label: '2017 Q4' });
 	await page.getByRole('button', { name: 'Compare' }).click();
 	await expect(page.getByRole('table')).toContainText('2016 Q1');
 	await expect(page.getByRole('table')).toContainText('2017 Q4');
 	await expect(page.getByRole('rowheader', { name: 'Democracy' })).toBeVisible();
+	// each open question once, with both reviews' answers under it; the Health tab stays marked
+	const raised = page.getByRole('region', { name: 'Raise an issue' });
+	await expect(raised.getByRole('heading', { name: '2016 Q1' })).toBeVisible();
+	await expect(raised.getByRole('heading', { name: '2017 Q4' })).toBeVisible();
+	await expect(
+		page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name: 'Health' })
+	).toHaveAttribute('aria-current', 'page');
 
 	// Restate the purpose; the next review carries the marker.
 	await page.goto(`${base}/purpose`);
