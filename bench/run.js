@@ -180,8 +180,11 @@ const rows = [
 	await load('results of a closed review', page(`${base}/reviews/${lastClosed}/results`)),
 	await load('health page (40 reviews x 300 members)', page(`${base}/health`)),
 	await load('board with 500 tasks', page(`${base}/board`)),
-	// a group page with almost no data: the floor that server rendering sets for every page
-	await load('purpose page (floor)', page(`${base}/purpose`))
+	// References, with no budget of their own: what server rendering costs before a page has any
+	// content. The log-in form, signed out, is a page with no query at all; the purpose page is a
+	// group page with almost no data (session, membership, one small query).
+	await load('log-in page, signed out (reference)', { url: `${url}/login` }),
+	await load('purpose page (reference)', page(`${base}/purpose`))
 ];
 const baseline = rows[0];
 for (const row of rows) {
