@@ -249,3 +249,26 @@ describe('served over HTTPS (behind a TLS proxy, ORIGIN=https://...)', () => {
 		}
 	});
 });
+
+describe('changing your name', () => {
+	it('changes the name your groups see; an empty or overlong name is refused and changes nothing', async () => {
+		const person = await makeUser();
+		const cookie = await sessionCookie(person.id);
+		const renamed = await app.http.post(
+			'/account?/rename',
+			{ displayName: '  Rosa P.  ' },
+			{ cookie }
+		);
+		expect(renamed.status).toBe(200);
+		expect(await renamed.text()).toContain('Your name is changed. Your groups see it now.');
+		const nameOf = async () =>
+			(await db.select().from(user).where(eq(user.id, person.id)))[0].displayName;
+		expect(await nameOf()).toBe('Rosa P.');
+		for (const displayName of ['', '   ', 'x'.repeat(81)]) {
+			const refused = await app.http.post('/account?/rename', { displayName }, { cookie });
+			expect(refused.status).toBe(400);
+			expect(await messageOf(refused)).toMatch(/Your name/);
+		}
+		expect(await nameOf()).toBe('Rosa P.');
+	});
+});

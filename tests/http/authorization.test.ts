@@ -57,6 +57,7 @@ const matrix: Record<string, Expected> = {
 	'GET /logout': signedIn(303, 200),
 	'POST /logout?/logout': everyone(303),
 	'GET /account': signedIn(303, 200),
+	'POST /account?/rename': signedIn(303, 400),
 	'POST /account?/changePassword': signedIn(303, 400),
 	'POST /account?/deleteAccount': signedIn(303, 400),
 	'GET /groups/new': signedIn(303, 200),

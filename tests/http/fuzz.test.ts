@@ -106,6 +106,7 @@ const wording: Fields = {
 
 const actions: Record<string, ActionSpec> = {
 	'POST /account?/calendar': { fields: () => ({}) },
+	'POST /account?/rename': { fields: () => ({ displayName: ['Rosa Parks', '', '  '] }) },
 	'POST /account?/changePassword': {
 		fields: () => ({
 			currentPassword: [defaultPassword, 'not my password'],

@@ -42,6 +42,11 @@ export async function passwordMatches(userId: string, password: string) {
 	return row ? verifyPassword(row.passwordHash, password) : false;
 }
 
+/** The name other members see: on the board, in areas, in who asked whom. */
+export async function renameUser(userId: string, displayName: string) {
+	await db.update(user).set({ displayName }).where(eq(user.id, userId));
+}
+
 /** Sets a new password and ends every other session, so a thief's session dies with the old one. */
 export async function changePassword(
 	userId: string,

@@ -4,9 +4,10 @@ import {
 	changePassword,
 	deleteAccount,
 	groupsBlockingDeletion,
-	passwordMatches
+	passwordMatches,
+	renameUser
 } from '$lib/server/accounts';
-import { readForm } from '$lib/server/forms';
+import { readForm, textField } from '$lib/server/forms';
 import { requireUser } from '$lib/server/guards';
 import { passwordMaxLength, passwordProblem } from '$lib/server/passwords';
 import { deleteSessionCookie } from '$lib/server/sessions';
@@ -25,6 +26,8 @@ const passwordChange = z.object({
 	currentPassword: password('Enter your current password.'),
 	newPassword: password('Choose a new password.')
 });
+// the same rule as signing up
+const naming = z.object({ displayName: textField('Your name', { max: 80 }) });
 const deletion = z.object({ password: password('Enter your password to confirm.') });
 const preferences = z.object(
 	Object.fromEntries(
@@ -58,6 +61,14 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
+	rename: async (event) => {
+		const user = requireUser(event);
+		const form = await readForm(event.request, naming);
+		if (!form.ok)
+			return fail(400, { intent: 'rename', message: form.message, values: form.values });
+		await renameUser(user.id, form.data.displayName);
+		return { intent: 'rename', success: 'Your name is changed. Your groups see it now.' };
+	},
 	preferences: async (event) => {
 		const user = requireUser(event);
 		const form = await readForm(event.request, preferences);
