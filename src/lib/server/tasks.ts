@@ -452,33 +452,31 @@ const rankedBoard = preparedOnce(() => {
 			)
 		)
 		.as('ranked');
-	return db
-		.select({
-			id: ranked.id,
-			title: ranked.title,
-			status: ranked.status,
-			dueOn: ranked.dueOn,
-			areaId: ranked.areaId,
-			areaName: ranked.areaName,
-			recurrence: ranked.recurrence,
-			reviewId: ranked.reviewId,
-			updatedAt: ranked.updatedAt,
-			overdue: ranked.overdue,
-			inColumn: ranked.inColumn
-		})
-		.from(ranked)
-		.where(
-			sql`${ranked.place} <= case ${ranked.status} when 'todo' then ${sql.placeholder('todo')}
+	return (
+		db
+			.select({
+				id: ranked.id,
+				title: ranked.title,
+				status: ranked.status,
+				dueOn: ranked.dueOn,
+				areaId: ranked.areaId,
+				areaName: ranked.areaName,
+				recurrence: ranked.recurrence,
+				reviewId: ranked.reviewId,
+				updatedAt: ranked.updatedAt,
+				overdue: ranked.overdue,
+				inColumn: ranked.inColumn
+			})
+			.from(ranked)
+			.where(
+				sql`${ranked.place} <= case ${ranked.status} when 'todo' then ${sql.placeholder('todo')}
 				when 'doing' then ${sql.placeholder('doing')} when 'blocked' then ${sql.placeholder('blocked')}
 				else ${sql.placeholder('done')} end`
-		)
-		.orderBy(
-			sql`${ranked.status} = 'done'`,
-			sql`case when ${ranked.status} = 'done' then 0 else ${ranked.dueOn} is null end`,
-			sql`case when ${ranked.status} = 'done' then null else ${ranked.dueOn} end`,
-			desc(ranked.updatedAt)
-		)
-		.prepare();
+			)
+			// each column in the order its place was ranked by, above
+			.orderBy(ranked.status, sql`${ranked.place}`)
+			.prepare()
+	);
 });
 
 // The owners and comment counts of the cards shown, the ids given as one JSON array: one
