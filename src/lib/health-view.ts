@@ -7,6 +7,25 @@ export function trafficLight(mean: number): TrafficLight {
 	return mean < 2.5 ? 'red' : mean < 3.5 ? 'amber' : 'green';
 }
 
+/** The light in words: the colour is never shown alone. */
+export const lightWords: Record<TrafficLight, string> = {
+	red: 'Red',
+	amber: 'Amber',
+	green: 'Green'
+};
+
+/**
+ * A change between two means as pages show it, to one decimal, with its direction: "▲ +0.3",
+ * "▼ -0.2", and "● 0.0" for a change that rounds to nothing (never "-0.0" or an arrow beside 0.0).
+ */
+export function changeParts(change: number) {
+	const shown = Math.round(change * 10) / 10 || 0;
+	return {
+		arrow: shown > 0 ? '▲' : shown < 0 ? '▼' : '●',
+		signed: shown > 0 ? `+${shown.toFixed(1)}` : shown.toFixed(1)
+	};
+}
+
 export interface HealthView {
 	reviews: {
 		id: string;

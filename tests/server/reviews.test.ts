@@ -264,6 +264,18 @@ describe('thresholds and results', () => {
 		]);
 	});
 
+	it('shows a change to one decimal, with an arrow only when the shown change is not 0.0', async () => {
+		const { changeParts } = await import('$lib/health-view');
+		expect([0.34, -0.26, 0.04, -0.04, 0, 0.06].map(changeParts)).toEqual([
+			{ arrow: '▲', signed: '+0.3' },
+			{ arrow: '▼', signed: '-0.3' },
+			{ arrow: '●', signed: '0.0' },
+			{ arrow: '●', signed: '0.0' },
+			{ arrow: '●', signed: '0.0' },
+			{ arrow: '▲', signed: '+0.1' }
+		]);
+	});
+
 	it('traffic lights: red below 2.5, amber below 3.5, green otherwise', async () => {
 		const { trafficLight } = await import('$lib/server/results');
 		expect([1, 2.49, 2.5, 3.49, 3.5, 5].map(trafficLight)).toEqual([
