@@ -62,7 +62,6 @@ const empty = () => ({
 	review: [],
 	question: [],
 	eligibility: [],
-	participation: [],
 	response: [],
 	answer: [],
 	result: []
@@ -117,11 +116,12 @@ for (let g = 0; g < groupCount; g++) {
 				q.low_label,
 				q.high_label
 			]);
-		for (const userId of people) rows.eligibility.push([reviewId, userId]);
+		const answered = new Set(answering);
+		for (const userId of people)
+			rows.eligibility.push([reviewId, userId, answered.has(userId) ? 1 : 0]);
 		const scores = Object.fromEntries(scaleKeys.map((k) => [k, []]));
-		for (const userId of answering) {
+		for (let left = answering.length; left > 0; left--) {
 			const responseId = id();
-			rows.participation.push([reviewId, userId]);
 			rows.response.push([responseId, reviewId, id()]);
 			for (const key of scaleKeys) {
 				const score = 1 + Math.floor(random() * 5);
@@ -165,8 +165,7 @@ for (let g = 0; g < groupCount; g++) {
 		['review_id', 'key', 'position', 'kind', 'title', 'prompt', 'low_label', 'high_label'],
 		rows.question
 	);
-	await insert('eligibility', ['review_id', 'user_id'], rows.eligibility);
-	await insert('participation', ['review_id', 'user_id'], rows.participation);
+	await insert('eligibility', ['review_id', 'user_id', 'answered'], rows.eligibility);
 	await insert('response', ['id', 'review_id', 'receipt_hash'], rows.response);
 	await insert('answer', ['response_id', 'question_key', 'score'], rows.answer);
 	await insert(

@@ -144,7 +144,7 @@ for (let r = 0; r < reviewCount; r++) {
 	for (const userId of members.slice(0, answering)) {
 		const responseId = id();
 		statements.push({
-			sql: 'insert into participation (review_id, user_id) values (?, ?)',
+			sql: 'update eligibility set answered = 1 where review_id = ? and user_id = ?',
 			args: [reviewId, userId]
 		});
 		statements.push({

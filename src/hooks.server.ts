@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { prepareDatabase } from '$lib/server/db';
+import { logFailure } from '$lib/server/log';
 import { startMaintenance } from '$lib/server/maintenance';
 import { startReviewScheduler } from '$lib/server/review-lifecycle';
 import { mailConfig } from '$lib/server/config';
@@ -74,9 +75,11 @@ const authenticate: Handle = async ({ event, resolve }) => {
 
 export const handle = sequence(securityHeaders, bodyLimit, authenticate);
 
-export const handleError: HandleServerError = ({ error, status, message }) => {
-	// Only the error itself is logged: never the request's body, which may hold answers.
-	if (status >= 500) console.error(error);
+export const handleError: HandleServerError = ({ error, status, message, event }) => {
+	// Only the error's kind and code are logged: never the request's body or the error's message,
+	// which may hold answers (see logFailure). The route id names no group, review or person.
+	if (status >= 500)
+		logFailure(`${event.request.method} ${event.route.id ?? 'unknown route'}`, error);
 	if (status >= 500) {
 		return {
 			message:

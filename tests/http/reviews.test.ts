@@ -1,11 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
-import { answer, participation, response, review } from '$lib/server/db/schema';
+import { answer, membership, response, review } from '$lib/server/db/schema';
+import { answeredCount } from '$lib/server/responses';
 import { closeReview, openReview } from '$lib/server/review-lifecycle';
 import { createReview, questionsOf } from '$lib/server/reviews';
 import { makeGroupWithMembers, sessionCookie } from '../support/factories';
 import { messageOf } from '../support/http';
+import { kendallTau as rankCorrelation } from '../support/rank-correlation';
 import { startServer, useBuiltServer } from '../support/server';
 
 const app = useBuiltServer();
@@ -35,18 +37,12 @@ function answerForm(
 }
 
 /** Kendall's tau between two orderings of the same items: 1 same order, -1 reversed, ~0 unrelated. */
-function kendallTau(a: number[], b: number[]) {
-	let concordant = 0;
-	let discordant = 0;
-	for (let i = 0; i < a.length; i++) {
-		for (let j = i + 1; j < a.length; j++) {
-			const s = Math.sign(a[i] - a[j]) * Math.sign(b[i] - b[j]);
-			if (s > 0) concordant++;
-			else if (s < 0) discordant++;
-		}
-	}
-	return (concordant - discordant) / ((a.length * (a.length - 1)) / 2);
-}
+const kendallTau = (a: number[], b: number[]) =>
+	rankCorrelation(
+		a.map((_, i) => i),
+		(i) => a[i],
+		(i) => b[i]
+	).tau;
 
 // For 50 items an unrelated order gives |tau| above 0.35 with probability about 3 in 10,000
 // (tau's standard deviation is about 0.096); submission order leaking would give a tau near 1.
@@ -90,10 +86,8 @@ describe('the order of answers', () => {
 		expect(stored.rows).toHaveLength(50);
 		expect(Math.abs(positions(stored.rows.map((r) => String(r.text))).tau)).toBeLessThan(unrelated);
 
-		// the participation table's order says who answered, never linked to the response order
-		expect(
-			(await db.select().from(participation).where(eq(participation.reviewId, reviewId))).length
-		).toBe(50);
+		// everyone is marked as having answered (the file-level order is tested in anonymity-file)
+		expect(await answeredCount(reviewId)).toBe(50);
 
 		// the receipts list members' browsers download
 		const owner = await sessionCookie(members[0].id);
@@ -149,9 +143,7 @@ describe('submitting', () => {
 		expect(statuses).toEqual([200, ...Array(19).fill(409)]);
 		const refused = responses.find((r) => r.status === 409)!;
 		expect(await messageOf(refused)).toMatch(/already answered/);
-		expect(
-			await db.select().from(participation).where(eq(participation.reviewId, reviewId))
-		).toHaveLength(1);
+		expect(await answeredCount(reviewId)).toBe(1);
 		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(1);
 		expect(app.server.output()).not.toMatch(/SQLITE_BUSY|Error/);
 	});
@@ -185,6 +177,10 @@ describe('submitting', () => {
 		);
 		await app.http.post(`${path}?/submit`, fields, { cookie: await sessionCookie(members[2].id) });
 		const logged = app.server.output().slice(before);
+		// a submission logs nothing at all (the reminder scheduler may note mail meanwhile)
+		expect(
+			logged.split('\n').filter((line) => line && !line.startsWith('[mail] kept on the /outbox'))
+		).toEqual([]);
 		expect(logged).not.toContain(members[2].id);
 		expect(logged).not.toContain(members[2].email);
 		expect(logged).not.toContain('distinctive sentence');
@@ -274,5 +270,80 @@ describe('a draft while another review is open', () => {
 		const free = await (await app.http.get(`/g/${group.slug}/reviews/${draft}`, { cookie })).text();
 		expect(free).toContain('Open the review');
 		expect(free).not.toMatch(/is open now/);
+	});
+});
+
+describe('what members and facilitators can learn while a review is open', () => {
+	const statusOf = (html: string) =>
+		html.match(/class="notice success" role="status"[^>]*>([^<]*)</)?.[1] ?? '';
+	const answerAs = async (
+		path: string,
+		questions: { key: string; kind: string }[],
+		member: { id: string }
+	) => {
+		const fields = answerForm(
+			questions,
+			() => 3,
+			() => ''
+		);
+		const res = await app.http.post(`${path}?/submit`, fields, {
+			cookie: await sessionCookie(member.id)
+		});
+		expect(res.status).toBe(200);
+	};
+
+	it('"remind" says the same whether the facilitator asking has answered or not: only what turnout shows', async () => {
+		const said: string[] = [];
+		for (const askerHasAnswered of [false, true]) {
+			const { owner, members, questions, path } = await openReviewFor(6);
+			const answering = askerHasAnswered ? [owner, members[1]] : [members[1], members[2]];
+			for (const member of answering) await answerAs(path, questions, member);
+			const res = await app.http.post(
+				`${path}?/remind`,
+				{},
+				{ cookie: await sessionCookie(owner.id) }
+			);
+			expect(res.status).toBe(200);
+			said.push(statusOf(await res.text()));
+			// pressed again the same day, it says the same again
+			const again = await app.http.post(
+				`${path}?/remind`,
+				{},
+				{ cookie: await sessionCookie(owner.id) }
+			);
+			expect(statusOf(await again.text())).toBe(said.at(-1));
+		}
+		expect(said[0]).toMatch(/^4 members have not answered yet\./);
+		expect(said[1]).toBe(said[0]);
+
+		const { owner, members, questions, path } = await openReviewFor(3);
+		for (const member of members.slice(1)) await answerAs(path, questions, member);
+		const one = await app.http.post(
+			`${path}?/remind`,
+			{},
+			{ cookie: await sessionCookie(owner.id) }
+		);
+		expect(statusOf(await one.text())).toMatch(/^1 member has not answered yet\./);
+	});
+
+	it('every member sees how many could answer and how many of them joined just before it opened', async () => {
+		const world = await makeGroupWithMembers(6);
+		const longAgo = new Date(Date.now() - 90 * 86_400_000);
+		for (const m of world.members.slice(0, 4)) {
+			await db
+				.update(membership)
+				.set({ joinedAt: longAgo })
+				.where(and(eq(membership.groupId, world.group.id), eq(membership.userId, m.id)));
+		}
+		const reviewId = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+		await openReview(world.group.id, reviewId);
+		const html = await (
+			await app.http.get(`/g/${world.group.slug}/reviews/${reviewId}`, {
+				cookie: await sessionCookie(world.members[1].id)
+			})
+		).text();
+		const note = html.replace(/<!--[\s\S]*?-->|<[^>]+>/g, '').replace(/\s+/g, ' ');
+		expect(note).toContain('6 people could answer: the members when it opened.');
+		expect(note).toContain('2 of them joined in the 14 days before it opened.');
 	});
 });

@@ -13,13 +13,13 @@ import { projectRoot, tmpPath } from '../support/paths';
 const run = promisify(execFile);
 
 describe('database connections', () => {
-	it('keep WAL, synchronous=FULL, the busy timeout and foreign keys on every connection, also after transactions', async () => {
-		const raw = openClient();
+	it('keep WAL, synchronous=FULL, the busy timeout, foreign keys and secure_delete, also after transactions', async () => {
 		const expected = {
 			journalMode: 'wal',
 			synchronous: 2,
 			busyTimeout: busyTimeoutMs,
-			foreignKeys: 1
+			foreignKeys: 1,
+			secureDelete: 1
 		};
 		expect(await connectionSettings()).toEqual(expected);
 		for (let round = 0; round < 5; round++) {
@@ -31,15 +31,27 @@ describe('database connections', () => {
 					passwordHash: 'x'
 				});
 			});
-			// Hold several read transactions at once on a client built like the app's, so that
-			// the pool opens fresh connections, and read the settings on each of them.
-			const held = await Promise.all(Array.from({ length: 4 }, () => raw.transaction('read')));
-			const settings = await Promise.all(held.map((tx) => connectionSettings(tx)));
-			await Promise.all(held.map((tx) => tx.commit()));
-			for (const s of settings) expect(s).toEqual(expected);
+			// a transaction that fails and rolls back must not cost the connection its settings
+			await expect(
+				db.transaction(async (tx) => {
+					await tx
+						.insert(user)
+						.values({ id: 'x', email: 'x', displayName: 'x', passwordHash: 'x' });
+					await tx
+						.insert(user)
+						.values({ id: 'x', email: 'x', displayName: 'x', passwordHash: 'x' });
+				})
+			).rejects.toThrow();
 			expect(await connectionSettings()).toEqual(expected);
-			await raw.execute('insert into rate_limit (key, hits, reset_at) values (?, 1, 0)', [newId()]);
 		}
+	});
+
+	it('opens one connection to an embedded file, so settings made at start-up hold for every statement', async () => {
+		const raw = openClient();
+		const held = await raw.transaction('read');
+		// a second connection would need settings of its own; the client refuses to open one
+		await expect(raw.transaction('read')).rejects.toThrow(/single connection/);
+		await held.commit();
 		raw.close();
 	});
 

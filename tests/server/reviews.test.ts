@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
-import { answer, dimensionResult, participation, response } from '$lib/server/db/schema';
+import { answer, dimensionResult, eligibility, response } from '$lib/server/db/schema';
 import { defaultInstrument } from '$lib/server/instrument';
 import { loadResults } from '$lib/server/results';
 import { responseSchema } from '$lib/server/response-form';
-import { receiptHash, receiptHashes, submitResponse } from '$lib/server/responses';
+import { answeredCount, receiptHash, receiptHashes, submitResponse } from '$lib/server/responses';
 import {
 	closeReview,
 	openReview,
@@ -72,8 +72,14 @@ describe('anonymity in the schema', () => {
 			}
 			expect(await foreignKeysOf(table)).not.toContain('user');
 		}
-		const participationColumns = await columnsOf('participation');
-		expect(participationColumns.sort()).toEqual(['review_id', 'user_id']);
+		// who answered: a flag on the row of each member who may answer, and nothing else
+		expect((await columnsOf('eligibility')).sort()).toEqual(['answered', 'review_id', 'user_id']);
+		const indexes = await db.$client.execute(`pragma index_list("eligibility")`);
+		for (const index of indexes.rows) {
+			const columns = await db.$client.execute(`pragma index_info("${String(index.name)}")`);
+			// an index over the flag would be rewritten, in answer order, on every answer
+			expect(columns.rows.map((c) => String(c.name))).not.toContain('answered');
+		}
 	});
 
 	it('stores responses, answers and revealed texts WITHOUT ROWID, in key order', async () => {
@@ -97,7 +103,7 @@ describe('answering', () => {
 		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(1);
 	});
 
-	it('20 parallel submissions by one member give one participation and one response', async () => {
+	it('20 parallel submissions by one member mark one answer and give one response', async () => {
 		const { reviewId, questions, members } = await openWith(3);
 		const results = await Promise.all(
 			Array.from({ length: 20 }, () =>
@@ -106,23 +112,21 @@ describe('answering', () => {
 		);
 		expect(results.filter((r) => r.outcome === 'submitted')).toHaveLength(1);
 		expect(results.filter((r) => r.outcome === 'already-answered')).toHaveLength(19);
-		expect(
-			await db.select().from(participation).where(eq(participation.reviewId, reviewId))
-		).toHaveLength(1);
+		expect(await answeredCount(reviewId)).toBe(1);
 		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(1);
 	});
 
-	it('is atomic: a failure after the participation insert leaves neither row', async () => {
+	it('is atomic: a failure after marking the member as answered leaves neither mark nor row', async () => {
 		const { reviewId, questions, members } = await openWith(3);
 		// 5,000 characters pass no form, but here they reach the database, whose CHECK refuses
-		// the answer row after participation and response were inserted.
+		// the answer row after the flag was set and the response inserted.
 		const tooLong = answersFor(questions, 3, (key) =>
 			key === 'raise-issue' ? 'x'.repeat(5000) : null
 		);
 		await expect(submitResponse(reviewId, members[0].id, tooLong)).rejects.toThrow();
-		expect(
-			await db.select().from(participation).where(eq(participation.reviewId, reviewId))
-		).toHaveLength(0);
+		const marks = await db.select().from(eligibility).where(eq(eligibility.reviewId, reviewId));
+		expect(marks).toHaveLength(3);
+		expect(marks.filter((m) => m.answered)).toHaveLength(0);
 		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(0);
 		expect((await submitResponse(reviewId, members[0].id, answersFor(questions, 3))).outcome).toBe(
 			'submitted'
@@ -252,7 +256,7 @@ describe('thresholds and results', () => {
 	});
 
 	it('calls a spread disagreement as it is shown, to one decimal', async () => {
-		const { membersDisagree } = await import('$lib/server/results');
+		const { membersDisagree } = await import('$lib/server/thresholds');
 		// 1.17 is shown as "1.2", the threshold: the label must agree with the number beside it
 		expect([0, 1.14, 1.149, 1.17, 1.2, 2].map(membersDisagree)).toEqual([
 			false,

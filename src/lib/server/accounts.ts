@@ -1,6 +1,9 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { db, type Executor } from '$lib/server/db';
 import { group, membership, user } from '$lib/server/db/schema';
+import { delegation, mail, taskComment } from '$lib/server/db/work-schema';
+import { forgetRecentWrites } from '$lib/server/anonymity';
+import { deleteGroupRows } from '$lib/server/groups';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '$lib/server/passwords';
 import { endUserSessions } from '$lib/server/sessions';
 import { newId } from '$lib/server/tokens';
@@ -78,11 +81,14 @@ export async function groupsBlockingDeletion(userId: string, executor: Executor 
 }
 
 /**
- * Deletes the account, its sessions and memberships, and the groups where it was the only member.
- * Returns the groups that block it instead, checked inside the same transaction.
+ * Deletes the account, its sessions and memberships, the groups where it was the only member,
+ * the comments it wrote on tasks, its notes when handing tasks on, and the mail sent to it.
+ * Returns the groups that block it instead, checked inside the same transaction. Its rows of who
+ * may answer which review stay, without a name, so that no turnout moves (a drop would tell the
+ * group whether the person had answered); its answers were never linked to it and stay too.
  */
 export async function deleteAccount(userId: string) {
-	return db.transaction(async (tx) => {
+	const result = await db.transaction(async (tx) => {
 		const blocking = await groupsBlockingDeletion(userId, tx);
 		if (blocking.length > 0) return { deleted: false as const, blocking };
 		const soleGroups = await tx
@@ -94,15 +100,14 @@ export async function deleteAccount(userId: string) {
 					sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId}) = 1`
 				)
 			);
-		if (soleGroups.length > 0) {
-			await tx.delete(group).where(
-				inArray(
-					group.id,
-					soleGroups.map((g) => g.id)
-				)
-			);
-		}
+		for (const { id } of soleGroups) await deleteGroupRows(tx, id);
+		await tx.delete(taskComment).where(eq(taskComment.userId, userId));
+		await tx.update(delegation).set({ note: null }).where(eq(delegation.fromUserId, userId));
+		await tx.delete(mail).where(eq(mail.userId, userId));
 		await tx.delete(user).where(eq(user.id, userId));
 		return { deleted: true as const, blocking };
 	});
+	// `secure_delete` zeroed the rows in the database; this empties them out of the log too.
+	if (result.deleted) await forgetRecentWrites();
+	return result;
 }

@@ -51,7 +51,7 @@ export function publicOrigin() {
 }
 
 export interface MailConfig {
-	/** smtp://user:pass@host:587 or smtps://...; without it mail goes to the log and the outbox. */
+	/** smtp://user:pass@host:587 or smtps://...; without it mail is kept on the outbox page. */
 	smtpUrl: string | undefined;
 	from: string;
 	/** Accounts (by email) that may read the outbox page. */

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { db, preparedOnce } from '$lib/server/db';
+import { db, preparedOnce, type Executor } from '$lib/server/db';
 import { group, membership, purpose, type Group, type Role } from '$lib/server/db/schema';
+import { forgetRecentWrites, forgetRemindersAbout } from '$lib/server/anonymity';
 import { newId } from '$lib/server/tokens';
 import { addDefaultAreas } from '$lib/server/areas';
 import { slugify } from '$lib/slug';
@@ -112,7 +113,19 @@ export async function currentPurpose(groupId: string) {
 	return row;
 }
 
-/** Deletes a group with everything in it: members, invitations, reviews and their results. */
+/**
+ * Deletes a group with everything in it: members, invitations, reviews and their results, tasks,
+ * and the reminders, notices and mail about it, whose titles quote the group and its work.
+ */
 export async function deleteGroup(groupId: string) {
-	await db.delete(group).where(eq(group.id, groupId));
+	await db.transaction((tx) => deleteGroupRows(tx, groupId));
+	// `secure_delete` zeroed the rows in the database; this empties them out of the log too.
+	await forgetRecentWrites();
+}
+
+export async function deleteGroupRows(tx: Executor, groupId: string) {
+	const [row] = await tx.select({ slug: group.slug }).from(group).where(eq(group.id, groupId));
+	if (!row) return;
+	await forgetRemindersAbout(tx, `/g/${row.slug}`);
+	await tx.delete(group).where(eq(group.id, groupId));
 }

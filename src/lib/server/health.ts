@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { db, preparedOnce } from '$lib/server/db';
 import { dimensionResult, question, review } from '$lib/server/db/schema';
 import { revealedTextsOf } from '$lib/server/results';
-import { isRevealed } from '$lib/server/reviews';
+import { isRevealed } from '$lib/server/thresholds';
 import type { HealthView } from '$lib/health-view';
 import {
 	buildTrends,

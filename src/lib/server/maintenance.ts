@@ -1,3 +1,4 @@
+import { logFailure } from '$lib/server/log';
 import { deleteExpiredLimits } from '$lib/server/rate-limit';
 import { deleteExpiredSessions } from '$lib/server/sessions';
 
@@ -7,7 +8,7 @@ const hour = 60 * 60 * 1000;
 export function startMaintenance() {
 	const sweep = () =>
 		Promise.all([deleteExpiredSessions(), deleteExpiredLimits()]).catch((error) =>
-			console.error('maintenance sweep failed:', error instanceof Error ? error.message : error)
+			logFailure('maintenance sweep', error)
 		);
 	void sweep();
 	setInterval(sweep, hour).unref();

@@ -9,9 +9,10 @@
 //    a claim loses it when the lease ends, and another worker delivers the reminder: nothing is
 //    dropped. (If it died between the SMTP server accepting a message and marking it sent, the
 //    retry carries the same Message-ID, which mail clients show as one message.)
+import { logFailure } from '$lib/server/log';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { db, type Database } from '$lib/server/db';
-import { eligibility, group, participation, review, user } from '$lib/server/db/schema';
+import { eligibility, group, membership, review, user } from '$lib/server/db/schema';
 import {
 	notification,
 	reminder,
@@ -221,8 +222,9 @@ export async function produceReviewOpened(now = new Date()) {
 }
 
 /**
- * Members who may answer open reviews, or only those who have not answered yet. Who has not
- * answered is a list only the server ever holds: facilitators learn how many were reminded,
+ * Members who may answer open reviews, or only those who have not answered yet, among those still
+ * in the group (a removed member or a deleted account hears nothing more). Who has not answered
+ * is a list only the server ever holds: facilitators learn how many have not, as turnout shows,
  * never who. `skipMade` leaves out members whose reminder of that kind exists already: skipped
  * here rather than refused by the unique key, since a tick would otherwise try again for every
  * member.
@@ -232,30 +234,33 @@ async function reviewMembers(
 	{ onlyUnanswered = false, skipMade }: { onlyUnanswered?: boolean; skipMade?: string } = {}
 ) {
 	if (reviewIds.length === 0) return [];
-	return db
+	const rows = await db
 		.select({
 			reviewId: review.id,
 			title: review.title,
 			closesAt: review.closesAt,
-			userId: eligibility.userId,
+			userId: membership.userId,
 			slug: group.slug,
 			groupName: group.name
 		})
 		.from(review)
 		.innerJoin(eligibility, eq(eligibility.reviewId, review.id))
 		.innerJoin(group, eq(group.id, review.groupId))
+		.innerJoin(
+			membership,
+			and(eq(membership.groupId, review.groupId), eq(membership.userId, eligibility.userId))
+		)
 		.where(
 			and(
 				inArray(review.id, reviewIds),
 				eq(review.status, 'open'),
-				onlyUnanswered
-					? sql`not exists (select 1 from ${participation} p where p.review_id = ${review.id} and p.user_id = ${eligibility.userId})`
-					: undefined,
+				onlyUnanswered ? eq(eligibility.answered, false) : undefined,
 				skipMade
 					? sql`not exists (select 1 from ${reminder} x where x.key = ${skipMade + ':'} || ${review.id} || ':' || ${eligibility.userId})`
 					: undefined
 			)
 		);
+	return rows;
 }
 
 function closingReminder(
@@ -301,15 +306,15 @@ export async function produceReviewClosing(now = new Date()) {
 }
 
 /**
- * A facilitator's "remind those who haven't answered": the same reminder, sent by the app. At
- * most once a day per review. Returns how many have not answered and how many were reminded
- * now (none when already reminded today), and nothing about who.
+ * A facilitator's "remind those who haven't answered": the same reminder, sent by the app to every
+ * member still in the group who has not answered (the one who asks included), at most once a day
+ * per review. Returns how many reminders were made now, for tests: pages must not show it. What a
+ * page says comes from turnout alone, so pressing the button teaches nobody more than turnout does
+ * (a count of those reminded would leave out the asker or a removed member, and tell whether they
+ * had answered).
  */
-export async function remindNonResponders(reviewId: string, now = new Date(), askedBy?: string) {
-	// the facilitator who asks is not reminded by their own button
-	const rows = (await reviewMembers([reviewId], { onlyUnanswered: true })).filter(
-		(r) => r.userId !== askedBy
-	);
+export async function remindNonResponders(reviewId: string, now = new Date()) {
+	const rows = await reviewMembers([reviewId], { onlyUnanswered: true });
 	const reminded = await enqueue(
 		rows.map((r): NewReminder => ({
 			key: `nudge:${r.reviewId}:${r.userId}:${todayUtc(now)}`,
@@ -323,7 +328,7 @@ export async function remindNonResponders(reviewId: string, now = new Date(), as
 		})),
 		now
 	);
-	return { waiting: rows.length, reminded };
+	return reminded;
 }
 
 /** Claims up to `limit` due reminders for `worker`, in one statement. */
@@ -465,14 +470,12 @@ function kick() {
 	if (!running || scheduled) return;
 	scheduled = setTimeout(() => {
 		scheduled = undefined;
-		exclusively(() => deliverDueReminders()).catch(logFailure);
+		exclusively(() => deliverDueReminders()).catch(logSchedulerFailure);
 	}, 200);
 	scheduled.unref();
 }
 
-function logFailure(error: unknown) {
-	console.error('reminder scheduler failed:', error instanceof Error ? error.message : error);
-}
+const logSchedulerFailure = (error: unknown) => logFailure('reminder scheduler', error);
 
 /** Runs `tick` now and every interval, and delivers new reminders as soon as they are made. */
 export function startReminderScheduler(tick: () => Promise<unknown>, intervalMs = 30_000) {
@@ -481,7 +484,7 @@ export function startReminderScheduler(tick: () => Promise<unknown>, intervalMs 
 	const run = async () => {
 		if (ticking) return;
 		ticking = true;
-		await exclusively(tick).catch(logFailure);
+		await exclusively(tick).catch(logSchedulerFailure);
 		ticking = false;
 	};
 	void run();

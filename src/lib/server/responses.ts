@@ -1,14 +1,18 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
-import { db } from '$lib/server/db';
-import { answer, eligibility, participation, response, review } from '$lib/server/db/schema';
+import { db, preparedOnce } from '$lib/server/db';
+import { answer, eligibility, response, review } from '$lib/server/db/schema';
+import { forgetSoon } from '$lib/server/anonymity';
 import { hashToken, newId } from '$lib/server/tokens';
 
 // This module is where the anonymity promise is kept. A member's identity and their answers meet
 // in exactly one place, `submitResponse`, and only inside one transaction:
-// - `participation` records THAT the member answered (for once-only and turnout);
+// - `eligibility.answered` records THAT the member answered (for once-only and turnout), flipped
+//   in place on a row written when the review opened, so it keeps no order;
 // - `response` and `answer` hold WHAT was answered, with a random key and nothing else;
 // - the two share no key, no timestamp and no order, and nothing here is ever logged.
+// While the review is open, new response cells do sit in the order they arrived (SQLite places
+// each below the last); closing rewrites them in key order (see `shuffleStoredResponses`).
 
 export interface AnswerInput {
 	questionKey: string;
@@ -38,25 +42,32 @@ export async function submitResponse(
 	now = new Date()
 ): Promise<SubmitOutcome> {
 	const receipt = newReceipt();
-	return db.transaction(async (tx) => {
+	const outcome: SubmitOutcome = await db.transaction(async (tx) => {
 		const [row] = await tx
 			.select({ status: review.status, closesAt: review.closesAt })
 			.from(review)
 			.where(eq(review.id, reviewId));
 		if (!row || row.status !== 'open' || (row.closesAt && row.closesAt <= now))
 			return { outcome: 'not-open' };
-		const [eligible] = await tx
-			.select()
-			.from(eligibility)
-			.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)));
-		if (!eligible) return { outcome: 'not-eligible' };
-		// The primary key decides who is first; everyone after them inserts nothing.
-		const recorded = await tx
-			.insert(participation)
-			.values({ reviewId, userId })
-			.onConflictDoNothing()
-			.returning({ reviewId: participation.reviewId });
-		if (recorded.length === 0) return { outcome: 'already-answered' };
+		// Flipping the flag decides who is first: a second submission finds it set, changes nothing.
+		const flipped = await tx
+			.update(eligibility)
+			.set({ answered: true })
+			.where(
+				and(
+					eq(eligibility.reviewId, reviewId),
+					eq(eligibility.userId, userId),
+					eq(eligibility.answered, false)
+				)
+			)
+			.returning({ answered: eligibility.answered });
+		if (flipped.length === 0) {
+			const [eligible] = await tx
+				.select({ answered: eligibility.answered })
+				.from(eligibility)
+				.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)));
+			return { outcome: eligible ? 'already-answered' : 'not-eligible' };
+		}
 		const responseId = newId();
 		await tx
 			.insert(response)
@@ -66,39 +77,51 @@ export async function submitResponse(
 		}
 		return { outcome: 'submitted', receipt };
 	});
+	// The write-ahead log holds this transaction's pages together, the flipped flag beside the new
+	// answers: moved into the database file a moment later, the log links nobody to anything.
+	if (outcome.outcome === 'submitted') forgetSoon();
+	return outcome;
 }
 
 export async function hasAnswered(reviewId: string, userId: string) {
 	const [row] = await db
-		.select()
-		.from(participation)
-		.where(and(eq(participation.reviewId, reviewId), eq(participation.userId, userId)));
-	return Boolean(row);
+		.select({ answered: eligibility.answered })
+		.from(eligibility)
+		.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)));
+	return row?.answered ?? false;
 }
+
+const answeredRows = sql<number>`coalesce(sum(${eligibility.answered}), 0)`;
+
+const standingOf = preparedOnce(() =>
+	db
+		.select({
+			answers: answeredRows,
+			mine: sql<
+				number | null
+			>`max(case when ${eligibility.userId} = ${sql.placeholder('userId')} then ${eligibility.answered} end)`
+		})
+		.from(eligibility)
+		.where(eq(eligibility.reviewId, sql.placeholder('reviewId')))
+		.prepare()
+);
 
 /**
  * Whether a member has answered a review and may answer it, and how many have answered: what
  * the review's page shows, in one query.
  */
 export async function standing(reviewId: string, userId: string) {
-	const { rows } = await db.$client.execute({
-		sql: `select
-			exists (select 1 from participation p where p.review_id = :review and p.user_id = :user) as answered,
-			exists (select 1 from eligibility e where e.review_id = :review and e.user_id = :user) as eligible,
-			(select count(*) from participation p where p.review_id = :review) as answers`,
-		args: { review: reviewId, user: userId }
-	});
-	const [{ answered, eligible, answers }] = rows;
-	return { answered: answered === 1, eligible: eligible === 1, answers: Number(answers) };
+	const [{ answers, mine }] = await standingOf().all({ reviewId, userId });
+	return { answered: mine === 1, eligible: mine !== null, answers: Number(answers) };
 }
 
 /** How many of the members at opening have answered: the one number visible while open. */
 export async function answeredCount(reviewId: string) {
 	const [row] = await db
-		.select({ n: sql<number>`count(*)` })
-		.from(participation)
-		.where(eq(participation.reviewId, reviewId));
-	return row.n;
+		.select({ n: answeredRows })
+		.from(eligibility)
+		.where(eq(eligibility.reviewId, reviewId));
+	return Number(row.n);
 }
 
 /**

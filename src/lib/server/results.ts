@@ -7,8 +7,10 @@ import {
 	revealedText,
 	type Review
 } from '$lib/server/db/schema';
-import { isRevealed, previousClosedReview, questionsOf } from '$lib/server/reviews';
+import { previousClosedReview, questionsOf } from '$lib/server/reviews';
+import { isRevealed, membersDisagree } from '$lib/server/thresholds';
 import { newId } from '$lib/server/tokens';
+import { compareKeys } from '$lib/server/anonymity';
 import { trafficLight } from '$lib/health-view';
 
 /** Stores the aggregates and the revealed texts of a review. Runs once, inside closeReview. */
@@ -53,31 +55,17 @@ export async function computeResults(tx: Executor, reviewId: string) {
 		.innerJoin(response, eq(response.id, answer.responseId))
 		.where(and(eq(response.reviewId, reviewId), sql`trim(coalesce(${answer.text}, '')) <> ''`));
 	// A fresh random key for every text: revealed_text is stored and read in key order, so each
-	// question's texts come out shuffled, independently of the other questions.
-	for (let i = 0; i < texts.length; i += 200) {
-		await tx
-			.insert(revealedText)
-			.values(
-				texts
-					.slice(i, i + 200)
-					.map((t) => ({ reviewId, questionKey: t.questionKey, id: newId(), text: t.text! }))
-			);
+	// question's texts come out shuffled, independently of the other questions. Inserted in that
+	// key order too, so that where each lands in the file follows the random key, nothing else.
+	const revealed = texts
+		.map((t) => ({ reviewId, questionKey: t.questionKey, id: newId(), text: t.text! }))
+		.sort((a, b) => compareKeys(a.questionKey, b.questionKey) || compareKeys(a.id, b.id));
+	for (let i = 0; i < revealed.length; i += 200) {
+		await tx.insert(revealedText).values(revealed.slice(i, i + 200));
 	}
 }
 
 export { trafficLight, type TrafficLight } from '$lib/health-view';
-
-// A standard deviation this large on a 1-5 scale means members are far apart (all 1s and 5s
-// give 2.0; scores spread evenly over 1-5 give 1.41): the mean alone would mislead.
-const disagreementThreshold = 1.2;
-
-/**
- * Whether members disagree, judged on the spread as pages show it (one decimal): a spread of
- * 1.17 reads "1.2", and a label saying members broadly agree beside it would contradict it.
- */
-export function membersDisagree(standardDeviation: number) {
-	return Number(standardDeviation.toFixed(1)) >= disagreementThreshold;
-}
 
 /**
  * Results of a closed review, only when revealed; otherwise how many more answers were needed.

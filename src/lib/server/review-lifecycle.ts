@@ -3,7 +3,30 @@ import { db, preparedOnce } from '$lib/server/db';
 import { eligibility, group, membership, question, response, review } from '$lib/server/db/schema';
 import { currentPurpose } from '$lib/server/groups';
 import { computeResults } from '$lib/server/results';
-import { isRevealed } from '$lib/server/reviews';
+import { isRevealed } from '$lib/server/thresholds';
+import {
+	finishForgetting,
+	forgetRecentWrites,
+	forgetRemindersAbout,
+	forgetWhoWasReminded,
+	shuffleStoredResponses
+} from '$lib/server/anonymity';
+import { logFailure } from '$lib/server/log';
+
+/** Members who joined this many days before a review opened are counted apart, for everyone. */
+export const recentJoinerDays = 14;
+
+/** A copy of `items` in random order (Fisher-Yates, with the platform's secure random). */
+function shuffled<T>(items: T[]) {
+	const copy = [...items];
+	const random = new Uint32Array(copy.length);
+	crypto.getRandomValues(random);
+	for (let i = copy.length - 1; i > 0; i--) {
+		const j = random[i] % (i + 1);
+		[copy[i], copy[j]] = [copy[j], copy[i]];
+	}
+	return copy;
+}
 
 export type LifecycleOutcome =
 	'done' | 'not-found' | 'wrong-status' | 'another-open' | 'no-questions';
@@ -42,10 +65,14 @@ export async function openReview(
 			.from(group)
 			.where(eq(group.id, groupId));
 		const members = await tx
-			.select({ userId: membership.userId })
+			.select({ userId: membership.userId, joinedAt: membership.joinedAt })
 			.from(membership)
 			.where(eq(membership.groupId, groupId));
-		await tx.insert(eligibility).values(members.map((m) => ({ reviewId, userId: m.userId })));
+		// In a shuffled order: rowids and cell positions then say nothing, not even who joined when.
+		await tx
+			.insert(eligibility)
+			.values(shuffled(members).map((m) => ({ reviewId, userId: m.userId, answered: false })));
+		const recentSince = now.getTime() - recentJoinerDays * 24 * 60 * 60 * 1000;
 		await tx
 			.update(review)
 			.set({
@@ -53,6 +80,7 @@ export async function openReview(
 				openedAt: now,
 				threshold,
 				eligibleCount: members.length,
+				recentJoinerCount: members.filter((m) => m.joinedAt.getTime() >= recentSince).length,
 				purposeVersion: purpose.version,
 				// a close time already passed would close it at once; drop it instead
 				closesAt: row.closesAt && row.closesAt > now ? row.closesAt : null
@@ -84,25 +112,39 @@ export async function closeReview(
 			.where(eq(response.reviewId, reviewId));
 		const closed = { ...row, status: 'closed' as const, responseCount: responses, closedAt: now };
 		if (isRevealed(closed)) await computeResults(tx, reviewId);
+		await shuffleStoredResponses(tx, reviewId);
+		await forgetWhoWasReminded(tx, reviewId);
 		await tx
 			.update(review)
 			.set({ status: 'closed', closedAt: now, responseCount: responses })
 			.where(eq(review.id, reviewId));
 		return 'done' as const;
 	});
-	if (outcome === 'done') await forgetWriteOrder();
+	// The log holds the closing transaction's pages, and with them the order just rewritten.
+	if (outcome === 'done') await forgetRecentWrites();
 	return outcome;
 }
 
-// The write-ahead log keeps recent transactions' pages in commit order, and a submission writes
-// its participation and its response in one transaction. Truncating the log once a review closes
-// removes that trace from disk (the rows themselves carry no order).
-async function forgetWriteOrder() {
-	try {
-		await db.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
-	} catch {
-		// not a file database, or a reader holds the log open: the next close will try again
-	}
+/**
+ * Deletes a draft or a closed review with its questions, answers and results, and the reminders
+ * and notices about it. An open review must be closed first: people may be answering it.
+ */
+export async function deleteReview(groupId: string, reviewId: string): Promise<LifecycleOutcome> {
+	const outcome = await db.transaction(async (tx) => {
+		const [row] = await tx
+			.select({ status: review.status, slug: group.slug })
+			.from(review)
+			.innerJoin(group, eq(group.id, review.groupId))
+			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+		if (!row) return 'not-found' as const;
+		if (row.status === 'open') return 'wrong-status' as const;
+		await forgetRemindersAbout(tx, `/g/${row.slug}/reviews/${reviewId}`);
+		await tx.delete(review).where(eq(review.id, reviewId));
+		return 'done' as const;
+	});
+	// `secure_delete` zeroed its rows in the database; this empties them out of the log too.
+	if (outcome === 'done') await forgetRecentWrites();
+	return outcome;
 }
 
 export type ScheduleInput = { opensAt: Date | null; closesAt: Date | null };
@@ -189,9 +231,9 @@ export async function runDueTransitions(now = new Date(), groupId?: string) {
 
 export function startReviewScheduler(intervalMs = 30_000) {
 	const tick = () =>
-		runDueTransitions().catch((error) =>
-			console.error('review scheduler failed:', error instanceof Error ? error.message : error)
-		);
+		runDueTransitions()
+			.then(finishForgetting)
+			.catch((error) => logFailure('review scheduler', error));
 	void tick();
 	setInterval(tick, intervalMs).unref();
 }

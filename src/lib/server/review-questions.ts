@@ -7,7 +7,13 @@ import { slugify } from '$lib/slug';
 // Questions change only while their review is a draft. Every edit runs in a transaction that
 // first re-reads the review's status, so an edit racing the opening cannot slip in after it.
 
-export type EditOutcome = 'done' | 'not-draft' | 'not-found' | 'duplicate-key';
+export type EditOutcome = 'done' | 'not-draft' | 'not-found' | 'duplicate-key' | 'too-many';
+
+/**
+ * The most questions a review may have: more than anyone answers well on a phone, and a bound on
+ * the values one submission writes (thousands once overflowed SQLite's limit on a statement).
+ */
+export const maxQuestions = 40;
 
 async function inDraft<T>(
 	reviewId: string,
@@ -39,6 +45,7 @@ export function addQuestion(reviewId: string, input: QuestionInput & { standardK
 			.select({ key: question.key, kind: question.kind, position: question.position })
 			.from(question)
 			.where(eq(question.reviewId, reviewId));
+		if (existing.length >= maxQuestions) return 'too-many' as const;
 		const keys = new Set(existing.map((q) => q.key));
 		let key: string;
 		if (input.standardKey) {

@@ -141,10 +141,3 @@ export async function previousClosedReview(row: Pick<Review, 'id' | 'groupId' | 
 	});
 	return previous && previous.id !== row.id ? (previous as Review) : undefined;
 }
-
-/** Whether results of a closed review may be shown: enough members answered (k). */
-export function isRevealed(row: Pick<Review, 'status' | 'responseCount' | 'threshold'>) {
-	return (
-		row.status === 'closed' && row.threshold !== null && (row.responseCount ?? 0) >= row.threshold
-	);
-}

@@ -23,7 +23,15 @@ export function openClient(config = databaseConfig()): Client {
 		cacheStatements();
 	}
 	try {
-		return createClient({ url: config.url, authToken: config.authToken, timeout: busyTimeoutMs });
+		return createClient({
+			url: config.url,
+			authToken: config.authToken,
+			timeout: busyTimeoutMs,
+			// One connection for an embedded file: statements run one at a time on this thread
+			// anyway (see serialized-client.ts), and the settings made per connection at start-up
+			// (`secure_delete`) then hold for every statement the app runs.
+			concurrency: config.filePath ? 1 : undefined
+		});
 	} catch (error) {
 		throw new ConfigError(
 			`Could not open the database at DATABASE_URL "${config.url}" (${reason(error)}): check the path or URL and its permissions.`
@@ -63,17 +71,22 @@ export const db: Database = building ? (undefined as unknown as Database) : open
 
 /**
  * Puts the database in the shape the app relies on, once per start: WAL journal (it persists in
- * the file) and every migration applied. Per-connection settings are libSQL's own defaults plus
- * the busy timeout passed to every connection it opens; they are checked here, and by a test
- * after transactions, because the client opens fresh connections as it needs them.
+ * the file), `secure_delete` on the app's one connection, and every migration applied. The
+ * per-connection settings are checked here, and by a test after transactions, so that a client
+ * that opened fresh connections behind the app's back would be noticed.
  */
 export async function prepareDatabase(database: Database = db) {
 	const config = databaseConfig();
 	try {
 		if (config.filePath) {
 			await database.$client.execute('PRAGMA journal_mode = WAL');
+			// Deleted and moved rows are overwritten with zeros, not left in free space: a deleted
+			// account's words, or where an answer sat before closing rewrote it, are gone from the file.
+			await database.$client.execute('PRAGMA secure_delete = ON');
 		}
 		await migrate(database, { migrationsFolder: resolve('drizzle') });
+		// A stop right after an answer may have left its pages in the log (see anonymity.ts).
+		if (config.filePath) await database.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
 	} catch (error) {
 		throw new ConfigError(
 			`The database at DATABASE_URL "${config.url}" could not be prepared (${reason(error)}): check that it is reachable, writable and that DATABASE_AUTH_TOKEN is right.`
@@ -84,6 +97,7 @@ export async function prepareDatabase(database: Database = db) {
 		if (
 			settings.synchronous !== 2 ||
 			settings.foreignKeys !== 1 ||
+			settings.secureDelete !== 1 ||
 			settings.journalMode !== 'wal'
 		) {
 			throw new ConfigError(
@@ -100,7 +114,8 @@ export async function connectionSettings(database: Pick<Client, 'execute'> = db.
 		journalMode: String(await read('journal_mode')),
 		synchronous: Number(await read('synchronous')),
 		busyTimeout: Number(await read('busy_timeout')),
-		foreignKeys: Number(await read('foreign_keys'))
+		foreignKeys: Number(await read('foreign_keys')),
+		secureDelete: Number(await read('secure_delete'))
 	};
 }
 

@@ -139,6 +139,9 @@ export const review = sqliteTable(
 		// Fixed when the review opens: the group's k then, the members then, its purpose then.
 		threshold: integer(),
 		eligibleCount: integer(),
+		// How many of them joined in the two weeks before: shown to every member, so that a review
+		// padded with invented accounts to single one person out does not go unnoticed.
+		recentJoinerCount: integer(),
 		purposeVersion: integer(),
 		// Fixed when the review closes.
 		responseCount: integer(),
@@ -177,33 +180,23 @@ export const question = sqliteTable(
 	(t) => [primaryKey({ columns: [t.reviewId, t.key] })]
 );
 
-// Who may answer: the members when the review opened. Turnout is counted against them.
+// Who may answer (the members when the review opened) and THAT each has answered, never WHAT or
+// WHEN. Every row is written when the review opens, in a shuffled order, so rowids and cell
+// positions say nothing about people; answering flips `answered` from 0 to 1, which SQLite
+// overwrites in place (both values take no bytes in the record, so the cell keeps its size and
+// its spot). Nothing here moves when, or in which order, members answer: no timestamp, no
+// inserted row, no index over `answered`. Deleting an account keeps its row with no user, so
+// turnout does not move and does not tell the group whether that person had answered.
 export const eligibility = sqliteTable(
 	'eligibility',
 	{
 		reviewId: text()
 			.notNull()
 			.references(() => review.id, { onDelete: 'cascade' }),
-		userId: text()
-			.notNull()
-			.references(() => user.id, { onDelete: 'cascade' })
+		userId: text().references(() => user.id, { onDelete: 'set null' }),
+		answered: integer({ mode: 'boolean' }).notNull().default(false)
 	},
-	(t) => [primaryKey({ columns: [t.reviewId, t.userId] })]
-);
-
-// THAT a member answered, never WHAT. No timestamp and nothing shared with `response`.
-// The primary key is what makes answering once per member per review a certainty.
-export const participation = sqliteTable(
-	'participation',
-	{
-		reviewId: text()
-			.notNull()
-			.references(() => review.id, { onDelete: 'cascade' }),
-		userId: text()
-			.notNull()
-			.references(() => user.id, { onDelete: 'cascade' })
-	},
-	(t) => [primaryKey({ columns: [t.reviewId, t.userId] })]
+	(t) => [uniqueIndex('eligibility_review_user_unique').on(t.reviewId, t.userId)]
 );
 
 // WHAT was answered, never by whom: no user, session, address, agent or time, a random key, and

@@ -202,7 +202,7 @@ export const calendarFeed = sqliteTable('calendar_feed', {
 	createdAt: integer({ mode: 'timestamp_ms' }).notNull()
 });
 
-// Every message the app sends, by SMTP or (without SMTP_URL) to the log and the outbox page.
+// Every message the app sends, by SMTP or (without SMTP_URL) only to the outbox page.
 export const mail = sqliteTable(
 	'mail',
 	{

@@ -8,13 +8,8 @@ import { quarterTitle } from '$lib/server/instrument';
 import { memberCount } from '$lib/server/memberships';
 import { answeredCount } from '$lib/server/responses';
 import { runDueTransitions } from '$lib/server/review-lifecycle';
-import {
-	createReview,
-	groupThreshold,
-	isRevealed,
-	listReviews,
-	setGroupThreshold
-} from '$lib/server/reviews';
+import { createReview, groupThreshold, listReviews, setGroupThreshold } from '$lib/server/reviews';
+import { isRevealed } from '$lib/server/thresholds';
 import type { Actions, PageServerLoad } from './$types';
 
 const newReview = z.object({

@@ -1,14 +1,16 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import { lastFollowUps } from '$lib/server/follow-ups';
 import { currentPurpose, hasRole } from '$lib/server/groups';
-import { remindNonResponders } from '$lib/server/reminders';
+import { produceReviewOpened, remindNonResponders } from '$lib/server/reminders';
 import { readForm } from '$lib/server/forms';
 import { requireMember, requireReview } from '$lib/server/guards';
 import { memberCount } from '$lib/server/memberships';
 import { responseSchema, toAnswers } from '$lib/server/response-form';
-import { standing, submitResponse } from '$lib/server/responses';
+import { answeredCount, standing, submitResponse } from '$lib/server/responses';
 import {
 	closeReview,
+	deleteReview,
 	openReview,
 	runDueTransitions,
 	scheduleReview
@@ -24,6 +26,10 @@ const lifecycleMessages = {
 	'another-open': 'Another review of this group is open. Close it before opening this one.',
 	'no-questions': 'Add at least one question before opening the review.'
 } as const;
+
+const deletionForm = z.object({
+	confirm: z.literal('delete', { error: 'Confirm that you want to delete this review.' })
+});
 
 export const load: PageServerLoad = async (event) => {
 	// this group's reviews whose time has come open or close before the page shows this one
@@ -53,7 +59,8 @@ export const load: PageServerLoad = async (event) => {
 		members,
 		followUps,
 		openElsewhere: openNow ?? null,
-		canRun: hasRole(role, 'facilitator')
+		canRun: hasRole(role, 'facilitator'),
+		canDelete: review.status === 'draft' ? hasRole(role, 'facilitator') : hasRole(role, 'owner')
 	};
 };
 
@@ -95,6 +102,8 @@ export const actions: Actions = {
 		const outcome = await openReview(group.id, review.id);
 		if (outcome !== 'done')
 			return fail(409, { intent: 'lifecycle', message: lifecycleMessages[outcome] });
+		// members hear of it now, not at the scheduler's next tick
+		await produceReviewOpened();
 		return { intent: 'lifecycle', success: 'The review is open. Members can answer it now.' };
 	},
 	close: async (event) => {
@@ -104,21 +113,36 @@ export const actions: Actions = {
 			return fail(409, { intent: 'lifecycle', message: lifecycleMessages[outcome] });
 		redirect(303, `/g/${group.slug}/reviews/${review.id}/results`);
 	},
-	// The app reminds whoever has not answered; the facilitator learns only how many.
+	// The app reminds whoever has not answered; the facilitator learns only what turnout shows.
 	remind: async (event) => {
-		const { review, user } = await requireReview(event, 'facilitator');
+		const { review } = await requireReview(event, 'facilitator');
 		if (review.status !== 'open')
 			return fail(409, { intent: 'remind', message: 'Only an open review can be reminded of.' });
-		const { waiting, reminded } = await remindNonResponders(review.id, new Date(), user.id);
-		return {
-			intent: 'remind',
-			success:
-				waiting === 0
-					? 'Everyone who can answer has answered. Nobody to remind.'
-					: reminded === 0
-						? `The ${waiting === 1 ? 'member who has' : `${waiting} members who have`} not answered ${waiting === 1 ? 'was' : 'were'} already reminded today.`
-						: `Reminded ${reminded} ${reminded === 1 ? 'member' : 'members'} who have not answered yet. You will not see who.`
-		};
+		await remindNonResponders(review.id);
+		const waiting = (review.eligibleCount ?? 0) - (await answeredCount(review.id));
+		return { intent: 'remind', success: remindedMessage(waiting) };
+	},
+	// Drafts are the facilitators'; a closed review holds the group's answers, so only an owner
+	// deletes one. The form must say so on purpose: a stray post deletes nothing.
+	delete: async (event) => {
+		const { group, review, role } = await requireReview(event, 'facilitator');
+		if (review.status === 'closed' && !hasRole(role, 'owner'))
+			return fail(403, {
+				intent: 'lifecycle',
+				message: 'Only an owner can delete a closed review.'
+			});
+		const form = await readForm(event.request, deletionForm);
+		if (!form.ok) return fail(400, { intent: 'lifecycle', message: form.message });
+		const outcome = await deleteReview(group.id, review.id);
+		if (outcome !== 'done')
+			return fail(409, {
+				intent: 'lifecycle',
+				message:
+					outcome === 'wrong-status'
+						? 'Close the review before deleting it: people may be answering it.'
+						: lifecycleMessages[outcome]
+			});
+		redirect(303, `/g/${group.slug}/reviews`);
 	},
 	schedule: async (event) => {
 		const { group, review } = await requireReview(event, 'facilitator');
@@ -139,3 +163,10 @@ export const actions: Actions = {
 		};
 	}
 };
+
+/** The same words whoever has or has not answered, and however often it is pressed. */
+function remindedMessage(waiting: number) {
+	if (waiting <= 0) return 'Everyone who can answer has answered. Nobody to remind.';
+	const who = waiting === 1 ? '1 member has' : `${waiting} members have`;
+	return `${who} not answered yet. Everyone still in the group who hasn't gets a reminder, at most one a day. You will not see who.`;
+}

@@ -10,6 +10,7 @@ import {
 	moveQuestion,
 	removeQuestion,
 	updateQuestion,
+	maxQuestions,
 	type EditOutcome
 } from '$lib/server/review-questions';
 import { questionsOf, renameReview } from '$lib/server/reviews';
@@ -46,7 +47,8 @@ const forms = {
 const refusals: Record<Exclude<EditOutcome, 'done'>, string> = {
 	'not-draft': 'This review is no longer a draft, so its questions cannot change.',
 	'not-found': 'That question is not in this review (any more). Reload the page.',
-	'duplicate-key': 'That question is already in this review.'
+	'duplicate-key': 'That question is already in this review.',
+	'too-many': `A review can have at most ${maxQuestions} questions. Remove one before adding another.`
 };
 
 export const load: PageServerLoad = async (event) => {

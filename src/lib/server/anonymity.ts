@@ -1,0 +1,146 @@
+import { eq, inArray, like, or } from 'drizzle-orm';
+import { db, type Executor } from '$lib/server/db';
+import { answer, response } from '$lib/server/db/schema';
+import { mail, notification, reminder } from '$lib/server/db/work-schema';
+import { newId } from '$lib/server/tokens';
+
+// What the database FILE keeps, beyond what SQL shows. An operator, a seized laptop or a leaked
+// backup holds the raw pages, and SQLite's pages remember more than their rows:
+// - a new cell goes just below the previous one in its page, so cell offsets replay insert order,
+//   whatever the keys;
+// - the write-ahead log keeps each transaction's pages together, in commit order;
+// - deleted bytes stay where they were unless `secure_delete` is on (it is, on every connection:
+//   see db/index.ts).
+// The functions here undo what those would tell about who answered what.
+
+/**
+ * Rewrites a closing review's responses and answers under fresh random keys, inserted in key
+ * order, so that their placement (page, cell offset) follows random keys only and no longer the
+ * order they were submitted in. The old cells are zeroed by `secure_delete`. Runs inside the
+ * closing transaction; receipts keep working, as they check the receipt hash, not the key.
+ */
+export async function shuffleStoredResponses(tx: Executor, reviewId: string) {
+	const responses = await tx
+		.select({ id: response.id, receiptHash: response.receiptHash })
+		.from(response)
+		.where(eq(response.reviewId, reviewId));
+	if (responses.length === 0) return;
+	const ids = responses.map((r) => r.id);
+	const answers = [];
+	// in slices: SQLite takes a bounded number of values per statement
+	for (const slice of slices(ids, 500)) {
+		answers.push(...(await tx.select().from(answer).where(inArray(answer.responseId, slice))));
+	}
+	const renamed = new Map(ids.map((id) => [id, newId()]));
+	for (const slice of slices(ids, 500)) {
+		await tx.delete(answer).where(inArray(answer.responseId, slice));
+		await tx.delete(response).where(inArray(response.id, slice));
+	}
+	const newResponses = responses
+		.map((r) => ({ id: renamed.get(r.id)!, reviewId, receiptHash: r.receiptHash }))
+		.sort((a, b) => compareKeys(a.id, b.id));
+	const newAnswers = answers
+		.map((a) => ({ ...a, responseId: renamed.get(a.responseId)! }))
+		.sort(
+			(a, b) => compareKeys(a.responseId, b.responseId) || compareKeys(a.questionKey, b.questionKey)
+		);
+	for (const slice of slices(newResponses, 200)) await tx.insert(response).values(slice);
+	for (const slice of slices(newAnswers, 200)) await tx.insert(answer).values(slice);
+}
+
+/**
+ * Deletes the reminders "you have not answered yet" of a closing review, with their notices and
+ * mail: each says that one member had not answered at one moment, which is a "when" about who
+ * answered. Once the review has closed they have nothing left to ask of anyone.
+ */
+export async function forgetWhoWasReminded(tx: Executor, reviewId: string) {
+	const sent = await tx
+		.select({ id: reminder.id })
+		.from(reminder)
+		.where(
+			or(like(reminder.key, `closing:${reviewId}:%`), like(reminder.key, `nudge:${reviewId}:%`))
+		);
+	await forgetReminders(
+		tx,
+		sent.map((r) => r.id)
+	);
+}
+
+/**
+ * Deletes the reminders, notices and mail about a page and what lies under it (a group's address,
+ * a review's), as part of deleting what they are about: their titles quote it. Reminders point at
+ * what they are about only through their link.
+ */
+export async function forgetRemindersAbout(tx: Executor, address: string) {
+	const about = await tx
+		.select({ id: reminder.id })
+		.from(reminder)
+		.where(or(eq(reminder.link, address), like(reminder.link, `${address}/%`)));
+	await forgetReminders(
+		tx,
+		about.map((r) => r.id)
+	);
+	await tx
+		.delete(notification)
+		.where(or(eq(notification.link, address), like(notification.link, `${address}/%`)));
+}
+
+async function forgetReminders(tx: Executor, ids: string[]) {
+	for (const slice of slices(ids, 500)) {
+		await tx.delete(mail).where(inArray(mail.reminderId, slice));
+		await tx.delete(notification).where(inArray(notification.reminderId, slice));
+		await tx.delete(reminder).where(inArray(reminder.id, slice));
+	}
+}
+
+let pending = false;
+
+/**
+ * Moves everything in the write-ahead log into the database file and empties the log, so that
+ * the log holds no transaction's pages (and so no order of recent writes). When a reader holds
+ * the log (a backup running), it cannot finish; the maintenance sweep tries again.
+ */
+export async function forgetRecentWrites() {
+	try {
+		const { rows } = await db.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+		// the first column is 1 when the checkpoint could not complete
+		pending = rows.length > 0 && Number(Object.values(rows[0])[0]) !== 0;
+	} catch {
+		// not a file database (a libSQL server keeps its own log), or busy: try again later
+		pending = db.$client.protocol === 'file';
+	}
+	return !pending;
+}
+
+/** How soon after an answer the log is emptied (see `forgetSoon`). */
+export const forgetDelayMs = 100;
+let soon: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Empties the log a moment after an answer, once for every answer in that moment. Emptying it
+ * takes a few file syncs (about a millisecond, on the one thread that serves every request);
+ * after every answer it made the slowest submissions under load half again as slow (measured with
+ * `npm run bench`). A copy of the log taken in that tenth of a second could link the answers of
+ * that tenth of a second: the same as copying the database again and again while a review is
+ * open, the limit the README states.
+ */
+export function forgetSoon() {
+	if (soon) return;
+	soon = setTimeout(() => {
+		soon = undefined;
+		void forgetRecentWrites();
+	}, forgetDelayMs);
+	soon.unref();
+}
+
+/** For the maintenance sweep: finishes a truncation that a reader held up. */
+export async function finishForgetting() {
+	if (pending) await forgetRecentWrites();
+}
+
+function* slices<T>(items: T[], size: number) {
+	for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** Byte order of two keys, as SQLite sorts text: rows inserted in it land in key order. */
+export const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,344 @@
+// The anonymity promise, tested the way it would be broken: by reading the database file, its
+// write-ahead log and a backup byte by byte, as an operator holding copies would, after members
+// answered in a known order unlike the order they joined in. See tests/support/sqlite-file.ts.
+import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { deleteAccount } from '$lib/server/accounts';
+import { forgetDelayMs } from '$lib/server/anonymity';
+import { db } from '$lib/server/db';
+import { membership } from '$lib/server/db/schema';
+import { deleteGroup } from '$lib/server/groups';
+import { receiptHash, submitResponse } from '$lib/server/responses';
+import { closeReview, deleteReview, openReview } from '$lib/server/review-lifecycle';
+import { createReview, questionsOf } from '$lib/server/reviews';
+import { commentOnTask, createTask } from '$lib/server/tasks';
+import { addMember, makeGroup, makeGroupWithMembers, makeUser } from '../support/factories';
+import { projectRoot, tmpPath } from '../support/paths';
+import { kendallTau } from '../support/rank-correlation';
+import { SqliteFile, bytesContain, readBytes, type Cell } from '../support/sqlite-file';
+
+const run = promisify(execFile);
+const databasePath = process.env.DATABASE_URL!.slice('file:'.length);
+const walPath = `${databasePath}-wal`;
+const respondents = 60;
+
+/** A random order of 0..n-1, so that answer order differs from join order. */
+function permutation(n: number) {
+	const order = Array.from({ length: n }, (_, i) => i);
+	for (let i = n - 1; i > 0; i--) {
+		const j = Math.floor(Math.random() * (i + 1));
+		[order[i], order[j]] = [order[j], order[i]];
+	}
+	return order;
+}
+
+/**
+ * A review of `respondents` members who all answer, one after another, in a random order. Each
+ * comment names its respondent's place in that order, which is how the test (and only the test)
+ * tells whose a stored cell is.
+ */
+async function answeredReview(tag: string) {
+	const world = await makeGroupWithMembers(respondents);
+	const reviewId = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+	expect(await openReview(world.group.id, reviewId)).toBe('done');
+	const placesAtOpening = eligibilityPlaces(reviewId);
+	const questions = await questionsOf(reviewId);
+	const order = permutation(respondents);
+	const rankOfUser = new Map<string, number>();
+	const rankOfReceipt = new Map<string, number>();
+	for (let rank = 0; rank < respondents; rank++) {
+		const member = world.members[order[rank]];
+		const answers = questions.map((q) => ({
+			questionKey: q.key,
+			score: q.kind === 'scale' ? 1 + ((rank + q.position) % 5) : null,
+			text: `${tag}-${q.key}-rank-${rank}-end`
+		}));
+		const result = await submitResponse(reviewId, member.id, answers);
+		if (result.outcome !== 'submitted') throw new Error(result.outcome);
+		rankOfUser.set(member.id, rank);
+		rankOfReceipt.set(receiptHash(result.receipt), rank);
+	}
+	return { ...world, reviewId, questions, rankOfUser, rankOfReceipt, placesAtOpening };
+}
+
+/** Where each member's row of who may answer sits in the file: page, offset and rowid. */
+function eligibilityPlaces(reviewId: string) {
+	return Object.fromEntries(
+		SqliteFile.read(databasePath, walPath)
+			.cellsOf('eligibility')
+			.filter((c) => c.values[0] === reviewId)
+			.map((c) => [String(c.values[1]), `${c.page}:${c.offset}:${c.rowid}`])
+	);
+}
+
+type Ranked = Cell & { rank: number };
+
+/**
+ * Every physical order an adversary could read off a set of cells, each set against answer
+ * order (`rank`: the respondent's place in it; a respondent's several answers share it, and
+ * pairs of one respondent's cells are not compared). How far Kendall's tau strays by chance is
+ * measured on the same cells: answer order is shuffled among respondents 200 times, and the
+ * spread of those taus is the noise. A |tau| beyond 4.5 times that spread happens by chance
+ * about 7 times in a million; storage that keeps answer order gives |tau| near 1. The bound must
+ * also stay well below 1 (60 respondents give 0.2 to 0.7), or the test could not tell the two
+ * apart.
+ */
+function orders(name: string, cells: Ranked[]) {
+	const found: { measure: string; tau: number; bound: number }[] = [];
+	const shuffles = Array.from({ length: 200 }, () => permutation(respondents));
+	const add = (measure: string, place: (c: Ranked) => number, groups: Ranked[][] = [cells]) => {
+		const tau = (rankOf: (c: Ranked) => number) => {
+			let concordant = 0;
+			let discordant = 0;
+			for (const group of groups) {
+				const counted = kendallTau(group, place, rankOf, (a, b) => a.rank !== b.rank);
+				concordant += counted.concordant;
+				discordant += counted.discordant;
+			}
+			return concordant + discordant === 0
+				? 0
+				: (concordant - discordant) / (concordant + discordant);
+		};
+		const noise = shuffles.map((shuffle) => tau((c) => shuffle[c.rank]));
+		const spread = Math.sqrt(noise.reduce((sum, t) => sum + t * t, 0) / noise.length);
+		found.push({ measure: `${name}: ${measure}`, tau: tau((c) => c.rank), bound: 4.5 * spread });
+	};
+	add('file position', (c) => c.page * 65536 + c.offset);
+	const pages = new Map<number, Ranked[]>();
+	for (const c of cells) pages.set(c.page, [...(pages.get(c.page) ?? []), c]);
+	add('cell offset within a page', (c) => c.offset, [...pages.values()]);
+	if (cells.every((c) => c.rowid !== null)) add('rowid', (c) => Number(c.rowid));
+	return found;
+}
+
+/** The cells of one review's participation and response data, each with its respondent's rank. */
+function rankedStructures(file: SqliteFile, review: Awaited<ReturnType<typeof answeredReview>>) {
+	const { reviewId, rankOfUser, rankOfReceipt } = review;
+	const ranked = (cells: Cell[], rankOf: (c: Cell) => number | undefined) =>
+		cells.flatMap((c) => {
+			const rank = rankOf(c);
+			return rank === undefined ? [] : [{ ...c, rank }];
+		});
+	const responses = file.cellsOf('response').filter((c) => c.values[1] === reviewId);
+	const rankOfResponse = new Map(
+		responses.map((c) => [String(c.values[0]), rankOfReceipt.get(String(c.values[2]))!])
+	);
+	const structures: Record<string, Ranked[]> = {
+		eligibility: ranked(file.cellsOf('eligibility'), (c) => rankOfUser.get(String(c.values[1]))),
+		eligibility_review_user_unique: ranked(file.cellsOf('eligibility_review_user_unique'), (c) =>
+			rankOfUser.get(String(c.values[1]))
+		),
+		response: ranked(responses, (c) => rankOfReceipt.get(String(c.values[2]))),
+		response_review_idx: ranked(file.cellsOf('response_review_idx'), (c) =>
+			rankOfResponse.get(String(c.values[1]))
+		),
+		response_receiptHash_unique: ranked(file.cellsOf('response_receiptHash_unique'), (c) =>
+			rankOfReceipt.get(String(c.values[0]))
+		)
+	};
+	structures.answer = ranked(file.cellsOf('answer'), (c) =>
+		rankOfResponse.get(String(c.values[0]))
+	);
+	for (const [name, cells] of Object.entries(structures)) {
+		// every respondent is found in every structure: the test reads what is really there
+		const each = name === 'answer' ? review.questions.length : 1;
+		expect(cells, name).toHaveLength(respondents * each);
+	}
+	return structures;
+}
+
+function expectNoOrder(structures: Record<string, Ranked[]>) {
+	const measures = Object.entries(structures).flatMap(([name, cells]) => orders(name, cells));
+	const closest = measures.reduce((a, b) =>
+		Math.abs(b.tau) / b.bound > Math.abs(a.tau) / a.bound ? b : a
+	);
+	console.log(
+		`${measures.length} orders measured; closest to its bound: ${closest.measure}, ` +
+			`tau ${closest.tau.toFixed(3)} against ${closest.bound.toFixed(3)}`
+	);
+	for (const m of measures) {
+		expect(m.bound, `${m.measure}: too few cells to tell order from chance`).toBeLessThan(0.8);
+		expect(Math.abs(m.tau), `${m.measure} follows answer order`).toBeLessThan(m.bound);
+	}
+	return measures;
+}
+
+const walSize = () => (existsSync(walPath) ? statSync(walPath).size : 0);
+
+describe('the database file, read as an operator holding a copy would', () => {
+	it('after close: nothing in the file or its log follows the order members answered in', async () => {
+		const review = await answeredReview('closed');
+		expect(await closeReview(review.group.id, review.reviewId)).toBe('done');
+		// the log is empty: no transaction's pages, in commit order, are left in it
+		expect(walSize()).toBe(0);
+		const file = SqliteFile.read(databasePath, walPath);
+		const structures = rankedStructures(file, review);
+		// the comments copied for the group to read, under fresh random keys
+		structures.revealed_text = file
+			.cellsOf('revealed_text')
+			.filter((c) => c.values[0] === review.reviewId)
+			.map((c) => ({ ...c, rank: Number(String(c.values[3]).match(/-rank-(\d+)-/)![1]) }));
+		expect(structures.revealed_text).toHaveLength(respondents * review.questions.length);
+		expectNoOrder(structures);
+		expect(eligibilityPlaces(review.reviewId)).toEqual(review.placesAtOpening);
+		// and no copy of an answer lingers where it sat before closing rewrote it: one in the
+		// answers, one among the comments revealed to the group
+		const bytes = readBytes(databasePath);
+		for (const rank of [0, 17, respondents - 1]) {
+			const text = `closed-raise-issue-rank-${rank}-end`;
+			expect(Buffer.from(bytes).toString('latin1').split(text).length - 1, text).toBe(2);
+		}
+	});
+
+	it('while open: who answered keeps no order, and the log is emptied a moment after answers', async () => {
+		const review = await answeredReview('open');
+		expect(walSize(), 'the log holds the latest answers for a moment').toBeGreaterThan(0);
+		await new Promise((resolve) => setTimeout(resolve, forgetDelayMs + 200));
+		expect(walSize()).toBe(0);
+		const file = SqliteFile.read(databasePath, walPath);
+		const structures = rankedStructures(file, review);
+		// answering moved no member's row: each flag was overwritten where it stood
+		expect(eligibilityPlaces(review.reviewId)).toEqual(review.placesAtOpening);
+		const who = {
+			eligibility: structures.eligibility,
+			eligibility_review_user_unique: structures.eligibility_review_user_unique
+		};
+		expectNoOrder(who);
+		// What the README says stays visible until close: response and answer cells written since
+		// the review opened may sit, in part, in the order they arrived (page splits re-sort some).
+		// Nothing pairs them with people, as the flags above carry no order; two copies taken while
+		// open would still show who answered, and what, in between. That the measure is not blind
+		// to such order: cells written in answer order into a table with random keys, as responses
+		// were before this fix, are caught by the same measures.
+		await db.$client.execute(
+			'create table order_control (id text primary key, rank integer) without rowid'
+		);
+		for (let rank = 0; rank < respondents; rank++) {
+			await db.$client.execute({
+				sql: 'insert into order_control values (?, ?)',
+				args: [crypto.randomUUID(), rank]
+			});
+		}
+		await db.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+		const control = SqliteFile.read(databasePath, walPath)
+			.cellsOf('order_control')
+			.map((c) => ({ ...c, rank: Number(c.values[1]) }));
+		const caught = orders('order_control', control).filter((m) => Math.abs(m.tau) >= m.bound);
+		expect(caught.map((m) => m.measure)).toContain('order_control: cell offset within a page');
+		await db.$client.execute('drop table order_control');
+		await closeReview(review.group.id, review.reviewId);
+	});
+
+	it('a backup made while a review is open keeps no order of who answered or of what', async () => {
+		const review = await answeredReview('backup');
+		const target = `${tmpPath('order-backup')}.db`;
+		await run('node', ['scripts/backup.js', target], { cwd: projectRoot, env: process.env });
+		expectNoOrder(rankedStructures(SqliteFile.read(target), review));
+		await closeReview(review.group.id, review.reviewId);
+	});
+});
+
+describe('deleted means gone from the file', () => {
+	const marker = () => `gone-${crypto.randomUUID()}`;
+	const expectGone = (text: string) => {
+		expect(walSize()).toBe(0);
+		expect(bytesContain(readBytes(databasePath), text), 'in the database file').toBe(false);
+		if (existsSync(walPath))
+			expect(bytesContain(readBytes(walPath), text), 'in the log').toBe(false);
+	};
+
+	it('an account: its name, its email and what it wrote on tasks', async () => {
+		const text = marker();
+		const owner = await makeUser();
+		const { id: groupId } = await makeGroup(owner.id);
+		const leaving = await makeUser({ displayName: `name ${text}`, email: `${text}@example.org` });
+		await addMember(groupId, leaving.id);
+		const created = await createTask(
+			{ userId: owner.id, groupId, role: 'owner' },
+			{
+				title: 'Flyers',
+				description: '',
+				dueOn: null,
+				areaId: null,
+				recurrence: null,
+				ownerIds: []
+			}
+		);
+		if (!created.ok) throw new Error('no task');
+		const said = await commentOnTask(
+			{ userId: leaving.id, groupId, role: 'member' },
+			created.value,
+			`comment ${text}`
+		);
+		expect(said.ok).toBe(true);
+		const [before, log] = [
+			readBytes(databasePath),
+			existsSync(walPath) ? readBytes(walPath) : null
+		];
+		expect(bytesContain(before, text) || (log !== null && bytesContain(log, text))).toBe(true);
+		expect((await deleteAccount(leaving.id)).deleted).toBe(true);
+		expectGone(text);
+	});
+
+	it('a group: its name, purpose, reviews, answers and tasks', async () => {
+		const text = marker();
+		const world = await makeGroupWithMembers(5);
+		await db.update(membership).set({ role: 'owner' }).where(eq(membership.userId, world.owner.id));
+		const groupId = world.group.id;
+		const reviewId = await createReview({ groupId, createdBy: world.owner.id, title: text });
+		await openReview(groupId, reviewId);
+		for (const m of world.members) {
+			const questions = await questionsOf(reviewId);
+			await submitResponse(
+				reviewId,
+				m.id,
+				questions.map((q) => ({
+					questionKey: q.key,
+					score: q.kind === 'scale' ? 3 : null,
+					text: `answer ${text}`
+				}))
+			);
+		}
+		await closeReview(groupId, reviewId);
+		await createTask(
+			{ userId: world.owner.id, groupId, role: 'owner' },
+			{
+				title: `task ${text}`,
+				description: '',
+				dueOn: null,
+				areaId: null,
+				recurrence: null,
+				ownerIds: []
+			}
+		);
+		await deleteGroup(groupId);
+		expectGone(text);
+	});
+
+	it('a closed review: its title, answers and revealed comments', async () => {
+		const text = marker();
+		const world = await makeGroupWithMembers(5);
+		const groupId = world.group.id;
+		const reviewId = await createReview({ groupId, createdBy: world.owner.id, title: text });
+		await openReview(groupId, reviewId);
+		const questions = await questionsOf(reviewId);
+		for (const m of world.members) {
+			await submitResponse(
+				reviewId,
+				m.id,
+				questions.map((q) => ({
+					questionKey: q.key,
+					score: q.kind === 'scale' ? 4 : null,
+					text: `answer ${text}`
+				}))
+			);
+		}
+		await closeReview(groupId, reviewId);
+		expect(bytesContain(readBytes(databasePath), `answer ${text}`)).toBe(true);
+		expect(await deleteReview(groupId, reviewId)).toBe('done');
+		expectGone(text);
+	});
+});
