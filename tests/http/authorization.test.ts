@@ -2,13 +2,14 @@
 // visitor, and the status each must get. Adding a route without a row here fails the first test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite, revokeInvite } from '$lib/server/invites';
-import { makeGroup, makeUser, sessionCookie } from '../support/factories';
+import { changeRole, removeMember } from '$lib/server/memberships';
+import { addMember, makeGroup, makeUser, sessionCookie } from '../support/factories';
 import { client } from '../support/http';
 import { discoverEndpoints } from '../support/routes';
 import { startServer, type RunningServer } from '../support/server';
 import { groupWorld } from '../support/world';
 
-const personas = [
+const basePersonas = [
 	'signedOut',
 	'nonMember',
 	'member',
@@ -16,8 +17,19 @@ const personas = [
 	'owner',
 	'otherOwner'
 ] as const;
+// Revocation: people whose standing changed while their session stayed live (and had just been
+// used, so that anything cached about them was fresh). A removed member and an owner who left
+// may reach what a non-member may; a demoted facilitator, what a member may. Every row checks them.
+const revokedPersonas = ['removedMember', 'demotedFacilitator', 'ownerWhoLeft'] as const;
+const personas = [...basePersonas, ...revokedPersonas] as const;
 type Persona = (typeof personas)[number];
-type Expected = Record<Persona, number>;
+type Expected = Record<(typeof basePersonas)[number], number>;
+const withRevoked = (e: Expected): Record<Persona, number> => ({
+	...e,
+	removedMember: e.nonMember,
+	demotedFacilitator: e.member,
+	ownerWhoLeft: e.nonMember
+});
 
 const everyone = (status: number): Expected => ({
 	signedOut: status,
@@ -112,11 +124,17 @@ const matrix: Record<string, Expected> = {
 	'POST /g/[group]/reviews/[review]/edit?/removeQuestion (draft)': inGroup(403, 400, 400),
 	'POST /g/[group]/reviews/[review]/edit?/moveQuestion (draft)': inGroup(403, 400, 400),
 	'GET /g/[group]/reviews/[review]/results (closed)': inGroup(200, 200, 200),
+	// the same for results with numbers and comments in them
+	'GET /g/[group]/reviews/[review]/results (revealed)': inGroup(200, 200, 200),
 	// results of a review still open do not exist yet: everyone allowed is sent back to it
 	'GET /g/[group]/reviews/[review]/results (open)': inGroup(303, 303, 303),
 	'GET /g/[group]/reviews/[review]/receipts (open)': inGroup(200, 200, 200),
 	// the app reminds those who have not answered; on a review still open
 	'POST /g/[group]/reviews/[review]?/remind (open)': inGroup(403, 200, 200),
+	// deleting needs a confirmation in the form: an empty one stops whoever may delete at 400.
+	// Drafts are the facilitators'; a closed review, with the group's answers, only an owner's.
+	'POST /g/[group]/reviews/[review]?/delete (draft)': inGroup(403, 400, 400),
+	'POST /g/[group]/reviews/[review]?/delete (closed)': inGroup(403, 403, 400),
 
 	// The board: every member may use it; who may change which task is decided per task, after
 	// the form is read (tests/server/tasks.test.ts), so an empty form stops everyone at 400.
@@ -166,10 +184,15 @@ let users: Record<
 
 beforeAll(async () => {
 	server = await startServer();
-	const outsider = await makeUser();
 	const otherOwner = await makeUser();
 	await makeGroup(otherOwner.id);
-	users = { nonMember: outsider, otherOwner };
+	users = {
+		nonMember: await makeUser(),
+		otherOwner,
+		removedMember: await makeUser(),
+		demotedFacilitator: await makeUser(),
+		ownerWhoLeft: await makeUser()
+	};
 });
 afterAll(() => server?.stop());
 
@@ -190,8 +213,12 @@ async function world() {
 		member: await sessionCookie(member.id),
 		facilitator: await sessionCookie(facilitator.id),
 		owner: await sessionCookie(owner.id),
-		otherOwner: await sessionCookie(users.otherOwner.id)
+		otherOwner: await sessionCookie(users.otherOwner.id),
+		removedMember: await sessionCookie(users.removedMember.id),
+		demotedFacilitator: await sessionCookie(users.demotedFacilitator.id),
+		ownerWhoLeft: await sessionCookie(users.ownerWhoLeft.id)
 	};
+	await revokeStanding(group, cookies);
 	return {
 		group,
 		cookies,
@@ -203,10 +230,30 @@ async function world() {
 	};
 }
 
+/** Makes the three revocation personas members of `group`, uses their sessions, then revokes. */
+async function revokeStanding(
+	group: { id: string; slug: string },
+	cookies: Record<Persona, string | undefined>
+) {
+	const http = client(server.url);
+	const { removedMember, demotedFacilitator, ownerWhoLeft } = users;
+	await addMember(group.id, removedMember.id, 'member');
+	await addMember(group.id, demotedFacilitator.id, 'facilitator');
+	await addMember(group.id, ownerWhoLeft.id, 'owner');
+	for (const persona of revokedPersonas) {
+		const response = await http.get(`/g/${group.slug}/members`, { cookie: cookies[persona] });
+		expect(response.status).toBe(200);
+		await response.body?.cancel();
+	}
+	expect(await removeMember(group.id, removedMember.id)).toBe('done');
+	expect(await changeRole(group.id, demotedFacilitator.id, 'member')).toBe('done');
+	expect(await removeMember(group.id, ownerWhoLeft.id)).toBe('done');
+}
+
 describe('authorization matrix', () => {
-	it('has a row for every page, endpoint and action', () => {
+	it('has a row for every page, endpoint and action', async () => {
 		const covered = new Set(Object.keys(matrix).map((row) => row.replace(/ \(\w+\)$/, '')));
-		expect([...covered].sort()).toEqual(discoverEndpoints());
+		expect([...covered].sort()).toEqual(await discoverEndpoints());
 	});
 
 	it('sends a signed-out visitor to log in from a group path, the same whether the group exists', async () => {
@@ -230,7 +277,7 @@ describe('authorization matrix', () => {
 			const [method, route, state] = endpoint.split(' ');
 			const reviewId = reviews[(state?.slice(1, -1) ?? 'draft') as keyof typeof reviews];
 			const http = client(server.url);
-			const actual = {} as Expected;
+			const actual = {} as Record<Persona, number>;
 			for (const persona of personas) {
 				const path = route
 					.replace('[group]', group.slug)
@@ -245,7 +292,7 @@ describe('authorization matrix', () => {
 				actual[persona] = response.status;
 				await response.body?.cancel();
 			}
-			expect(actual).toEqual(expected);
+			expect(actual).toEqual(withRevoked(expected));
 		});
 	}
 });

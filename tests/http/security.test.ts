@@ -10,7 +10,9 @@ describe('security', () => {
 		const owner = await makeUser();
 		const group = await makeGroup(owner.id);
 		const cookie = await sessionCookie(owner.id);
-		const actions = discoverEndpoints().filter((e) => e.startsWith('POST ') && e.includes('?/'));
+		const actions = (await discoverEndpoints()).filter(
+			(e) => e.startsWith('POST ') && e.includes('?/')
+		);
 		expect(actions.length).toBeGreaterThan(5);
 		for (const endpoint of actions) {
 			const path = endpoint.slice(5).replace('[group]', group.slug).replace('[token]', 'anything');

@@ -1,10 +1,12 @@
 // A group as the HTTP suites need it: an owner, a facilitator and a member, a working invitation,
-// a review in each state (draft, open, closed) and one task. Each call makes a fresh one.
+// a review in each state (draft, open, closed with no answers, and closed with its results
+// revealed: the group's k is 3 and all three answered) and one task. Each call makes a fresh one.
 import { createInvite } from '$lib/server/invites';
+import { submitResponse } from '$lib/server/responses';
 import { closeReview, openReview } from '$lib/server/review-lifecycle';
-import { createReview } from '$lib/server/reviews';
+import { createReview, questionsOf, setGroupThreshold } from '$lib/server/reviews';
 import { createTask } from '$lib/server/tasks';
-import { addMember, makeGroup, makeUser } from './factories';
+import { addMember, answersFor, makeGroup, makeUser } from './factories';
 
 export async function groupWorld({
 	name,
@@ -26,10 +28,21 @@ export async function groupWorld({
 	const reviews = {
 		draft: await createReview({ groupId: group.id, createdBy: owner.id }),
 		open: await createReview({ groupId: group.id, createdBy: owner.id }),
-		closed: await createReview({ groupId: group.id, createdBy: owner.id })
+		closed: await createReview({ groupId: group.id, createdBy: owner.id }),
+		revealed: await createReview({ groupId: group.id, createdBy: owner.id })
 	};
 	await openReview(group.id, reviews.closed);
 	await closeReview(group.id, reviews.closed);
+	await setGroupThreshold(group.id, 3);
+	await openReview(group.id, reviews.revealed);
+	const questions = await questionsOf(reviews.revealed);
+	for (const person of [owner, member, facilitator]) {
+		const answers = answersFor(questions, 4, (key) =>
+			key === 'raise-issue' ? 'Fix the phone tree.' : null
+		);
+		await submitResponse(reviews.revealed, person.id, answers);
+	}
+	await closeReview(group.id, reviews.revealed);
 	await openReview(group.id, reviews.open);
 	const task = await createTask(
 		{ userId: owner.id, groupId: group.id, role: 'owner' },
