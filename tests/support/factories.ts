@@ -4,6 +4,7 @@ import { membership, type Role } from '$lib/server/db/schema';
 import { createAccount } from '$lib/server/accounts';
 import { createGroup } from '$lib/server/groups';
 import { startSession } from '$lib/server/sessions';
+import { noteSecret } from './sent';
 
 export const defaultPassword = 'correct horse battery staple';
 let counter = 0;
@@ -18,6 +19,9 @@ export async function makeUser(
 ) {
 	const email = overrides.email ?? uniqueEmail();
 	const displayName = overrides.displayName ?? email.split('@')[0];
+	noteSecret(email);
+	noteSecret(displayName);
+	noteSecret(overrides.password ?? defaultPassword);
 	const id = await createAccount({
 		email,
 		displayName,
@@ -29,6 +33,7 @@ export async function makeUser(
 /** A `Cookie` header value for a fresh session of `userId`. */
 export async function sessionCookie(userId: string) {
 	const { token } = await startSession(userId);
+	noteSecret(token);
 	return `session=${token}`;
 }
 

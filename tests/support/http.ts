@@ -1,5 +1,7 @@
 // Requests as a browser without JavaScript sends them: HTML accepted, forms url-encoded, the
 // page's own Origin, and redirects reported rather than followed.
+import { noteCookie, noteForm } from './sent';
+
 export interface RequestOptions {
 	cookie?: string;
 	origin?: string | null;
@@ -10,6 +12,7 @@ export function client(baseUrl: string) {
 	const headersFor = (options: RequestOptions, extra: Record<string, string> = {}) => {
 		const headers: Record<string, string> = { accept: 'text/html', ...extra, ...options.headers };
 		if (options.cookie) headers.cookie = options.cookie;
+		noteCookie(options.cookie);
 		const origin = options.origin === undefined ? baseUrl : options.origin;
 		if (origin) headers.origin = origin;
 		return headers;
@@ -27,6 +30,10 @@ export function client(baseUrl: string) {
 			options: RequestOptions = {}
 		) => {
 			if (fields instanceof FormData) {
+				noteForm(
+					path,
+					[...fields].flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : []))
+				);
 				return fetch(baseUrl + path, {
 					method: 'POST',
 					body: fields,
@@ -35,6 +42,7 @@ export function client(baseUrl: string) {
 				});
 			}
 			const body = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields));
+			noteForm(path, body);
 			return fetch(baseUrl + path, {
 				method: 'POST',
 				body,

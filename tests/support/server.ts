@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { client } from './http';
 import { projectRoot } from './paths';
+import { leaksIn } from './sent';
 
 export interface RunningServer {
 	url: string;
@@ -49,12 +50,17 @@ export async function startServer(
 		origin: url,
 		process: child,
 		output: () => output,
-		stop: () =>
-			new Promise((resolve) => {
+		// Stopping also checks the server's whole log against everything the tests sent it.
+		stop: async () => {
+			await new Promise<void>((resolve) => {
 				if (child.exitCode !== null || child.signalCode !== null) return resolve();
 				child.once('exit', () => resolve());
 				child.kill('SIGTERM');
-			})
+			});
+			const leaks = leaksIn(output);
+			if (leaks.length > 0)
+				throw new Error(`The server's log holds what was sent to it: ${leaks.join(', ')}`);
+		}
 	};
 }
 
