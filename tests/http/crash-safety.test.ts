@@ -1,6 +1,6 @@
 // The built server, killed with SIGKILL in the middle of a burst of review answers and task
 // updates, then started again on the same file: the database must be intact, every write that
-// was answered with a success must be there, and a review's "who answered" (participation) must
+// was answered with a success must be there, and a review's "who answered" (eligibility) must
 // match its "what was answered" (response and answer) one for one. Three rounds, one server
 // process killed per round; each round's restarted server is the one the next round kills.
 //
@@ -162,7 +162,11 @@ async function round(number: number) {
 	const tasksBefore = await tasksOfGroup();
 
 	// what is sent, and what came back
-	const submits = burst.map((member) => ({ member, result: { outcome: 'not-sent' } as Sent }));
+	const submits = burst.map((member) => ({
+		member,
+		scores: {} as Record<string, string>,
+		result: { outcome: 'not-sent' } as Sent
+	}));
 	const taskOps = tasks.map((t) => ({
 		...t,
 		ops: chain.map((kind, i) => ({
@@ -185,23 +189,34 @@ async function round(number: number) {
 	let killed = false;
 	let killedAfterMs = 0;
 	let sentAtKill = 0;
+	let inFlight = 0;
+	let inFlightAtKill = 0;
 	const kill = () => {
 		if (killed) return;
 		killed = true;
 		killedAfterMs = Math.round(performance.now() - started);
 		sentAtKill = sent;
+		inFlightAtKill = inFlight;
 		child.kill('SIGKILL');
 	};
-	const send = (path: string, fields: Record<string, string>, userId: string) => {
+	const send = async (path: string, fields: Record<string, string>, userId: string) => {
+		inFlight++;
 		const answer = act(base, path, fields, cookies.get(userId)!);
 		if (++sent === killAt) setTimeout(kill, killDelayMs);
-		return answer;
+		try {
+			return await answer;
+		} finally {
+			inFlight--;
+		}
 	};
 
 	const units: (() => Promise<void>)[] = [
 		...submits.map((s) => async () => {
 			const fields: Record<string, string> = {};
-			for (const key of scaleKeys) fields[`score:${key}`] = String(1 + Math.floor(random() * 5));
+			for (const key of scaleKeys) {
+				s.scores[key] = String(1 + Math.floor(random() * 5));
+				fields[`score:${key}`] = s.scores[key];
+			}
 			s.result = await send(`/g/${slug}/reviews/${reviewId}?/submit`, fields, s.member.id);
 		}),
 		...taskOps.map((t) => async () => {
@@ -245,9 +260,13 @@ async function round(number: number) {
 	console.log(
 		`crash-safety round ${number} (CRASH_SEED=${baseSeed}): killed after ${sentAtKill} of ${total} requests ` +
 			`(aimed at ${killAt} + ${killDelayMs} ms${lateKill ? ', burst ended first' : ''}), ` +
-			`${killedAfterMs} ms into the burst; ok ${count('ok')}, refused ${count('refused')}, ` +
-			`no answer ${count('no-answer')}, not sent ${count('not-sent')}`
+			`${killedAfterMs} ms into the burst, ${inFlightAtKill} in flight; ok ${count('ok')}, ` +
+			`refused ${count('refused')}, no answer ${count('no-answer')}, not sent ${count('not-sent')}`
 	);
+	// the kill came in the middle of the burst, with requests on their way: a round where the burst
+	// finished first would prove nothing about crashes
+	expect(lateKill, 'the burst ended before the kill').toBe(false);
+	expect(inFlightAtKill, 'no request was in flight at the kill').toBeGreaterThan(0);
 	// every request was valid: nothing the live server answered may be a refusal or an error
 	expect(
 		all.filter((r) => r.outcome === 'refused').map((r) => r.detail),
@@ -265,9 +284,10 @@ async function round(number: number) {
 	// answers: every answered submit is there, nobody unsent is, and the two halves match
 	const participants = new Set(
 		(
-			await rows<{ user_id: string }>('select user_id from participation where review_id = ?', [
-				reviewId
-			])
+			await rows<{ user_id: string }>(
+				'select user_id from eligibility where review_id = ? and answered = 1',
+				[reviewId]
+			)
 		).map((r) => r.user_id)
 	);
 	for (const s of submits) {
@@ -302,6 +322,25 @@ async function round(number: number) {
 			true
 		);
 	}
+	// what is stored is what was sent: the scores of each answered submit (found by its receipt,
+	// which only the test holds), and of every stored response some submit that was sent
+	const stored = new Map<string, Record<string, string>>();
+	for (const a of await rows<{ receipt_hash: string; question_key: string; score: number }>(
+		`select r.receipt_hash, a.question_key, a.score from response r
+			join answer a on a.response_id = r.id where r.review_id = ? and a.score is not null`,
+		[reviewId]
+	)) {
+		const scores = stored.get(a.receipt_hash) ?? {};
+		scores[a.question_key] = String(a.score);
+		stored.set(a.receipt_hash, scores);
+	}
+	for (const s of submits.filter((s) => s.result.outcome === 'ok'))
+		expect(stored.get(receiptHash(s.result.receipt!))).toEqual(s.scores);
+	const sentScores = submits
+		.filter((s) => s.result.outcome !== 'not-sent')
+		.map((s) => JSON.stringify(s.scores, scaleKeys));
+	for (const scores of stored.values())
+		expect(sentScores).toContain(JSON.stringify(scores, scaleKeys));
 	const sentSubmits = submits.filter((s) => s.result.outcome !== 'not-sent').length;
 	expect(participants.size).toBeLessThanOrEqual(sentSubmits);
 
@@ -358,7 +397,7 @@ async function round(number: number) {
 	);
 	expect(late.outcome, late.detail).toBe('ok');
 	const [{ n: participationCount }] = await rows<{ n: number }>(
-		'select count(*) as n from participation where review_id = ?',
+		'select count(*) as n from eligibility where review_id = ? and answered = 1',
 		[reviewId]
 	);
 	const [{ n: responseCount }] = await rows<{ n: number }>(
