@@ -35,7 +35,9 @@ export default ts.config(
 			'tests/.tmp/',
 			'test-results/',
 			'playwright-report/',
-			'data/'
+			'data/',
+			'reports/',
+			'.stryker-tmp/'
 		]
 	}
 );

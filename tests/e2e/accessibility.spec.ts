@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { discoverEndpoints } from '../support/routes';
+import { mailTo } from './helpers';
 
 const run = promisify(execFile);
 
@@ -35,8 +36,34 @@ async function world(page: Page, baseURL: string, name: string) {
 	const request = page.request;
 	// a new draft's address: /g/<slug>/reviews/<id>/edit
 	const reviewOf = (location: string) => location.split('/').at(-2)!;
+	// closed with nobody's answers: its results stay hidden
+	const hidden = reviewOf(
+		await post(request, baseURL, `${base}/reviews?/create`, { title: 'Hidden' })
+	);
+	await post(request, baseURL, `${base}/reviews/${hidden}?/open`);
+	await post(request, baseURL, `${base}/reviews/${hidden}?/close`);
 	const open = reviewOf(await post(request, baseURL, `${base}/reviews?/create`, { title: 'Open' }));
 	await post(request, baseURL, `${base}/reviews/${open}?/open`);
+	// a real invitation link, shown once on the page that made it
+	const invitePage = await (
+		await request.post(`${base}/invites?/create`, {
+			form: { role: 'member', expiresInDays: '7', maxUses: '5', note: '' },
+			headers: { origin: baseURL, accept: 'text/html' }
+		})
+	).text();
+	const inviteToken = invitePage.match(/\/invite\/([a-z0-9]+)/)![1];
+	// a real unsubscribe link, from the "review opened" mail a member gets
+	let unsubscribeToken = '';
+	await expect
+		.poll(
+			async () => {
+				const mail = (await mailTo(people[0].email)).find((m) => m.text.includes('/unsubscribe/'));
+				unsubscribeToken = mail?.text.match(/\/unsubscribe\/([a-z0-9]+)/)?.[1] ?? '';
+				return unsubscribeToken;
+			},
+			{ timeout: 45_000 }
+		)
+		.not.toBe('');
 	const draft = reviewOf(
 		await post(request, baseURL, `${base}/reviews?/create`, { title: 'Draft' })
 	);
@@ -70,6 +97,7 @@ async function world(page: Page, baseURL: string, name: string) {
 		['/g/[group]/reviews/[review]', `${base}/reviews/${draft}`],
 		['/g/[group]/reviews/[review]/edit', `${base}/reviews/${draft}/edit`],
 		['/g/[group]/reviews/[review]/results', `${base}/reviews/${closed}/results`],
+		['/g/[group]/reviews/[review]/results', `${base}/reviews/${hidden}/results`],
 		['/g/[group]/health', `${base}/health`],
 		['/g/[group]/compare', `${base}/compare`],
 		['/g/[group]/purpose', `${base}/purpose`],
@@ -82,21 +110,77 @@ async function world(page: Page, baseURL: string, name: string) {
 		['/', '/'],
 		['/login', '/login'],
 		['/signup', '/signup'],
-		['/invite/[token]', '/invite/not-a-real-link'],
-		['/unsubscribe/[token]', '/unsubscribe/not-a-real-link']
+		['/invite/[token]', `/invite/${inviteToken}`],
+		['/unsubscribe/[token]', `/unsubscribe/${unsubscribeToken}`]
 	];
-	return { signedIn, signedOut, base, task, people, open };
+	return { signedIn, signedOut, base, task, people, open, hidden };
 }
 
-async function expectNoViolations(page: Page, path: string) {
-	await page.goto(path);
+async function expectNoViolations(page: Page, path?: string) {
+	if (path) await page.goto(path);
 	const { violations } = await new AxeBuilder({ page }).withTags(wcag).analyze();
 	const summary = violations.map(
 		(v) =>
 			`${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
 	);
-	expect(summary, `axe on ${path}`).toEqual([]);
+	expect(summary, `axe on ${path ?? page.url()}`).toEqual([]);
 }
+
+/**
+ * axe runs inside the page, which a browser without JavaScript cannot do: the page as that
+ * browser has it (scripts removed) is served again, at its own address so that its styles load,
+ * to a browser that can run axe.
+ */
+async function expectNoViolationsAsShown(page: Page, browser: Browser, javaScriptEnabled: boolean) {
+	if (javaScriptEnabled) return expectNoViolations(page);
+	const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/g, '');
+	const context = await browser.newContext({ javaScriptEnabled: true });
+	const checker = await context.newPage();
+	await checker.route(page.url(), (route) =>
+		route.fulfill({ body: html, contentType: 'text/html' })
+	);
+	await checker.goto(page.url());
+	await expectNoViolations(checker);
+	await context.close();
+}
+
+// The states a page is in only after something was done: with JavaScript and without, since
+// without it each is a page the server renders on its own.
+test('what people meet after acting has no axe violation: a form error, the receipt, hidden results', async ({
+	page,
+	browser,
+	baseURL
+}, info) => {
+	test.setTimeout(120_000);
+	const { base, open, hidden } = await world(page, baseURL!, 'Accessible states');
+	const javaScriptEnabled = info.project.name === 'javascript';
+
+	// hidden results: the review closed with too few answers
+	await page.goto(`${base}/reviews/${hidden}/results`);
+	await expect(page.getByText(/more answers? would have been needed/)).toBeVisible();
+	await expectNoViolationsAsShown(page, browser, javaScriptEnabled);
+
+	// the receipt after answering
+	await page.goto(`${base}/reviews/${open}`);
+	const scales = page.locator('fieldset:has(input[type="radio"])');
+	for (let i = 0; i < (await scales.count()); i++)
+		await scales.nth(i).locator('input[type="radio"]').nth(2).check();
+	await page.getByRole('button', { name: 'Send my answers' }).click();
+	await expect(
+		page.getByRole('heading', { name: 'Thank you. Your answers are in.' })
+	).toBeVisible();
+	await expectNoViolationsAsShown(page, browser, javaScriptEnabled);
+
+	// a form error: a wrong password at log-in
+	const visitor = await (await browser.newContext({ javaScriptEnabled })).newPage();
+	await visitor.goto('/login');
+	await visitor.getByLabel('Email').fill('nobody@example.org');
+	await visitor.getByLabel('Password').fill('not the password at all');
+	await visitor.getByRole('button', { name: 'Log in' }).click();
+	await expect(visitor.getByRole('alert')).toBeVisible();
+	await expectNoViolationsAsShown(visitor, browser, javaScriptEnabled);
+	await visitor.close();
+});
 
 test('every page passes axe (WCAG 2.2 A and AA), signed in and out, on desktop and phone', async ({
 	page,
@@ -112,7 +196,7 @@ test('every page passes axe (WCAG 2.2 A and AA), signed in and out, on desktop a
 	const { signedIn, signedOut } = await world(page, baseURL!, 'Accessible group');
 
 	// every page the app has is in one of the lists
-	const pages = discoverEndpoints()
+	const pages = (await discoverEndpoints({ withModules: false }))
 		.filter((e) => e.startsWith('GET '))
 		.map((e) => e.slice(4))
 		// endpoints that answer data, a file or a redirect, not a page

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
-import { phone } from './helpers';
+import { mailTo, phone } from './helpers';
 
 const run = promisify(execFile);
 
@@ -17,21 +16,6 @@ async function personWith(browser: Browser, info: TestInfo, baseURL: string, coo
 	});
 	await context.addCookies([{ name: 'session', value: cookie.split('=')[1], url: baseURL }]);
 	return context.newPage();
-}
-
-interface Mail {
-	to: string[];
-	subject: string;
-	text: string;
-}
-
-async function mailTo(address: string): Promise<Mail[]> {
-	const folder = process.env.OUTSIDER_E2E_MAIL!;
-	const names = await readdir(folder).catch(() => []);
-	const all = await Promise.all(
-		names.map(async (name) => JSON.parse(await readFile(`${folder}/${name}`, 'utf8')) as Mail)
-	);
-	return all.filter((m) => m.to.includes(address.toLowerCase()));
 }
 
 async function moveTo(page: Page, title: string, column: string) {

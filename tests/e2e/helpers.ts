@@ -1,3 +1,4 @@
+import { readFile, readdir } from 'node:fs/promises';
 import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 
 export const password = 'plum tractor window';
@@ -54,4 +55,20 @@ export async function createInviteLink(
 	await page.getByLabel('People who use it join as').selectOption(role);
 	await page.getByRole('button', { name: 'Create link' }).click();
 	return page.getByLabel('Invitation link', { exact: true }).inputValue();
+}
+
+export interface Mail {
+	to: string[];
+	subject: string;
+	text: string;
+}
+
+/** The messages the local SMTP server has received for `address` so far. */
+export async function mailTo(address: string): Promise<Mail[]> {
+	const folder = process.env.OUTSIDER_E2E_MAIL!;
+	const names = await readdir(folder).catch(() => []);
+	const all = await Promise.all(
+		names.map(async (name) => JSON.parse(await readFile(`${folder}/${name}`, 'utf8')) as Mail)
+	);
+	return all.filter((m) => m.to.includes(address.toLowerCase()));
 }
