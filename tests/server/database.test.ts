@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { databaseConfig } from '$lib/server/config';
 import { busyTimeoutMs, connectionSettings, db, openClient } from '$lib/server/db';
 import { user } from '$lib/server/db/schema';
-import { keptPerConnection, keptStatements } from '$lib/server/db/statement-cache';
+import {
+	keptPerConnection,
+	keptStatements,
+	statementsReused
+} from '$lib/server/db/statement-cache';
+import { eq } from 'drizzle-orm';
 import { newId } from '$lib/server/tokens';
 import { projectRoot, tmpPath } from '../support/paths';
 
@@ -105,6 +110,12 @@ describe('database connections', () => {
 });
 
 describe('compiled statements kept per connection', () => {
+	it("are reached through the app's own client: a query run twice compiles once", async () => {
+		const before = statementsReused();
+		for (let i = 0; i < 3; i++) await db.select().from(user).where(eq(user.id, 'no-such-user'));
+		expect(statementsReused() - before).toBeGreaterThanOrEqual(2);
+	});
+
 	it('compiles a query once and runs it again with other values', () => {
 		openClient().close(); // installs the cache, as the app does for a database file
 		const connection = new Database(`${tmpPath('statements')}.db`);

@@ -10,6 +10,7 @@ import { removeMember } from '$lib/server/memberships';
 import { produceReviewClosing, remindNonResponders } from '$lib/server/reminders';
 import { answeredCount, submitResponse } from '$lib/server/responses';
 import { closeReview, openReview } from '$lib/server/review-lifecycle';
+import { dimensionResultsOf, loadResults, revealedTextsOf } from '$lib/server/results';
 import { addQuestion, maxQuestions } from '$lib/server/review-questions';
 import { createReview, findReview, questionsOf } from '$lib/server/reviews';
 import { handleError } from '../../src/hooks.server';
@@ -81,6 +82,32 @@ describe('turnout says nothing about one person', () => {
 				.from(reminder)
 				.where(like(reminder.key, `nudge:${reviewId}:%`))
 		).toEqual([]);
+	});
+});
+
+describe('the threshold at close', () => {
+	it('below k nothing is computed or copied; at k everything is', async () => {
+		for (const answers of [4, 5]) {
+			const { group, members, reviewId, questions } = await openWith(6);
+			for (const m of members.slice(0, answers))
+				await submitResponse(
+					reviewId,
+					m.id,
+					answersFor(questions, 2, () => 'a comment for the group')
+				);
+			await closeReview(group.id, reviewId);
+			const stored = {
+				aggregates: (await dimensionResultsOf(reviewId)).length,
+				texts: [...(await revealedTextsOf(reviewId)).values()].flat().length
+			};
+			if (answers < 5) expect(stored, `${answers} answers`).toEqual({ aggregates: 0, texts: 0 });
+			else {
+				expect(stored.aggregates).toBe(7);
+				expect(stored.texts).toBe(answers * questions.length);
+			}
+			const results = await loadResults((await findReview(group.id, reviewId))!);
+			expect(results.revealed).toBe(answers >= 5);
+		}
 	});
 });
 

@@ -23,6 +23,16 @@ type Connection = Database.Database;
 const returnsNoData = new TypeError('The statement does not return data');
 const caches = new WeakMap<Connection, Map<string, Database.Statement>>();
 let installed = false;
+let reused = 0;
+
+/**
+ * How many statements were handed out again, over all connections: a test reads it through the
+ * app's own client, so that a client that stopped reaching the patched class (a second copy of
+ * `libsql` installed under it) fails the suite instead of silently compiling everything again.
+ */
+export function statementsReused() {
+	return reused;
+}
 
 export function cacheStatements() {
 	if (installed) return;
@@ -38,6 +48,7 @@ export function cacheStatements() {
 		if (!statements) caches.set(this, (statements = new Map()));
 		const statement = statements.get(sql);
 		if (statement) {
+			reused++;
 			// most recently used last, so the oldest is the one to let go
 			statements.delete(sql);
 			statements.set(sql, statement);
