@@ -131,3 +131,107 @@ describe('highlights', () => {
 		expect(highlights(small)).toEqual([]);
 	});
 });
+
+describe('highlights, at their edges', () => {
+	it('names the three largest moves, largest first, falling ones too', () => {
+		const before = {
+			a: d('Alpha', 2.0, 0, 20),
+			b: d('Beta', 4.0, 0, 20),
+			c: d('Gamma', 3.0, 0, 20),
+			e: d('Delta', 3.0, 0, 20)
+		};
+		const after = {
+			a: d('Alpha', 2.4, 0, 20),
+			b: d('Beta', 2.5, 0, 20),
+			c: d('Gamma', 4.0, 0, 20),
+			e: d('Delta', 3.3, 0, 20)
+		};
+		const trends = buildTrends([review('Q1', 1, before), review('Q2', 2, after)]);
+		expect(highlights(trends).slice(0, 4)).toEqual([
+			'Beta fell from 4.0 to 2.5 since Q1.',
+			'Gamma rose from 3.0 to 4.0 since Q1.',
+			'Alpha rose from 2.0 to 2.4 since Q1.',
+			'Alpha has been red for two reviews in a row (2.0, then 2.4).'
+		]);
+	});
+
+	it('compares only dimensions asked in both reviews, and red twice needs both', () => {
+		const trends = buildTrends([
+			review('Q1', 1, { old: d('Old question', 1.0, 0, 20), red: d('Red', 2.0, 0, 20) }),
+			review('Q2', 2, { fresh: d('New question', 4.9, 0, 20), red: d('Red', 2.6, 0, 20) })
+		]);
+		expect(highlights(trends)).toEqual(['Red rose from 2.0 to 2.6 since Q1.']);
+	});
+
+	it('names at most the two dimensions with the widest spread, widest first', () => {
+		const trends = buildTrends([
+			review('Q1', 1, {
+				a: d('Calm', 3, 0.2),
+				b: d('Split', 3, 1.6),
+				c: d('Torn', 3, 1.9),
+				e: d('Divided', 3, 1.3)
+			})
+		]);
+		expect(highlights(trends)).toEqual([
+			'Members disagree most about Torn and Split in Q1: look at how the answers split.'
+		]);
+	});
+
+	it('mentions turnout from a change of 10 points, between the last two reviews that have it', () => {
+		const turnout = (responses: number[]) =>
+			highlights(
+				buildTrends(
+					responses.map((n, i) =>
+						review(`Q${i + 1}`, i + 1, { x: d('X', 3, 0.1) }, { responses: n, eligible: 20 })
+					)
+				)
+			).filter((s) => s.startsWith('Turnout'));
+		expect(turnout([10, 12])).toEqual(['Turnout rose from 50% to 60% of members.']);
+		expect(turnout([10, 11])).toEqual([]);
+		expect(turnout([20, 10, 16])).toEqual(['Turnout rose from 50% to 80% of members.']);
+		expect(turnout([16, 10])).toEqual(['Turnout fell from 80% to 50% of members.']);
+		// a review nobody could answer has no turnout, and is passed over
+		const skipping = buildTrends([
+			review('Q1', 1, { x: d('X', 3, 0.1) }, { responses: 10, eligible: 20 }),
+			review('Q2', 2, { x: d('X', 3, 0.1) }, { responses: 0, eligible: 0 })
+		]);
+		expect(skipping.reviews.map((r) => r.turnout)).toEqual([0.5, null]);
+		expect(highlights(skipping)).toEqual([]);
+	});
+
+	it('says nothing at all when no review is revealed', () => {
+		expect(highlights(buildTrends([review('Q1', 1, {}, { revealed: false })]))).toEqual([]);
+	});
+});
+
+describe('noise, at its edges', () => {
+	it('needs two answers on each side, and a change strictly beyond the line', () => {
+		expect(isBeyondNoise(d('x', 3, 0, 1), d('x', 4, 0, 20))).toBe(false);
+		expect(isBeyondNoise(d('x', 3, 0, 20), d('x', 4, 0, 1))).toBe(false);
+		expect(isBeyondNoise(d('x', 3, 0, 2), d('x', 4, 0, 2))).toBe(true);
+		// exactly 0.25 is notable; just under is not
+		expect(isBeyondNoise(d('x', 3, 0, 20), d('x', 3.25, 0, 20))).toBe(true);
+		expect(isBeyondNoise(d('x', 3, 0, 20), d('x', 3.24, 0, 20))).toBe(false);
+		// n=2, sd 0.5 each: variance of each mean 0.5^2*2/1/2 = 0.25, of the difference 0.5, twice
+		// its square root 1.414...; a change of exactly 2*sqrt(0.5) is not beyond it
+		const line = 2 * Math.sqrt(0.5);
+		expect(isBeyondNoise(d('x', 1, 0.5, 2), d('x', 1 + line, 0.5, 2))).toBe(false);
+		expect(isBeyondNoise(d('x', 1, 0.5, 2), d('x', 1 + line + 0.01, 0.5, 2))).toBe(true);
+	});
+});
+
+describe('restatements on the time axis', () => {
+	it('marks a review whose purpose differs from the one before, not the first or an unknown one', () => {
+		const trends = buildTrends([
+			review('Q1', 1, {}, { purposeVersion: 1 }),
+			review('Q2', 2, {}, { purposeVersion: 1 }),
+			review('Q3', 3, {}, { purposeVersion: 2 })
+		]);
+		expect(trends.reviews.map((r) => r.restated)).toEqual([false, false, true]);
+		const unknown = buildTrends([
+			review('Q1', 1, {}, { purposeVersion: 1 }),
+			{ ...review('Q2', 2, {}), purposeVersion: null }
+		]);
+		expect(unknown.reviews.map((r) => r.restated)).toEqual([false, false]);
+	});
+});

@@ -150,11 +150,11 @@ export function highlights(trends: Trends): string[] {
 	}
 
 	const turnouts = trends.reviews.filter((r) => r.turnout !== null);
-	const [before, now] = turnouts.slice(-2);
-	if (before && now && Math.abs(now.turnout! - before.turnout!) >= 0.1) {
-		const pct = (n: number) => `${Math.round(n * 100)}%`;
+	const [before, now] = turnouts.slice(-2).map((r) => Math.round(r.turnout! * 100));
+	// in whole percent, as shown: 12 of 20 after 10 of 20 is 10 points (0.6 - 0.5 is 0.0999...)
+	if (before !== undefined && now !== undefined && Math.abs(now - before) >= 10) {
 		sentences.push(
-			`Turnout ${now.turnout! > before.turnout! ? 'rose' : 'fell'} from ${pct(before.turnout!)} to ${pct(now.turnout!)} of members.`
+			`Turnout ${now > before ? 'rose' : 'fell'} from ${before}% to ${now}% of members.`
 		);
 	}
 	return sentences;
