@@ -45,6 +45,10 @@ describe('readForm', () => {
 			ok: false,
 			message: 'The field "name" must be text, not a file.'
 		});
+		const longFile = await readForm(formRequest([[long, new Blob(['x'])]]), schema);
+		expect(longFile).toMatchObject({
+			message: `The field "${'n'.repeat(40)}" must be text, not a file.`
+		});
 	});
 
 	it('refuses a body that is not a form', async () => {
@@ -175,6 +179,8 @@ describe('the answer form', () => {
 			'Choose a score from 1 to 5 for "Democracy".'
 		);
 		expect(schema.safeParse({ 'score:democracy': '6' }).success).toBe(false);
+		for (const score of ['1', '2', '3', '4', '5'])
+			expect(schema.safeParse({ 'score:democracy': score }).success, score).toBe(true);
 		expect(schema.safeParse({ 'score:democracy': '0' }).success).toBe(false);
 		const data = schema.parse({
 			'score:democracy': '4',

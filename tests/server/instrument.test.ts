@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellAt, changeParts, lightWords, trafficLight, valueAt } from '$lib/health-view';
 import { defaultInstrument, quarterTitle } from '$lib/server/instrument';
+import { isRevealed, membersDisagree } from '$lib/server/thresholds';
 
 describe('the default instrument', () => {
 	it('asks the seven dimensions of the brief by their stable keys, then the four open questions', () => {
@@ -84,5 +85,22 @@ describe('how results are shown', () => {
 		});
 		expect(cellAt(view, dimension, 1)).toEqual({ kind: 'hidden' });
 		expect(cellAt(view, dimension, 2)).toEqual({ kind: 'not-asked' });
+	});
+});
+
+describe('thresholds', () => {
+	it('reveals a review only once closed, with a threshold, and at least that many answers', () => {
+		const closed = { status: 'closed' as const, threshold: 5, responseCount: 5 };
+		expect(isRevealed(closed)).toBe(true);
+		expect(isRevealed({ ...closed, responseCount: 4 })).toBe(false);
+		expect(isRevealed({ ...closed, responseCount: null })).toBe(false);
+		expect(isRevealed({ ...closed, status: 'open' })).toBe(false);
+		expect(isRevealed({ ...closed, status: 'draft' })).toBe(false);
+		// no threshold fixed (never opened properly): nothing is shown, whatever the count
+		expect(isRevealed({ ...closed, threshold: null })).toBe(false);
+	});
+
+	it('calls a spread disagreement from 1.2 as shown', () => {
+		expect([1.14, 1.16, 1.2, 2].map(membersDisagree)).toEqual([false, true, true, true]);
 	});
 });
