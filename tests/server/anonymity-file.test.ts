@@ -4,18 +4,22 @@
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { deleteAccount } from '$lib/server/accounts';
 import { forgetDelayMs } from '$lib/server/anonymity';
 import { db } from '$lib/server/db';
-import { membership } from '$lib/server/db/schema';
 import { deleteGroup } from '$lib/server/groups';
 import { receiptHash, submitResponse } from '$lib/server/responses';
 import { closeReview, deleteReview, openReview } from '$lib/server/review-lifecycle';
 import { createReview, questionsOf } from '$lib/server/reviews';
 import { commentOnTask, createTask } from '$lib/server/tasks';
-import { addMember, makeGroup, makeGroupWithMembers, makeUser } from '../support/factories';
+import {
+	addMember,
+	answersFor,
+	makeGroup,
+	makeGroupWithMembers,
+	makeUser
+} from '../support/factories';
 import { projectRoot, tmpPath } from '../support/paths';
 import { kendallTau } from '../support/rank-correlation';
 import { SqliteFile, bytesContain, readBytes, type Cell } from '../support/sqlite-file';
@@ -283,26 +287,27 @@ describe('deleted means gone from the file', () => {
 		expectGone(text);
 	});
 
-	it('a group: its name, purpose, reviews, answers and tasks', async () => {
-		const text = marker();
+	/** A closed review of five members, titled `text`, whose every answer quotes it. */
+	async function closedReviewQuoting(text: string) {
 		const world = await makeGroupWithMembers(5);
-		await db.update(membership).set({ role: 'owner' }).where(eq(membership.userId, world.owner.id));
 		const groupId = world.group.id;
 		const reviewId = await createReview({ groupId, createdBy: world.owner.id, title: text });
 		await openReview(groupId, reviewId);
-		for (const m of world.members) {
-			const questions = await questionsOf(reviewId);
+		const questions = await questionsOf(reviewId);
+		for (const m of world.members)
 			await submitResponse(
 				reviewId,
 				m.id,
-				questions.map((q) => ({
-					questionKey: q.key,
-					score: q.kind === 'scale' ? 3 : null,
-					text: `answer ${text}`
-				}))
+				answersFor(questions, 4, () => `answer ${text}`)
 			);
-		}
 		await closeReview(groupId, reviewId);
+		expect(bytesContain(readBytes(databasePath), `answer ${text}`)).toBe(true);
+		return { world, groupId, reviewId };
+	}
+
+	it('a group: its name, purpose, reviews, answers and tasks', async () => {
+		const text = marker();
+		const { world, groupId } = await closedReviewQuoting(text);
 		await createTask(
 			{ userId: world.owner.id, groupId, role: 'owner' },
 			{
@@ -320,24 +325,7 @@ describe('deleted means gone from the file', () => {
 
 	it('a closed review: its title, answers and revealed comments', async () => {
 		const text = marker();
-		const world = await makeGroupWithMembers(5);
-		const groupId = world.group.id;
-		const reviewId = await createReview({ groupId, createdBy: world.owner.id, title: text });
-		await openReview(groupId, reviewId);
-		const questions = await questionsOf(reviewId);
-		for (const m of world.members) {
-			await submitResponse(
-				reviewId,
-				m.id,
-				questions.map((q) => ({
-					questionKey: q.key,
-					score: q.kind === 'scale' ? 4 : null,
-					text: `answer ${text}`
-				}))
-			);
-		}
-		await closeReview(groupId, reviewId);
-		expect(bytesContain(readBytes(databasePath), `answer ${text}`)).toBe(true);
+		const { groupId, reviewId } = await closedReviewQuoting(text);
 		expect(await deleteReview(groupId, reviewId)).toBe('done');
 		expectGone(text);
 	});
