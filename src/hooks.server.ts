@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { prepareDatabase } from '$lib/server/db';
+import { maxBodyBytes, tooLargeMessage } from '$lib/server/forms';
 import { logFailure } from '$lib/server/log';
 import { startMaintenance } from '$lib/server/maintenance';
 import { startReviewScheduler } from '$lib/server/review-lifecycle';
@@ -20,9 +21,6 @@ export const init: ServerInit = async () => {
 	mailConfig(); // a bad SMTP_URL stops start-up with one sentence, not the first reminder
 	startWorkScheduler();
 };
-
-/** Largest request body the app accepts; its forms are a few kilobytes at most. */
-const maxBodyBytes = 256 * 1024;
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -46,7 +44,7 @@ const bodyLimit: Handle = async ({ event, resolve }) => {
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	if (length > maxBodyBytes) {
 		return new Response(
-			`That was too much to send at once (over ${maxBodyBytes / 1024} KB). Shorten the text and try again.`,
+			tooLargeMessage,
 			// Connection: close, as the unread body is still on its way: the socket cannot be reused.
 			{ status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } }
 		);

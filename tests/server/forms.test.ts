@@ -93,6 +93,54 @@ describe('readForm', () => {
 	});
 });
 
+describe('readForm and bodies that are too big', () => {
+	const any = z.object({});
+	const urlEncoded = (body: string | ReadableStream<Uint8Array>) =>
+		new Request('http://localhost/', {
+			method: 'POST',
+			body,
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			duplex: 'half'
+		} as RequestInit);
+
+	it('refuses more fields than any form has, url-encoded or multipart, before reading them', async () => {
+		const many = Array.from({ length: 40_000 }, () => 'a=').join('&');
+		const refused = await readForm(urlEncoded(many), any);
+		expect(refused).toMatchObject({
+			ok: false,
+			message: 'That form has more than 200 fields; no form here has.'
+		});
+		const multipart = await readForm(
+			formRequest(Array.from({ length: 201 }, (_, i): [string, string] => [`f${i}`, ''])),
+			any
+		);
+		expect(multipart).toMatchObject({ ok: false });
+		// 200 fields is within bounds: the schema has its say
+		const fine = await readForm(
+			urlEncoded(Array.from({ length: 200 }, (_, i) => `f${i}=`).join('&')),
+			any
+		);
+		expect(fine.ok).toBe(true);
+	});
+
+	it('stops reading a body at 256 KB, whatever its length header says: 413', async () => {
+		const chunk = new Uint8Array(64 * 1024).fill(0x61);
+		let sent = 0;
+		const stream = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				if (sent++ < 5) controller.enqueue(chunk);
+				else controller.close();
+			}
+		});
+		await expect(readForm(urlEncoded(stream), any)).rejects.toMatchObject({
+			status: 413,
+			body: { message: expect.stringMatching(/^That was too much to send at once/) }
+		});
+		// the fifth chunk crossed the line: nothing after it was read
+		expect(sent).toBeLessThanOrEqual(6);
+	});
+});
+
 describe('textField and emailField', () => {
 	const title = textField('The title', { min: 3, max: 8 });
 
