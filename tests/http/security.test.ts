@@ -132,4 +132,14 @@ describe('security', () => {
 		expect(answer.status).toBe(413);
 		expect(answer.body).toMatch(/That was too much to send at once/);
 	});
+
+	it('refuses a line break in a name, which would forge a line of plain-text mail', async () => {
+		const response = await app.http.post('/signup?/signup', {
+			displayName: 'Ana\r\nBcc: everyone@example.org',
+			email: 'ana-line-break@example.org',
+			password: 'correct horse battery staple'
+		});
+		expect(response.status).toBe(400);
+		expect(await messageOf(response)).toBe('Your name must be on one line.');
+	});
 });

@@ -165,7 +165,24 @@ describe('textField and emailField', () => {
 		);
 		expect(body.safeParse('a\u001bb').success).toBe(false);
 		expect(body.safeParse('a\u007fb').success).toBe(false);
-		expect(body.parse('a\tb\nc\r\nd')).toBe('a\tb\nc\r\nd');
+		expect(textField('The text', { max: 50, multiline: true }).parse('a\tb\nc\r\nd')).toBe(
+			'a\tb\nc\r\nd'
+		);
+	});
+
+	it('keeps a one-line field on one line: no line break to forge a line of mail or log', () => {
+		const name = textField('Your name', { max: 80 });
+		for (const forged of [
+			'Ana\r\nBcc: all@example.org',
+			'Ana\nB',
+			'Ana\rB',
+			'Ana\tB',
+			'Ana\u2028B'
+		])
+			expect(name.safeParse(forged).error?.issues[0].message, JSON.stringify(forged)).toBe(
+				'Your name must be on one line.'
+			);
+		expect(name.parse('Ana María')).toBe('Ana María');
 	});
 
 	it('reads an email address trimmed and lower-cased, and refuses what is not one', () => {

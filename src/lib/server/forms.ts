@@ -11,13 +11,22 @@ export type FormResult<T> =
 	| { ok: true; data: T }
 	| { ok: false; message: string; errors: Record<string, string>; values: Record<string, string> };
 
-// Control characters other than tab and newlines have no place in a name or a purpose and can
+// Control characters other than tab and newlines have no place in a purpose or a comment and can
 // hide text from whoever reads it later.
 // eslint-disable-next-line no-control-regex
 const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// A name or a title is one line: a line break in it would start a line of its own in plain-text
+// mail ("Bcc: ...") or anywhere it is printed.
+const lineBreaks = /[\r\n\t\u2028\u2029]/;
 
-/** A trimmed text field with a label for its messages; `max` counts characters, not bytes. */
-export function textField(label: string, { min = 1, max }: { min?: number; max: number }) {
+/**
+ * A trimmed text field with a label for its messages; `max` counts characters, not bytes. One
+ * line unless `multiline` (a purpose, a description, a comment).
+ */
+export function textField(
+	label: string,
+	{ min = 1, max, multiline = false }: { min?: number; max: number; multiline?: boolean }
+) {
 	return z
 		.string({ error: `${label} is missing.` })
 		.trim()
@@ -26,7 +35,8 @@ export function textField(label: string, { min = 1, max }: { min?: number; max: 
 		.refine(
 			(value) => !controlCharacters.test(value),
 			`${label} contains characters that cannot be shown.`
-		);
+		)
+		.refine((value) => multiline || !lineBreaks.test(value), `${label} must be on one line.`);
 }
 
 export const emailField = z

@@ -34,7 +34,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 export const taskFields = z.object({
 	title: textField('The title', { max: 200 }),
-	description: textField('The description', { min: 0, max: 5000 }).default(''),
+	description: textField('The description', { min: 0, max: 5000, multiline: true }).default(''),
 	dueOn: optional(
 		z
 			.string()
@@ -52,8 +52,10 @@ const move = taskRef.extend({
 	status: z.enum(taskStatuses, 'Choose a column: to do, doing, blocked or done.')
 });
 const person = taskRef.extend({ userId: id('a member') });
-const handOn = person.extend({ note: optional(textField('The note', { max: 500 })) });
-const comment = taskRef.extend({ body: textField('The comment', { max: 2000 }) });
+const handOn = person.extend({
+	note: optional(textField('The note', { max: 500, multiline: true }))
+});
+const comment = taskRef.extend({ body: textField('The comment', { max: 2000, multiline: true }) });
 
 const refusalStatus: Record<Refusal, number> = {
 	'not-found': 404,

@@ -15,7 +15,7 @@ const newGroup = z.object({
 		.max(48, `The web address must be ${slugRules}`)
 		.refine((slug) => slug === '' || slugPattern.test(slug), `The web address must be ${slugRules}`)
 		.optional(),
-	purpose: textField('The purpose', { min: 10, max: 2000 })
+	purpose: textField('The purpose', { min: 10, max: 2000, multiline: true })
 });
 
 export const load: PageServerLoad = (event) => {

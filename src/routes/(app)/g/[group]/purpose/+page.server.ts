@@ -7,8 +7,8 @@ import { purposeHistory, restatePurpose } from '$lib/server/purposes';
 import type { Actions, PageServerLoad } from './$types';
 
 const restatement = z.object({
-	text: textField('The purpose', { min: 10, max: 2000 }),
-	reason: textField('The reason', { min: 3, max: 1000 })
+	text: textField('The purpose', { min: 10, max: 2000, multiline: true }),
+	reason: textField('The reason', { min: 3, max: 1000, multiline: true })
 });
 
 export const load: PageServerLoad = async (event) => {

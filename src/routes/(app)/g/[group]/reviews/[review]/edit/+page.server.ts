@@ -23,7 +23,7 @@ const key = z
 const label = (name: string) => textField(name, { max: 80 }).optional().or(z.literal(''));
 const wording = {
 	title: textField('The question', { max: 200 }),
-	prompt: textField('The explanation', { max: 600 }).optional().or(z.literal('')),
+	prompt: textField('The explanation', { max: 600, multiline: true }).optional().or(z.literal('')),
 	lowLabel: label('The label for 1'),
 	highLabel: label('The label for 5')
 };
