@@ -7,6 +7,7 @@ import { openReview, scheduleReview } from '$lib/server/review-lifecycle';
 import { createReview } from '$lib/server/reviews';
 import { archiveTask, createTask, moveTask, type Actor } from '$lib/server/tasks';
 import { addMember, makeGroup, makeUser, sessionCookie } from '../support/factories';
+import { messageOf } from '../support/http';
 import { useBuiltServer } from '../support/server';
 import { snapshot } from '../support/snapshot';
 
@@ -164,7 +165,7 @@ describe('the calendar feed', () => {
 		);
 	});
 
-	it('a title sent with a bare carriage return cannot break a line of the feed', async () => {
+	it('a title with a bare carriage return is refused, and one stored before cannot break the feed', async () => {
 		const title = 'Call the council\rEND:VEVENT\rBEGIN:VEVENT\rSUMMARY:Injected';
 		const eventsIn = (feed: string) =>
 			feed.split('\r\n').filter((line) => line === 'BEGIN:VEVENT').length;
@@ -181,7 +182,10 @@ describe('the calendar feed', () => {
 			},
 			{ cookie }
 		);
-		expect(response.status).toBe(303);
+		expect(response.status).toBe(400);
+		expect(await messageOf(response)).toBe('The title must be on one line.');
+		// a title stored before one-line fields were enforced is escaped in the feed
+		await newTask({ userId: person.id, groupId, role: 'owner' }, title, '2031-05-21', [person.id]);
 		const text = await (await app.http.get(path)).text();
 		expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
 		// one new event for the new task, and no other
