@@ -1,5 +1,5 @@
 import { eq, inArray, like, or } from 'drizzle-orm';
-import { db, type Executor } from '$lib/server/db';
+import { busyTimeoutMs, db, type Executor } from '$lib/server/db';
 import { answer, response } from '$lib/server/db/schema';
 import { mail, notification, reminder } from '$lib/server/db/work-schema';
 import { newId } from '$lib/server/tokens';
@@ -97,17 +97,25 @@ let pending = false;
 
 /**
  * Moves everything in the write-ahead log into the database file and empties the log, so that
- * the log holds no transaction's pages (and so no order of recent writes). When a reader holds
- * the log (a backup running), it cannot finish; the maintenance sweep tries again.
+ * the log holds no transaction's pages (and so no order of recent writes). It does not wait:
+ * while another process reads (a backup running), emptying the log would wait for it in SQLite's
+ * busy handler, on the one thread that serves every request, for up to the whole busy timeout.
+ * What cannot be emptied now is emptied at the review scheduler's next tick.
  */
 export async function forgetRecentWrites() {
+	// a libSQL server keeps its own log
+	if (db.$client.protocol !== 'file') return true;
 	try {
-		const { rows } = await db.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
-		// the first column is 1 when the checkpoint could not complete
-		pending = rows.length > 0 && Number(Object.values(rows[0])[0]) !== 0;
+		// one unit on the app's one connection, so no other statement runs with the timeout at 0
+		await db.$client.executeMultiple(
+			`PRAGMA busy_timeout = 0; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA busy_timeout = ${busyTimeoutMs};`
+		);
+		// what is left in the log (frames), without waiting either: 0 once it was emptied
+		const { rows } = await db.$client.execute('PRAGMA wal_checkpoint(PASSIVE)');
+		pending = Number(Object.values(rows[0])[1]) > 0;
 	} catch {
-		// not a file database (a libSQL server keeps its own log), or busy: try again later
-		pending = db.$client.protocol === 'file';
+		await db.$client.execute(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+		pending = true;
 	}
 	return !pending;
 }
@@ -133,7 +141,7 @@ export function forgetSoon() {
 	soon.unref();
 }
 
-/** For the maintenance sweep: finishes a truncation that a reader held up. */
+/** For the review scheduler's tick: finishes emptying the log where a reader held it up. */
 export async function finishForgetting() {
 	if (pending) await forgetRecentWrites();
 }

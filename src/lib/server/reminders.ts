@@ -234,7 +234,7 @@ async function reviewMembers(
 	{ onlyUnanswered = false, skipMade }: { onlyUnanswered?: boolean; skipMade?: string } = {}
 ) {
 	if (reviewIds.length === 0) return [];
-	const rows = await db
+	return db
 		.select({
 			reviewId: review.id,
 			title: review.title,
@@ -260,7 +260,6 @@ async function reviewMembers(
 					: undefined
 			)
 		);
-	return rows;
 }
 
 function closingReminder(
