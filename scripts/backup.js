@@ -2,7 +2,7 @@
 // safe while the app is serving (a plain file copy of a live WAL database is not).
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createClient } from '@libsql/client';
+import { openDatabase } from './database.js';
 
 const url = process.env.DATABASE_URL?.trim() || 'file:data/outsider.db';
 if (!url.startsWith('file:')) {
@@ -23,7 +23,7 @@ if (existsSync(target)) {
 	process.exit(1);
 }
 mkdirSync(dirname(target), { recursive: true });
-const client = createClient({ url, timeout: 5000 });
-await client.execute({ sql: 'VACUUM INTO ?', args: [target] });
+const client = openDatabase(url);
+client.execute({ sql: 'VACUUM INTO ?', args: [target] });
 client.close();
 console.log(`Backed up ${source} to ${target}`);

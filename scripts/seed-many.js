@@ -5,7 +5,7 @@
 //   DATABASE_URL=file:bench/results/bench.db node scripts/seed-many.js --groups 2000
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createClient } from '@libsql/client';
+import { openDatabase } from './database.js';
 
 const { values: args } = parseArgs({
 	options: {
@@ -18,9 +18,8 @@ const groupCount = Number(args.groups);
 const memberCount = Number(args.members);
 const reviewCount = Number(args.reviews);
 // waits for the running app's own writes (its scheduler) instead of failing at once
-const db = createClient({
-	url: process.env.DATABASE_URL ?? 'file:data/outsider.db',
-	timeout: 30_000
+const db = openDatabase(process.env.DATABASE_URL ?? 'file:data/outsider.db', {
+	timeoutMs: 30_000
 });
 
 const questions = (

@@ -5,7 +5,7 @@
 // forms, so aggregates come from the real closing code. Prints JSON: the group and a cookie.
 import { createHash, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createClient } from '@libsql/client';
+import { openDatabase } from './database.js';
 import { hash } from '@node-rs/argon2';
 
 const { values: args } = parseArgs({
@@ -35,10 +35,7 @@ const reviewCount = Number(args.reviews);
 const memberCount = Number(args.members);
 const hiddenEvery = Number(args['hidden-every']);
 const restateEvery = Number(args['restate-every']);
-const db = createClient({
-	url: process.env.DATABASE_URL ?? 'file:data/outsider.db',
-	timeout: 5000
-});
+const db = openDatabase(process.env.DATABASE_URL ?? 'file:data/outsider.db');
 
 // A small deterministic random source, so two runs seed the same scores.
 let state = 42;

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
 import { makeGroup, makeUser } from '../support/factories';
 import { projectRoot, tmpPath } from '../support/paths';
 import { startServer } from '../support/server';
+import { execute, openFile } from '../support/sql';
 
 const run = promisify(execFile);
 
@@ -20,14 +20,14 @@ describe('npm run db:backup', () => {
 				env: process.env
 			});
 			expect(stdout).toMatch(/Backed up/);
-			const copy = createClient({ url: `file:${target}` });
-			const live = createClient({ url: process.env.DATABASE_URL! });
+			const copy = openFile(target);
+			const live = openFile();
 			for (const table of ['user', 'group', 'membership', 'purpose']) {
-				const count = async (c: typeof copy) =>
-					Number((await c.execute(`select count(*) as n from "${table}"`)).rows[0].n);
-				expect(await count(copy), table).toBe(await count(live));
+				const count = (c: typeof copy) =>
+					Number(execute(`select count(*) as n from "${table}"`, c).rows[0].n);
+				expect(count(copy), table).toBe(count(live));
 			}
-			expect((await copy.execute('pragma integrity_check')).rows[0].integrity_check).toBe('ok');
+			expect(execute('pragma integrity_check', copy).rows[0].integrity_check).toBe('ok');
 			copy.close();
 			live.close();
 		} finally {

@@ -6,8 +6,8 @@
 //
 // The crash moment is random. The rounds log their seed; CRASH_SEED=<seed> replays the rounds'
 // choices (which requests, in which order, when the kill comes), though not their exact timing.
-import { createClient, type Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execute, openFile } from '../support/sql';
 import { closeReview, openReview } from '$lib/server/review-lifecycle';
 import { receiptHash } from '$lib/server/responses';
 import { createReview, questionsOf } from '$lib/server/reviews';
@@ -30,7 +30,7 @@ interface Sent {
 }
 
 let server: RunningServer;
-let raw: Client;
+let raw: ReturnType<typeof openFile>;
 let world: Awaited<ReturnType<typeof makeGroupWithMembers>>;
 let cookies: Map<string, string>;
 /** The review a round left open (if it failed before closing it): the next round closes it. */
@@ -39,7 +39,7 @@ const baseSeed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 *
 
 beforeAll(async () => {
 	server = await startServer();
-	raw = createClient({ url: process.env.DATABASE_URL! });
+	raw = openFile();
 	// the owner answers late, after each restart; the other 150 are the burst
 	world = await makeGroupWithMembers(respondents + 1);
 	cookies = new Map();
@@ -110,7 +110,7 @@ async function act(
 }
 
 async function rows<T>(sql: string, args: (string | number)[] = []) {
-	return (await raw.execute({ sql, args })).rows as unknown as T[];
+	return execute({ sql, args }, raw).rows as unknown as T[];
 }
 
 async function checkFileIntact() {

@@ -1,3 +1,4 @@
+import { execute } from '../support/sql';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
@@ -79,7 +80,7 @@ describe('the order of answers', () => {
 		};
 
 		// storage: response rows in their natural (key) order, identified through their answer text
-		const stored = await db.$client.execute({
+		const stored = await execute({
 			sql: `select a.text from response r join answer a on a.response_id = r.id where r.review_id = ? and a.question_key = 'raise-issue'`,
 			args: [reviewId]
 		});

@@ -4,11 +4,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
+import { execute, openFile } from '../support/sql';
 import { deleteAccount } from '$lib/server/accounts';
 import { finishForgetting, forgetDelayMs, forgetRecentWrites } from '$lib/server/anonymity';
-import { busyTimeoutMs, connectionSettings, db } from '$lib/server/db';
+import { busyTimeoutMs, connectionSettings } from '$lib/server/db';
 import { deleteGroup } from '$lib/server/groups';
 import { receiptHash, submitResponse } from '$lib/server/responses';
 import { closeReview, deleteReview, openReview } from '$lib/server/review-lifecycle';
@@ -218,22 +218,20 @@ describe('the database file, read as an operator holding a copy would', () => {
 		// open would still show who answered, and what, in between. That the measure is not blind
 		// to such order: cells written in answer order into a table with random keys, as responses
 		// were before this fix, are caught by the same measures.
-		await db.$client.execute(
-			'create table order_control (id text primary key, rank integer) without rowid'
-		);
+		await execute('create table order_control (id text primary key, rank integer) without rowid');
 		for (let rank = 0; rank < respondents; rank++) {
-			await db.$client.execute({
+			await execute({
 				sql: 'insert into order_control values (?, ?)',
 				args: [crypto.randomUUID(), rank]
 			});
 		}
-		await db.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+		await execute('PRAGMA wal_checkpoint(TRUNCATE)');
 		const control = SqliteFile.read(databasePath, walPath)
 			.cellsOf('order_control')
 			.map((c) => ({ ...c, rank: Number(c.values[1]) }));
 		const caught = orders('order_control', control).filter((m) => Math.abs(m.tau) >= m.bound);
 		expect(caught.map((m) => m.measure)).toContain('order_control: cell offset within a page');
-		await db.$client.execute('drop table order_control');
+		await execute('drop table order_control');
 		await closeReview(review.group.id, review.reviewId);
 	});
 
@@ -248,9 +246,9 @@ describe('the database file, read as an operator holding a copy would', () => {
 
 describe('emptying the log', () => {
 	it('does not wait for a reader (a backup), and finishes on the next tick once it lets go', async () => {
-		const reader = createClient({ url: process.env.DATABASE_URL! });
-		const reading = await reader.transaction('read');
-		await reading.execute('select count(*) from user'); // holds a snapshot of the log
+		const reader = openFile();
+		reader.exec('BEGIN');
+		execute('select count(*) from user', reader); // holds a snapshot of the log
 		await makeUser(); // something in the log
 		const started = performance.now();
 		expect(await forgetRecentWrites()).toBe(false);
@@ -258,7 +256,7 @@ describe('emptying the log', () => {
 		expect(performance.now() - started).toBeLessThan(busyTimeoutMs / 2);
 		expect(walSize()).toBeGreaterThan(0);
 		expect((await connectionSettings()).busyTimeout).toBe(busyTimeoutMs);
-		await reading.commit();
+		reader.exec('COMMIT');
 		reader.close();
 		await finishForgetting();
 		expect(walSize()).toBe(0);

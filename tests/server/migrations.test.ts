@@ -1,11 +1,10 @@
 // A database made by the previous schema, with data in it, migrated as the app migrates at
 // start-up: what it held must come through, in the new shape.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { createClient } from '@libsql/client';
-import { drizzle } from 'drizzle-orm/libsql';
-import { migrate } from 'drizzle-orm/libsql/migrator';
+import { applyMigrations, drizzleOver } from '$lib/server/db';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, tmpPath } from '../support/paths';
+import { execute, openFile } from '../support/sql';
 
 /** A copy of drizzle/ that stops after the migration tagged `lastTag`. */
 function migrationsUpTo(lastTag: string) {
@@ -21,10 +20,11 @@ function migrationsUpTo(lastTag: string) {
 
 describe('migration 0002 (who answered as a flag; responses in key order)', () => {
 	it('keeps who may answer and who answered, every response and answer, and adds the new column', async () => {
-		const client = createClient({ url: `file:${tmpPath('migrate')}.db` });
-		const db = drizzle(client);
-		await migrate(db, { migrationsFolder: migrationsUpTo('0001_work') });
-		const run = (sql: string, args: (string | number)[] = []) => client.execute({ sql, args });
+		const client = openFile(`${tmpPath('migrate')}.db`);
+		const db = drizzleOver(client);
+		applyMigrations(db, migrationsUpTo('0001_work'));
+		const run = async (sql: string, args: (string | number)[] = []) =>
+			execute({ sql, args }, client);
 		await run(
 			"insert into user (id, email, display_name, password_hash) values ('u1', 'a@x.org', 'A', 'h'), ('u2', 'b@x.org', 'B', 'h'), ('u3', 'c@x.org', 'C', 'h')"
 		);
@@ -43,9 +43,9 @@ describe('migration 0002 (who answered as a flag; responses in key order)', () =
 			"insert into answer (response_id, question_key, score, text) values ('zz', 'impression', 2, 'late'), ('aa', 'impression', 5, null)"
 		);
 
-		await migrate(db, { migrationsFolder: `${projectRoot}drizzle` });
+		applyMigrations(db, `${projectRoot}drizzle`);
 
-		const rows = async (sql: string) => (await client.execute(sql)).rows.map((r) => ({ ...r }));
+		const rows = async (sql: string) => execute(sql, client).rows.map((r) => ({ ...r }));
 		expect(await rows('select user_id, answered from eligibility order by user_id')).toEqual([
 			{ user_id: 'u1', answered: 1 },
 			{ user_id: 'u2', answered: 0 },
@@ -76,7 +76,7 @@ describe('migration 0002 (who answered as a flag; responses in key order)', () =
 		expect(await rows('select count(*) as n from eligibility where answered = 1')).toEqual([
 			{ n: 2 }
 		]);
-		expect((await client.execute('pragma integrity_check')).rows[0].integrity_check).toBe('ok');
+		expect(execute('pragma integrity_check', client).rows[0].integrity_check).toBe('ok');
 		client.close();
 	});
 });

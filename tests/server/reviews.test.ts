@@ -1,3 +1,4 @@
+import { execute } from '../support/sql';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
@@ -38,11 +39,9 @@ async function openWith(size: number) {
 }
 
 const columnsOf = async (table: string) =>
-	(await db.$client.execute(`pragma table_info("${table}")`)).rows.map((r) => String(r.name));
+	(await execute(`pragma table_info("${table}")`)).rows.map((r) => String(r.name));
 const foreignKeysOf = async (table: string) =>
-	(await db.$client.execute(`pragma foreign_key_list("${table}")`)).rows.map((r) =>
-		String(r.table)
-	);
+	(await execute(`pragma foreign_key_list("${table}")`)).rows.map((r) => String(r.table));
 
 // Words that would tie a row to a person or a moment.
 const identifying = new Set([
@@ -74,18 +73,16 @@ describe('anonymity in the schema', () => {
 		}
 		// who answered: a flag on the row of each member who may answer, and nothing else
 		expect((await columnsOf('eligibility')).sort()).toEqual(['answered', 'review_id', 'user_id']);
-		const indexes = await db.$client.execute(`pragma index_list("eligibility")`);
+		const indexes = await execute(`pragma index_list("eligibility")`);
 		for (const index of indexes.rows) {
-			const columns = await db.$client.execute(`pragma index_info("${String(index.name)}")`);
+			const columns = await execute(`pragma index_info("${String(index.name)}")`);
 			// an index over the flag would be rewritten, in answer order, on every answer
 			expect(columns.rows.map((c) => String(c.name))).not.toContain('answered');
 		}
 	});
 
 	it('stores responses, answers and revealed texts WITHOUT ROWID, in key order', async () => {
-		const tables = await db.$client.execute(
-			"select name, sql from sqlite_master where type = 'table'"
-		);
+		const tables = await execute("select name, sql from sqlite_master where type = 'table'");
 		for (const name of ['response', 'answer', 'revealed_text']) {
 			const sql = String(tables.rows.find((r) => r.name === name)?.sql);
 			expect(sql, name).toMatch(/WITHOUT ROWID\s*$/);
@@ -313,12 +310,12 @@ describe('thresholds and results', () => {
 	it('k is never below 3 and a review keeps the k it opened with', async () => {
 		const { group, owner, reviewId } = await openWith(3);
 		await expect(setGroupThreshold(group.id, 2)).rejects.toThrow(/at least 3/);
-		await expect(
-			db.$client.execute({
+		expect(() =>
+			execute({
 				sql: 'update "group" set anonymity_threshold = 2 where id = ?',
 				args: [group.id]
 			})
-		).rejects.toThrow(/CHECK/);
+		).toThrow(/CHECK/);
 		await setGroupThreshold(group.id, 8);
 		expect((await findReview(group.id, reviewId))!.threshold).toBe(5);
 		const next = await createReview({ groupId: group.id, createdBy: owner.id });
@@ -366,9 +363,9 @@ describe('lifecycle', () => {
 		const second = await createReview({ groupId: group.id, createdBy: owner.id });
 		expect(await openReview(group.id, second)).toBe('another-open');
 		// the partial unique index holds even if the app's own check were skipped
-		await expect(
-			db.$client.execute({ sql: "update review set status = 'open' where id = ?", args: [second] })
-		).rejects.toThrow(/UNIQUE/);
+		expect(() =>
+			execute({ sql: "update review set status = 'open' where id = ?", args: [second] })
+		).toThrow(/UNIQUE/);
 		expect(await closeReview(group.id, reviewId)).toBe('done');
 		expect(await closeReview(group.id, reviewId)).toBe('wrong-status');
 		expect(await openReview(group.id, reviewId)).toBe('wrong-status');

@@ -1,10 +1,10 @@
 // Ways around the anonymity promise found by trying to break it: each is a thing the app once let
 // someone learn about who answered, and each test fails if it comes back.
-import { eq, like } from 'drizzle-orm';
+import { eq, like, sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { deleteAccount } from '$lib/server/accounts';
 import { db } from '$lib/server/db';
-import { answer, review } from '$lib/server/db/schema';
+import { review } from '$lib/server/db/schema';
 import { reminder } from '$lib/server/db/work-schema';
 import { removeMember } from '$lib/server/memberships';
 import { produceReviewClosing, remindNonResponders } from '$lib/server/reminders';
@@ -114,14 +114,14 @@ describe('the threshold at close', () => {
 describe('the log', () => {
 	it('a failed request logs the error kind and code, never the values it was writing', async () => {
 		const secret = `the treasurer ${crypto.randomUUID()}`;
-		const failure = await db
-			.insert(answer)
-			.values({ responseId: 'no-such-response', questionKey: 'impression', score: 9, text: secret })
-			.then(
-				() => null,
-				(error: unknown) => error
-			);
-		// the database error itself carries the values: that is what must not reach the log
+		let failure: unknown;
+		try {
+			// a name SQLite cannot find is quoted in its error, as values are in other drivers' errors
+			db.all(sql`select * from ${sql.identifier(secret)}`);
+		} catch (error) {
+			failure = error;
+		}
+		// the database error itself carries what the statement held: that must not reach the log
 		expect(String((failure as Error).message)).toContain(secret);
 		const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
 		try {
@@ -136,9 +136,8 @@ describe('the log', () => {
 			} as unknown as Parameters<typeof handleError>[0]);
 			const logged = printed.mock.calls.flat().map(String).join('\n');
 			expect(logged).toContain('POST /(app)/g/[group]/reviews/[review] failed');
-			expect(logged).toMatch(/SQLITE_CONSTRAINT/);
+			expect(logged).toMatch(/SQLITE_ERROR/);
 			expect(logged).not.toContain(secret);
-			expect(logged).not.toContain('no-such-response');
 			expect(JSON.stringify(shown)).not.toContain(secret);
 		} finally {
 			printed.mockRestore();

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { db, type Executor } from '$lib/server/db';
+import { db, type Executor, transaction } from '$lib/server/db';
 import { group, membership, user } from '$lib/server/db/schema';
 import { delegation, mail, taskComment } from '$lib/server/db/work-schema';
 import { forgetRecentWrites } from '$lib/server/anonymity';
@@ -18,36 +18,39 @@ export async function createAccount(input: {
 	const id = newId();
 	const passwordHash = await hashPassword(input.password);
 	// The unique index on email, not this function, is what keeps two accounts from sharing one.
-	const inserted = await db
+	const inserted = db
 		.insert(user)
 		.values({ id, email: input.email, displayName: input.displayName, passwordHash })
 		.onConflictDoNothing({ target: user.email })
-		.returning({ id: user.id });
+		.returning({ id: user.id })
+		.all();
 	if (inserted.length === 0) throw new EmailTaken();
 	return id;
 }
 
 /** The account's id when email and password match; null otherwise, in about the same time. */
 export async function checkCredentials(email: string, password: string): Promise<string | null> {
-	const [row] = await db
+	const [row] = db
 		.select({ id: user.id, passwordHash: user.passwordHash })
 		.from(user)
-		.where(eq(user.email, email));
+		.where(eq(user.email, email))
+		.all();
 	if (!row) return verifyAgainstDecoy(password).then(() => null);
 	return (await verifyPassword(row.passwordHash, password)) ? row.id : null;
 }
 
 export async function passwordMatches(userId: string, password: string) {
-	const [row] = await db
+	const [row] = db
 		.select({ passwordHash: user.passwordHash })
 		.from(user)
-		.where(eq(user.id, userId));
+		.where(eq(user.id, userId))
+		.all();
 	return row ? verifyPassword(row.passwordHash, password) : false;
 }
 
 /** The name other members see: on the board, in areas, in who asked whom. */
 export async function renameUser(userId: string, displayName: string) {
-	await db.update(user).set({ displayName }).where(eq(user.id, userId));
+	db.update(user).set({ displayName }).where(eq(user.id, userId)).run();
 }
 
 /** Sets a new password and ends every other session, so a thief's session dies with the old one. */
@@ -57,7 +60,7 @@ export async function changePassword(
 	currentSessionId: string
 ) {
 	const passwordHash = await hashPassword(newPassword);
-	await db.update(user).set({ passwordHash }).where(eq(user.id, userId));
+	db.update(user).set({ passwordHash }).where(eq(user.id, userId)).run();
 	await endUserSessions(userId, currentSessionId);
 }
 
@@ -65,7 +68,7 @@ export async function changePassword(
  * Groups that stop an account from being deleted: those where the person is the only owner and
  * others remain, who would be left with nobody able to manage them.
  */
-export async function groupsBlockingDeletion(userId: string, executor: Executor = db) {
+export function groupsBlockingDeletion(userId: string, executor: Executor = db) {
 	return executor
 		.select({ slug: group.slug, name: group.name })
 		.from(membership)
@@ -77,7 +80,8 @@ export async function groupsBlockingDeletion(userId: string, executor: Executor 
 				sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId} and m.role = 'owner') = 1`,
 				sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId}) > 1`
 			)
-		);
+		)
+		.all();
 }
 
 /**
@@ -88,10 +92,10 @@ export async function groupsBlockingDeletion(userId: string, executor: Executor 
  * group whether the person had answered); its answers were never linked to it and stay too.
  */
 export async function deleteAccount(userId: string) {
-	const result = await db.transaction(async (tx) => {
-		const blocking = await groupsBlockingDeletion(userId, tx);
+	const result = transaction((tx) => {
+		const blocking = groupsBlockingDeletion(userId, tx);
 		if (blocking.length > 0) return { deleted: false as const, blocking };
-		const soleGroups = await tx
+		const soleGroups = tx
 			.select({ id: membership.groupId })
 			.from(membership)
 			.where(
@@ -99,15 +103,16 @@ export async function deleteAccount(userId: string) {
 					eq(membership.userId, userId),
 					sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId}) = 1`
 				)
-			);
-		for (const { id } of soleGroups) await deleteGroupRows(tx, id);
-		await tx.delete(taskComment).where(eq(taskComment.userId, userId));
-		await tx.update(delegation).set({ note: null }).where(eq(delegation.fromUserId, userId));
-		await tx.delete(mail).where(eq(mail.userId, userId));
-		await tx.delete(user).where(eq(user.id, userId));
+			)
+			.all();
+		for (const { id } of soleGroups) deleteGroupRows(tx, id);
+		tx.delete(taskComment).where(eq(taskComment.userId, userId)).run();
+		tx.update(delegation).set({ note: null }).where(eq(delegation.fromUserId, userId)).run();
+		tx.delete(mail).where(eq(mail.userId, userId)).run();
+		tx.delete(user).where(eq(user.id, userId)).run();
 		return { deleted: true as const, blocking };
 	});
 	// `secure_delete` zeroed the rows in the database; this empties them out of the log too.
-	if (result.deleted) await forgetRecentWrites();
+	if (result.deleted) forgetRecentWrites();
 	return result;
 }

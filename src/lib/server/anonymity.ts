@@ -1,4 +1,5 @@
 import { eq, inArray, like, or } from 'drizzle-orm';
+import { databaseConfig } from '$lib/server/config';
 import { busyTimeoutMs, db, type Executor } from '$lib/server/db';
 import { answer, response } from '$lib/server/db/schema';
 import { mail, notification, reminder } from '$lib/server/db/work-schema';
@@ -19,22 +20,23 @@ import { newId } from '$lib/server/tokens';
  * order they were submitted in. The old cells are zeroed by `secure_delete`. Runs inside the
  * closing transaction; receipts keep working, as they check the receipt hash, not the key.
  */
-export async function shuffleStoredResponses(tx: Executor, reviewId: string) {
-	const responses = await tx
+export function shuffleStoredResponses(tx: Executor, reviewId: string) {
+	const responses = tx
 		.select({ id: response.id, receiptHash: response.receiptHash })
 		.from(response)
-		.where(eq(response.reviewId, reviewId));
+		.where(eq(response.reviewId, reviewId))
+		.all();
 	if (responses.length === 0) return;
 	const ids = responses.map((r) => r.id);
 	const answers = [];
 	// in slices: SQLite takes a bounded number of values per statement
 	for (const slice of slices(ids, 500)) {
-		answers.push(...(await tx.select().from(answer).where(inArray(answer.responseId, slice))));
+		answers.push(...tx.select().from(answer).where(inArray(answer.responseId, slice)).all());
 	}
 	const renamed = new Map(ids.map((id) => [id, newId()]));
 	for (const slice of slices(ids, 500)) {
-		await tx.delete(answer).where(inArray(answer.responseId, slice));
-		await tx.delete(response).where(inArray(response.id, slice));
+		tx.delete(answer).where(inArray(answer.responseId, slice)).run();
+		tx.delete(response).where(inArray(response.id, slice)).run();
 	}
 	const newResponses = responses
 		.map((r) => ({ id: renamed.get(r.id)!, reviewId, receiptHash: r.receiptHash }))
@@ -44,8 +46,8 @@ export async function shuffleStoredResponses(tx: Executor, reviewId: string) {
 		.sort(
 			(a, b) => compareKeys(a.responseId, b.responseId) || compareKeys(a.questionKey, b.questionKey)
 		);
-	for (const slice of slices(newResponses, 200)) await tx.insert(response).values(slice);
-	for (const slice of slices(newAnswers, 200)) await tx.insert(answer).values(slice);
+	for (const slice of slices(newResponses, 200)) tx.insert(response).values(slice).run();
+	for (const slice of slices(newAnswers, 200)) tx.insert(answer).values(slice).run();
 }
 
 /**
@@ -53,14 +55,15 @@ export async function shuffleStoredResponses(tx: Executor, reviewId: string) {
  * mail: each says that one member had not answered at one moment, which is a "when" about who
  * answered. Once the review has closed they have nothing left to ask of anyone.
  */
-export async function forgetWhoWasReminded(tx: Executor, reviewId: string) {
-	const sent = await tx
+export function forgetWhoWasReminded(tx: Executor, reviewId: string) {
+	const sent = tx
 		.select({ id: reminder.id })
 		.from(reminder)
 		.where(
 			or(like(reminder.key, `closing:${reviewId}:%`), like(reminder.key, `nudge:${reviewId}:%`))
-		);
-	await forgetReminders(
+		)
+		.all();
+	forgetReminders(
 		tx,
 		sent.map((r) => r.id)
 	);
@@ -71,25 +74,26 @@ export async function forgetWhoWasReminded(tx: Executor, reviewId: string) {
  * a review's), as part of deleting what they are about: their titles quote it. Reminders point at
  * what they are about only through their link.
  */
-export async function forgetRemindersAbout(tx: Executor, address: string) {
-	const about = await tx
+export function forgetRemindersAbout(tx: Executor, address: string) {
+	const about = tx
 		.select({ id: reminder.id })
 		.from(reminder)
-		.where(or(eq(reminder.link, address), like(reminder.link, `${address}/%`)));
-	await forgetReminders(
+		.where(or(eq(reminder.link, address), like(reminder.link, `${address}/%`)))
+		.all();
+	forgetReminders(
 		tx,
 		about.map((r) => r.id)
 	);
-	await tx
-		.delete(notification)
-		.where(or(eq(notification.link, address), like(notification.link, `${address}/%`)));
+	tx.delete(notification)
+		.where(or(eq(notification.link, address), like(notification.link, `${address}/%`)))
+		.run();
 }
 
-async function forgetReminders(tx: Executor, ids: string[]) {
+function forgetReminders(tx: Executor, ids: string[]) {
 	for (const slice of slices(ids, 500)) {
-		await tx.delete(mail).where(inArray(mail.reminderId, slice));
-		await tx.delete(notification).where(inArray(notification.reminderId, slice));
-		await tx.delete(reminder).where(inArray(reminder.id, slice));
+		tx.delete(mail).where(inArray(mail.reminderId, slice)).run();
+		tx.delete(notification).where(inArray(notification.reminderId, slice)).run();
+		tx.delete(reminder).where(inArray(reminder.id, slice)).run();
 	}
 }
 
@@ -102,20 +106,23 @@ let pending = false;
  * busy handler, on the one thread that serves every request, for up to the whole busy timeout.
  * What cannot be emptied now is emptied at the review scheduler's next tick.
  */
-export async function forgetRecentWrites() {
+export function forgetRecentWrites() {
 	// a libSQL server keeps its own log
-	if (db.$client.protocol !== 'file') return true;
+	if (!databaseConfig().filePath) return true;
+	const connection = db.$client;
 	try {
-		// one unit on the app's one connection, so no other statement runs with the timeout at 0
-		await db.$client.executeMultiple(
-			`PRAGMA busy_timeout = 0; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA busy_timeout = ${busyTimeoutMs};`
-		);
+		// synchronous, so no other statement runs on the app's one connection with the timeout at 0
+		connection.exec('PRAGMA busy_timeout = 0');
+		connection.exec('PRAGMA wal_checkpoint(TRUNCATE)');
 		// what is left in the log (frames), without waiting either: 0 once it was emptied
-		const { rows } = await db.$client.execute('PRAGMA wal_checkpoint(PASSIVE)');
-		pending = Number(Object.values(rows[0])[1]) > 0;
+		const [, framesInLog] = Object.values(
+			connection.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as Record<string, number>
+		);
+		pending = Number(framesInLog) > 0;
 	} catch {
-		await db.$client.execute(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
 		pending = true;
+	} finally {
+		connection.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
 	}
 	return !pending;
 }
@@ -142,8 +149,8 @@ export function forgetSoon() {
 }
 
 /** For the review scheduler's tick: finishes emptying the log where a reader held it up. */
-export async function finishForgetting() {
-	if (pending) await forgetRecentWrites();
+export function finishForgetting() {
+	if (pending) forgetRecentWrites();
 }
 
 function* slices<T>(items: T[], size: number) {

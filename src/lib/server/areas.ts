@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db, preparedOnce, type Executor } from '$lib/server/db';
+import { db, prepared, type Executor } from '$lib/server/db';
 import { membership, user } from '$lib/server/db/schema';
 import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
 import { newId } from '$lib/server/tokens';
@@ -7,10 +7,10 @@ import { newId } from '$lib/server/tokens';
 /** Every group starts with these areas of work; facilitators rename, add and remove them. */
 export const defaultAreas = ['Outreach', 'Communications', 'Meetings', 'Finances', 'Actions'];
 
-export async function addDefaultAreas(tx: Executor, groupId: string, now = new Date()) {
-	await tx
-		.insert(area)
-		.values(defaultAreas.map((name) => ({ id: newId(), groupId, name, createdAt: now })));
+export function addDefaultAreas(tx: Executor, groupId: string, now = new Date()) {
+	tx.insert(area)
+		.values(defaultAreas.map((name) => ({ id: newId(), groupId, name, createdAt: now })))
+		.run();
 }
 
 export class AreaNameTaken extends Error {}
@@ -20,7 +20,7 @@ const isNameTaken = (error: unknown) =>
 
 export async function addArea(groupId: string, name: string, now = new Date()) {
 	try {
-		await db.insert(area).values({ id: newId(), groupId, name, createdAt: now });
+		db.insert(area).values({ id: newId(), groupId, name, createdAt: now }).run();
 	} catch (error) {
 		if (isNameTaken(error)) throw new AreaNameTaken();
 		throw error;
@@ -29,11 +29,12 @@ export async function addArea(groupId: string, name: string, now = new Date()) {
 
 export async function renameArea(groupId: string, areaId: string, name: string) {
 	try {
-		const updated = await db
+		const updated = db
 			.update(area)
 			.set({ name })
 			.where(and(eq(area.id, areaId), eq(area.groupId, groupId)))
-			.returning({ id: area.id });
+			.returning({ id: area.id })
+			.all();
 		return updated.length === 1;
 	} catch (error) {
 		if (isNameTaken(error)) throw new AreaNameTaken();
@@ -43,27 +44,28 @@ export async function renameArea(groupId: string, areaId: string, name: string) 
 
 /** Removes an area; its tasks stay on the board, without an area. */
 export async function removeArea(groupId: string, areaId: string) {
-	const removed = await db
+	const removed = db
 		.delete(area)
 		.where(and(eq(area.id, areaId), eq(area.groupId, groupId)))
-		.returning({ id: area.id });
+		.returning({ id: area.id })
+		.all();
 	return removed.length === 1;
 }
 
 /** Adds a member as an owner of an area, if both belong to the group. */
 export async function holdArea(groupId: string, areaId: string, userId: string) {
-	const result = await db.run(
+	const result = db.run(
 		sql`insert into ${areaOwner} (area_id, user_id)
 			select ${areaId}, ${userId}
 			where exists (select 1 from ${area} where id = ${areaId} and group_id = ${groupId})
 			and exists (select 1 from ${membership} where group_id = ${groupId} and user_id = ${userId})
 			on conflict do nothing`
 	);
-	return result.rowsAffected === 1;
+	return result.changes === 1;
 }
 
 export async function releaseArea(groupId: string, areaId: string, userId: string) {
-	const removed = await db
+	const removed = db
 		.delete(areaOwner)
 		.where(
 			and(
@@ -72,11 +74,12 @@ export async function releaseArea(groupId: string, areaId: string, userId: strin
 				sql`exists (select 1 from ${area} where id = ${areaId} and group_id = ${groupId})`
 			)
 		)
-		.returning();
+		.returning()
+		.all();
 	return removed.length === 1;
 }
 
-const areasByName = preparedOnce(() =>
+const areasByName = prepared(() =>
 	db
 		.select()
 		.from(area)
@@ -85,7 +88,7 @@ const areasByName = preparedOnce(() =>
 		.prepare()
 );
 
-const areaOwners = preparedOnce(() =>
+const areaOwners = prepared(() =>
 	db
 		.select({
 			areaId: areaOwner.areaId,

@@ -11,29 +11,31 @@ import { addToDay } from '$lib/days';
 /** A new secret address for the person's feed; the previous one stops working. */
 export async function resetCalendarToken(userId: string, now = new Date()) {
 	const token = generateToken();
-	await db
-		.insert(calendarFeed)
+	db.insert(calendarFeed)
 		.values({ userId, tokenHash: hashToken(token), createdAt: now })
 		.onConflictDoUpdate({
 			target: calendarFeed.userId,
 			set: { tokenHash: hashToken(token), createdAt: now }
-		});
+		})
+		.run();
 	return token;
 }
 
 export async function hasCalendar(userId: string) {
-	const [row] = await db
+	const [row] = db
 		.select({ userId: calendarFeed.userId })
 		.from(calendarFeed)
-		.where(eq(calendarFeed.userId, userId));
+		.where(eq(calendarFeed.userId, userId))
+		.all();
 	return Boolean(row);
 }
 
 export async function calendarOwner(token: string) {
-	const [row] = await db
+	const [row] = db
 		.select({ userId: calendarFeed.userId })
 		.from(calendarFeed)
-		.where(eq(calendarFeed.tokenHash, hashToken(token)));
+		.where(eq(calendarFeed.tokenHash, hashToken(token)))
+		.all();
 	return row?.userId;
 }
 

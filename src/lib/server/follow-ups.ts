@@ -1,6 +1,6 @@
 // Findings become work, and the next review shows whether the work moved the score.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { db, preparedOnce } from '$lib/server/db';
+import { db, prepared } from '$lib/server/db';
 import { question, revealedText, review, user, type Review } from '$lib/server/db/schema';
 import { task, taskOwner } from '$lib/server/db/work-schema';
 import { previousClosedReview } from '$lib/server/reviews';
@@ -19,27 +19,30 @@ export async function followUpSource(
 	dimensionKey: string | null,
 	textId: string | null
 ) {
-	const [row] = await db
+	const [row] = db
 		.select()
 		.from(review)
-		.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+		.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
+		.all();
 	if (!row || !isRevealed(row)) return undefined;
 	let quote: string | null = null;
 	let key = dimensionKey;
 	if (textId) {
-		const [found] = await db
+		const [found] = db
 			.select({ text: revealedText.text, questionKey: revealedText.questionKey })
 			.from(revealedText)
-			.where(and(eq(revealedText.reviewId, reviewId), eq(revealedText.id, textId)));
+			.where(and(eq(revealedText.reviewId, reviewId), eq(revealedText.id, textId)))
+			.all();
 		if (!found) return undefined;
 		quote = found.text;
 		key = found.questionKey;
 	}
 	const [asked] = key
-		? await db
+		? db
 				.select({ title: question.title, kind: question.kind })
 				.from(question)
 				.where(and(eq(question.reviewId, reviewId), eq(question.key, key)))
+				.all()
 		: [];
 	if (key && !asked) return undefined;
 	return {
@@ -53,7 +56,7 @@ export async function followUpSource(
 }
 
 /** The follow-up tasks made from a review, with their status and owners. */
-const followUpRows = preparedOnce(() =>
+const followUpRows = prepared(() =>
 	db
 		.select({
 			id: task.id,

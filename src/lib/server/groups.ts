@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { db, preparedOnce, type Executor } from '$lib/server/db';
+import { db, prepared, type Executor, transaction } from '$lib/server/db';
 import { group, membership, purpose, type Group, type Role } from '$lib/server/db/schema';
 import { forgetRecentWrites, forgetRemindersAbout } from '$lib/server/anonymity';
 import { newId } from '$lib/server/tokens';
@@ -19,12 +19,12 @@ export async function suggestSlug(name: string) {
 	const base = slugify(name).slice(0, 44).replace(/-+$/, '') || 'group';
 	const padded = base.length >= 3 ? base : `${base}-group`;
 	const taken = new Set(
-		(
-			await db
-				.select({ slug: group.slug })
-				.from(group)
-				.where(sql`${group.slug} = ${padded} or ${group.slug} like ${padded + '-%'}`)
-		).map((row) => row.slug)
+		db
+			.select({ slug: group.slug })
+			.from(group)
+			.where(sql`${group.slug} = ${padded} or ${group.slug} like ${padded + '-%'}`)
+			.all()
+			.map((row) => row.slug)
 	);
 	if (!taken.has(padded)) return padded;
 	for (let n = 2; ; n++) if (!taken.has(`${padded}-${n}`)) return `${padded}-${n}`;
@@ -39,20 +39,21 @@ export async function createGroup(input: {
 }) {
 	const now = input.now ?? new Date();
 	const id = newId();
-	await db.transaction(async (tx) => {
-		const inserted = await tx
+	transaction((tx) => {
+		const inserted = tx
 			.insert(group)
 			.values({ id, slug: input.slug, name: input.name, createdAt: now })
 			.onConflictDoNothing({ target: group.slug })
-			.returning({ id: group.id });
+			.returning({ id: group.id })
+			.all();
 		if (inserted.length === 0) throw new SlugTaken();
-		await tx
-			.insert(purpose)
-			.values({ groupId: id, version: 1, text: input.purpose, setBy: input.ownerId, setAt: now });
-		await tx
-			.insert(membership)
-			.values({ groupId: id, userId: input.ownerId, role: 'owner', joinedAt: now });
-		await addDefaultAreas(tx, id, now);
+		tx.insert(purpose)
+			.values({ groupId: id, version: 1, text: input.purpose, setBy: input.ownerId, setAt: now })
+			.run();
+		tx.insert(membership)
+			.values({ groupId: id, userId: input.ownerId, role: 'owner', joinedAt: now })
+			.run();
+		addDefaultAreas(tx, id, now);
 	});
 	return id;
 }
@@ -71,14 +72,15 @@ export async function groupsOf(userId: string) {
 		.from(membership)
 		.innerJoin(group, eq(group.id, membership.groupId))
 		.where(eq(membership.userId, userId))
-		.orderBy(asc(group.name));
+		.orderBy(asc(group.name))
+		.all();
 }
 
 export type MemberView = { group: Group; role: Role };
 
 /** The group at `slug` as seen by `userId`, or undefined when they are not in it. */
 // Every group page runs this.
-const findMember = preparedOnce(() =>
+const findMember = prepared(() =>
 	db
 		.select({ group, role: membership.role })
 		.from(group)
@@ -98,7 +100,7 @@ export async function groupForMember(
 	return row;
 }
 
-const latestPurpose = preparedOnce(() =>
+const latestPurpose = prepared(() =>
 	db
 		.select()
 		.from(purpose)
@@ -118,14 +120,14 @@ export async function currentPurpose(groupId: string) {
  * and the reminders, notices and mail about it, whose titles quote the group and its work.
  */
 export async function deleteGroup(groupId: string) {
-	await db.transaction((tx) => deleteGroupRows(tx, groupId));
+	transaction((tx) => deleteGroupRows(tx, groupId));
 	// `secure_delete` zeroed the rows in the database; this empties them out of the log too.
-	await forgetRecentWrites();
+	forgetRecentWrites();
 }
 
-export async function deleteGroupRows(tx: Executor, groupId: string) {
-	const [row] = await tx.select({ slug: group.slug }).from(group).where(eq(group.id, groupId));
+export function deleteGroupRows(tx: Executor, groupId: string) {
+	const [row] = tx.select({ slug: group.slug }).from(group).where(eq(group.id, groupId)).all();
 	if (!row) return;
-	await forgetRemindersAbout(tx, `/g/${row.slug}`);
-	await tx.delete(group).where(eq(group.id, groupId));
+	forgetRemindersAbout(tx, `/g/${row.slug}`);
+	tx.delete(group).where(eq(group.id, groupId)).run();
 }

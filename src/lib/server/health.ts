@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { db, preparedOnce } from '$lib/server/db';
+import { db, prepared } from '$lib/server/db';
 import { dimensionResult, question, review } from '$lib/server/db/schema';
 import { revealedTextsOf } from '$lib/server/results';
 import { isRevealed } from '$lib/server/thresholds';
@@ -18,11 +18,12 @@ import {
  * by the threshold comes back with no dimensions at all.
  */
 export async function groupAggregates(groupId: string): Promise<ReviewAggregate[]> {
-	const closed = await db
+	const closed = db
 		.select()
 		.from(review)
 		.where(and(eq(review.groupId, groupId), eq(review.status, 'closed')))
-		.orderBy(asc(review.closedAt));
+		.orderBy(asc(review.closedAt))
+		.all();
 	const revealedIds = closed.filter(isRevealed).map((r) => r.id);
 	const [results, titles] =
 		revealedIds.length === 0
@@ -156,7 +157,7 @@ interface HealthEntry {
 const healthCache = new Map<string, HealthEntry>();
 const healthCacheSize = 500;
 
-const healthVersion = preparedOnce(() =>
+const healthVersion = prepared(() =>
 	db
 		.select({ version: sql<string>`count(*) || ':' || coalesce(max(${review.closedAt}), 0)` })
 		.from(review)

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { db, transaction } from '$lib/server/db';
 import { group, invite, membership, type Invite, type Role } from '$lib/server/db/schema';
 import { generateToken, hashToken, newId } from '$lib/server/tokens';
 
@@ -31,44 +31,49 @@ export async function createInvite(input: {
 	const now = input.now ?? new Date();
 	const token = generateToken();
 	const id = newId();
-	await db.insert(invite).values({
-		id,
-		groupId: input.groupId,
-		tokenHash: hashToken(token),
-		role: input.role,
-		note: input.note || null,
-		maxUses: input.maxUses,
-		expiresAt: new Date(now.getTime() + input.expiresInDays * day),
-		createdBy: input.createdBy,
-		createdAt: now
-	});
+	db.insert(invite)
+		.values({
+			id,
+			groupId: input.groupId,
+			tokenHash: hashToken(token),
+			role: input.role,
+			note: input.note || null,
+			maxUses: input.maxUses,
+			expiresAt: new Date(now.getTime() + input.expiresInDays * day),
+			createdBy: input.createdBy,
+			createdAt: now
+		})
+		.run();
 	return { id, token };
 }
 
 export async function listInvites(groupId: string, now = new Date()) {
-	const rows = await db
+	const rows = db
 		.select()
 		.from(invite)
 		.where(eq(invite.groupId, groupId))
-		.orderBy(desc(invite.createdAt));
+		.orderBy(desc(invite.createdAt))
+		.all();
 	return rows.map((row) => ({ ...row, status: inviteStatus(row, now) }));
 }
 
 export async function revokeInvite(groupId: string, inviteId: string, now = new Date()) {
-	const revoked = await db
+	const revoked = db
 		.update(invite)
 		.set({ revokedAt: now })
 		.where(and(eq(invite.id, inviteId), eq(invite.groupId, groupId), isNull(invite.revokedAt)))
-		.returning({ id: invite.id });
+		.returning({ id: invite.id })
+		.all();
 	return revoked.length > 0;
 }
 
 export async function findInvite(token: string, now = new Date()): Promise<InviteLookup> {
-	const [row] = await db
+	const [row] = db
 		.select({ invite, groupName: group.name, groupSlug: group.slug })
 		.from(invite)
 		.innerJoin(group, eq(group.id, invite.groupId))
-		.where(eq(invite.tokenHash, hashToken(token)));
+		.where(eq(invite.tokenHash, hashToken(token)))
+		.all();
 	if (!row) return { status: 'unknown' };
 	const status = inviteStatus(row.invite, now);
 	return status === 'active' ? { status, ...row } : { status, groupSlug: row.groupSlug };
@@ -88,23 +93,25 @@ export async function acceptInvite(
 	userId: string,
 	now = new Date()
 ): Promise<AcceptResult> {
-	return db.transaction(async (tx) => {
-		const [row] = await tx
+	return transaction((tx) => {
+		const [row] = tx
 			.select({ invite, groupSlug: group.slug })
 			.from(invite)
 			.innerJoin(group, eq(group.id, invite.groupId))
-			.where(eq(invite.tokenHash, hashToken(token)));
+			.where(eq(invite.tokenHash, hashToken(token)))
+			.all();
 		if (!row) return { outcome: 'unknown' };
 		const status = inviteStatus(row.invite, now);
 		if (status !== 'active') return { outcome: status };
 
-		const [existing] = await tx
+		const [existing] = tx
 			.select({ role: membership.role })
 			.from(membership)
-			.where(and(eq(membership.groupId, row.invite.groupId), eq(membership.userId, userId)));
+			.where(and(eq(membership.groupId, row.invite.groupId), eq(membership.userId, userId)))
+			.all();
 		if (existing) return { outcome: 'already-member', groupSlug: row.groupSlug };
 
-		const used = await tx
+		const used = tx
 			.update(invite)
 			.set({ useCount: sql`${invite.useCount} + 1` })
 			.where(
@@ -115,11 +122,12 @@ export async function acceptInvite(
 					lt(invite.useCount, invite.maxUses)
 				)
 			)
-			.returning({ id: invite.id });
+			.returning({ id: invite.id })
+			.all();
 		if (used.length === 0) return { outcome: 'used-up' };
-		await tx
-			.insert(membership)
-			.values({ groupId: row.invite.groupId, userId, role: row.invite.role, joinedAt: now });
+		tx.insert(membership)
+			.values({ groupId: row.invite.groupId, userId, role: row.invite.role, joinedAt: now })
+			.run();
 		return { outcome: 'joined', groupSlug: row.groupSlug };
 	});
 }

@@ -56,7 +56,10 @@ export async function sendMail(message: OutgoingMail, database: Executor = db) {
 		// Only that one was kept: the address, the subject and the text (with its unsubscribe token)
 		// stay out of the log, which is read by more people, and kept longer, than the outbox.
 		console.log('[mail] kept on the /outbox page, not sent: SMTP_URL is not set');
-		await database.insert(mail).values({ ...row, transport: 'log', status: 'sent' });
+		database
+			.insert(mail)
+			.values({ ...row, transport: 'log', status: 'sent' })
+			.run();
 		return;
 	}
 	try {
@@ -72,16 +75,22 @@ export async function sendMail(message: OutgoingMail, database: Executor = db) {
 		});
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
-		await database.insert(mail).values({
-			...row,
-			unsubscribeHash: null,
-			transport: 'smtp',
-			status: 'failed',
-			error: reason
-		});
+		database
+			.insert(mail)
+			.values({
+				...row,
+				unsubscribeHash: null,
+				transport: 'smtp',
+				status: 'failed',
+				error: reason
+			})
+			.run();
 		throw error;
 	}
-	await database.insert(mail).values({ ...row, transport: 'smtp', status: 'sent' });
+	database
+		.insert(mail)
+		.values({ ...row, transport: 'smtp', status: 'sent' })
+		.run();
 }
 
 /** The latest messages, for instance operators (OPERATOR_EMAILS) on the outbox page. */
@@ -99,5 +108,6 @@ export async function recentMail(limit = 100) {
 		})
 		.from(mail)
 		.orderBy(desc(mail.createdAt))
-		.limit(limit);
+		.limit(limit)
+		.all();
 }

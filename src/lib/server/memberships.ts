@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { db, preparedOnce } from '$lib/server/db';
+import { db, prepared, transaction } from '$lib/server/db';
 import { membership, user, type Role } from '$lib/server/db/schema';
 import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
 
 export type MembershipChange = 'done' | 'not-a-member' | 'last-owner';
 
-const membersByName = preparedOnce(() =>
+const membersByName = prepared(() =>
 	db
 		.select({
 			userId: user.id,
@@ -24,7 +24,7 @@ export async function listMembers(groupId: string) {
 	return membersByName().all({ groupId });
 }
 
-const countMembers = preparedOnce(() =>
+const countMembers = prepared(() =>
 	db
 		.select({ count: sql<number>`count(*)` })
 		.from(membership)
@@ -47,28 +47,29 @@ export async function changeRole(
 	role: Role
 ): Promise<MembershipChange> {
 	const target = and(eq(membership.groupId, groupId), eq(membership.userId, userId));
-	const updated = await db
+	const updated = db
 		.update(membership)
 		.set({ role })
 		.where(role === 'owner' ? target : and(target, sql`not ${isLastOwner}`))
-		.returning({ userId: membership.userId });
+		.returning({ userId: membership.userId })
+		.all();
 	return updated.length > 0 ? 'done' : explainRefusal(groupId, userId);
 }
 
 /** Removes a member (an owner's decision) or lets one leave (their own); never the last owner. */
 export async function removeMember(groupId: string, userId: string): Promise<MembershipChange> {
-	const deleted = await db.transaction(async (tx) => {
-		const rows = await tx
+	const deleted = transaction((tx) => {
+		const rows = tx
 			.delete(membership)
 			.where(
 				and(eq(membership.groupId, groupId), eq(membership.userId, userId), sql`not ${isLastOwner}`)
 			)
-			.returning({ userId: membership.userId });
+			.returning({ userId: membership.userId })
+			.all();
 		if (rows.length > 0) {
 			// Whoever leaves lets go of the group's tasks and areas: they would otherwise be
 			// reminded of work on a board they can no longer open, and it would look owned.
-			await tx
-				.delete(taskOwner)
+			tx.delete(taskOwner)
 				.where(
 					and(
 						eq(taskOwner.userId, userId),
@@ -77,9 +78,9 @@ export async function removeMember(groupId: string, userId: string): Promise<Mem
 							tx.select({ id: task.id }).from(task).where(eq(task.groupId, groupId))
 						)
 					)
-				);
-			await tx
-				.delete(areaOwner)
+				)
+				.run();
+			tx.delete(areaOwner)
 				.where(
 					and(
 						eq(areaOwner.userId, userId),
@@ -88,7 +89,8 @@ export async function removeMember(groupId: string, userId: string): Promise<Mem
 							tx.select({ id: area.id }).from(area).where(eq(area.groupId, groupId))
 						)
 					)
-				);
+				)
+				.run();
 		}
 		return rows;
 	});
@@ -96,9 +98,10 @@ export async function removeMember(groupId: string, userId: string): Promise<Mem
 }
 
 async function explainRefusal(groupId: string, userId: string): Promise<MembershipChange> {
-	const [row] = await db
+	const [row] = db
 		.select({ role: membership.role })
 		.from(membership)
-		.where(and(eq(membership.groupId, groupId), eq(membership.userId, userId)));
+		.where(and(eq(membership.groupId, groupId), eq(membership.userId, userId)))
+		.all();
 	return row ? 'last-owner' : 'not-a-member';
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { db, preparedOnce, type Executor } from '$lib/server/db';
+import { db, prepared, type Executor, transaction } from '$lib/server/db';
 import {
 	mail,
 	notification,
@@ -21,10 +21,11 @@ export const kindLabels: Record<NotificationKind, string> = {
 export const defaultChannel: Channel = 'email';
 
 export async function preferencesOf(userId: string, database: Executor = db) {
-	const rows = await database
+	const rows = database
 		.select()
 		.from(notificationPreference)
-		.where(eq(notificationPreference.userId, userId));
+		.where(eq(notificationPreference.userId, userId))
+		.all();
 	return Object.fromEntries(
 		notificationKinds.map((kind) => [
 			kind,
@@ -34,25 +35,26 @@ export async function preferencesOf(userId: string, database: Executor = db) {
 }
 
 export async function setPreferences(userId: string, choices: Record<NotificationKind, Channel>) {
-	await db.transaction(async (tx) => {
+	transaction((tx) => {
 		for (const kind of notificationKinds) {
-			await tx
-				.insert(notificationPreference)
+			tx.insert(notificationPreference)
 				.values({ userId, kind, channel: choices[kind] })
 				.onConflictDoUpdate({
 					target: [notificationPreference.userId, notificationPreference.kind],
 					set: { channel: choices[kind] }
-				});
+				})
+				.run();
 		}
 	});
 }
 
 /** The one-click link in every email: email off for every kind, notices in the app stay. */
 export async function unsubscribe(token: string) {
-	const [row] = await db
+	const [row] = db
 		.select({ userId: mail.userId })
 		.from(mail)
-		.where(eq(mail.unsubscribeHash, hashToken(token)));
+		.where(eq(mail.unsubscribeHash, hashToken(token)))
+		.all();
 	if (!row?.userId) return false;
 	const current = await preferencesOf(row.userId);
 	await setPreferences(
@@ -64,7 +66,7 @@ export async function unsubscribe(token: string) {
 	return true;
 }
 
-const countUnread = preparedOnce(() =>
+const countUnread = prepared(() =>
 	db
 		.select({ count: sql<number>`count(*)` })
 		.from(notification)
@@ -83,23 +85,24 @@ export async function notificationsOf(userId: string, limit = 100) {
 		.from(notification)
 		.where(eq(notification.userId, userId))
 		.orderBy(desc(notification.createdAt))
-		.limit(limit);
+		.limit(limit)
+		.all();
 }
 
 /** Marks a person's notice read and returns where it points (a path inside the app). */
 export async function openNotification(userId: string, id: string, now = new Date()) {
-	const [row] = await db
+	const [row] = db
 		.update(notification)
 		.set({ readAt: sql`coalesce(${notification.readAt}, ${now.getTime()})` })
 		.where(and(eq(notification.userId, userId), eq(notification.id, id)))
-		.returning({ link: notification.link });
+		.returning({ link: notification.link })
+		.all();
 	// links are made by the app itself; still, never send anyone off-site
 	return row && row.link.startsWith('/') && !row.link.startsWith('//') ? row.link : undefined;
 }
 
 export async function markRead(userId: string, id: string | null, now = new Date()) {
-	await db
-		.update(notification)
+	db.update(notification)
 		.set({ readAt: now })
 		.where(
 			and(
@@ -107,5 +110,6 @@ export async function markRead(userId: string, id: string | null, now = new Date
 				isNull(notification.readAt),
 				id ? eq(notification.id, id) : undefined
 			)
-		);
+		)
+		.run();
 }

@@ -1,6 +1,6 @@
 import { diffWordsWithSpace } from 'diff';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db, preparedOnce } from '$lib/server/db';
+import { db, prepared, transaction } from '$lib/server/db';
 import { purpose, user } from '$lib/server/db/schema';
 
 /**
@@ -15,27 +15,30 @@ export async function restatePurpose(input: {
 	setBy: string;
 	now?: Date;
 }) {
-	return db.transaction(async (tx) => {
-		const [{ latest }] = await tx
+	return transaction((tx) => {
+		const [{ latest }] = tx
 			.select({ latest: sql<number>`coalesce(max(${purpose.version}), 0)` })
 			.from(purpose)
-			.where(eq(purpose.groupId, input.groupId));
+			.where(eq(purpose.groupId, input.groupId))
+			.all();
 		const version = Number(latest) + 1;
-		await tx.insert(purpose).values({
-			groupId: input.groupId,
-			version,
-			text: input.text,
-			reason: input.reason,
-			setBy: input.setBy,
-			setAt: input.now ?? new Date()
-		});
+		tx.insert(purpose)
+			.values({
+				groupId: input.groupId,
+				version,
+				text: input.text,
+				reason: input.reason,
+				setBy: input.setBy,
+				setAt: input.now ?? new Date()
+			})
+			.run();
 		return version;
 	});
 }
 
 export type DiffPart = { text: string; change: 'added' | 'removed' | 'same' };
 
-const history = preparedOnce(() =>
+const history = prepared(() =>
 	db
 		.select({
 			version: purpose.version,
@@ -67,7 +70,7 @@ export function purposeDiff(before: string, after: string): DiffPart[] {
 	}));
 }
 
-const purposeAtVersion = preparedOnce(() =>
+const purposeAtVersion = prepared(() =>
 	db
 		.select()
 		.from(purpose)

@@ -18,7 +18,7 @@ export const limits = {
 
 /** Seconds until `key` may try again, 0 when it may now. */
 export async function retryAfter(key: string, limit: Limit, now = Date.now()): Promise<number> {
-	const [row] = await db.select().from(rateLimit).where(eq(rateLimit.key, key));
+	const [row] = db.select().from(rateLimit).where(eq(rateLimit.key, key)).all();
 	if (!row || row.resetAt <= now || row.hits < limit.max) return 0;
 	return Math.ceil((row.resetAt - now) / 1000);
 }
@@ -26,7 +26,7 @@ export async function retryAfter(key: string, limit: Limit, now = Date.now()): P
 /** Counts one attempt in a single statement (no read-then-write race); returns retryAfter. */
 export async function countAttempt(key: string, limit: Limit, now = Date.now()): Promise<number> {
 	const windowEnd = now + limit.windowMs;
-	const [row] = await db
+	const [row] = db
 		.insert(rateLimit)
 		.values({ key, hits: 1, resetAt: windowEnd })
 		.onConflictDoUpdate({
@@ -36,16 +36,17 @@ export async function countAttempt(key: string, limit: Limit, now = Date.now()):
 				resetAt: sql`case when ${rateLimit.resetAt} <= ${now} then ${windowEnd} else ${rateLimit.resetAt} end`
 			}
 		})
-		.returning();
+		.returning()
+		.all();
 	return row.hits > limit.max ? Math.ceil((row.resetAt - now) / 1000) : 0;
 }
 
 export async function clearAttempts(key: string) {
-	await db.delete(rateLimit).where(eq(rateLimit.key, key));
+	db.delete(rateLimit).where(eq(rateLimit.key, key)).run();
 }
 
 export async function deleteExpiredLimits(now = Date.now()) {
-	await db.delete(rateLimit).where(lte(rateLimit.resetAt, now));
+	db.delete(rateLimit).where(lte(rateLimit.resetAt, now)).run();
 }
 
 export function describeWait(seconds: number) {

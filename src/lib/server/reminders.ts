@@ -60,7 +60,7 @@ async function enqueue(rows: NewReminder[], now: Date, database: Database = db) 
 	let created = 0;
 	// in slices, to stay far below SQLite's limit on bound parameters
 	for (let i = 0; i < rows.length; i += 200) {
-		const inserted = await database
+		const inserted = database
 			.insert(reminder)
 			.values(
 				rows
@@ -68,7 +68,8 @@ async function enqueue(rows: NewReminder[], now: Date, database: Database = db) 
 					.map((r) => ({ ...r, id: newId(), nextAttemptAt: now, createdAt: now }))
 			)
 			.onConflictDoNothing({ target: reminder.key })
-			.returning({ id: reminder.id });
+			.returning({ id: reminder.id })
+			.all();
 		created += inserted.length;
 	}
 	if (created > 0) kick();
@@ -83,7 +84,7 @@ export async function remindAssigned(
 	askedBy?: string,
 	note?: string | null
 ) {
-	const [row] = await db
+	const [row] = db
 		.select({
 			title: task.title,
 			slug: group.slug,
@@ -92,7 +93,8 @@ export async function remindAssigned(
 		})
 		.from(task)
 		.innerJoin(group, eq(group.id, task.groupId))
-		.where(eq(task.id, taskId));
+		.where(eq(task.id, taskId))
+		.all();
 	if (!row) return;
 	// handing on passes a note (or null); assigning passes none
 	const who = !row.asker
@@ -120,7 +122,7 @@ export async function remindAssigned(
 /** Due tomorrow or today (one notice per due day), and overdue: once, then once a week. */
 export async function produceTaskReminders(now = new Date()) {
 	const today = todayUtc(now);
-	const rows = await db
+	const rows = db
 		.select({
 			taskId: task.id,
 			title: task.title,
@@ -140,7 +142,8 @@ export async function produceTaskReminders(now = new Date()) {
 				// due within a day, or past due
 				lte(task.dueOn, todayUtc(new Date(now.getTime() + day)))
 			)
-		);
+		)
+		.all();
 	const reminders = rows.map((r): NewReminder => {
 		const late = daysBetween(r.dueOn!, today);
 		const link = `/g/${r.slug}/board/${r.taskId}`;
@@ -172,10 +175,11 @@ async function notYetMade(rows: NewReminder[]) {
 	const made = new Set<string>();
 	for (let i = 0; i < rows.length; i += 500) {
 		const keys = rows.slice(i, i + 500).map((r) => r.key);
-		const found = await db
+		const found = db
 			.select({ key: reminder.key })
 			.from(reminder)
-			.where(inArray(reminder.key, keys));
+			.where(inArray(reminder.key, keys))
+			.all();
 		for (const { key } of found) made.add(key);
 	}
 	return rows.filter((r) => !made.has(r.key));
@@ -197,10 +201,11 @@ function notMadeYet(made: Set<string>, due: string[]) {
 }
 
 export async function produceReviewOpened(now = new Date()) {
-	const opened = await db
+	const opened = db
 		.select({ id: review.id })
 		.from(review)
-		.where(and(eq(review.status, 'open'), sql`${review.openedAt} > ${now.getTime() - 2 * day}`));
+		.where(and(eq(review.status, 'open'), sql`${review.openedAt} > ${now.getTime() - 2 * day}`))
+		.all();
 	const reviewIds = notMadeYet(
 		openedMade,
 		opened.map((r) => r.id)
@@ -259,7 +264,8 @@ async function reviewMembers(
 					? sql`not exists (select 1 from ${reminder} x where x.key = ${skipMade + ':'} || ${review.id} || ':' || ${eligibility.userId})`
 					: undefined
 			)
-		);
+		)
+		.all();
 }
 
 function closingReminder(
@@ -280,7 +286,7 @@ function closingReminder(
 
 /** Open reviews closing within 48 hours remind those who have not answered, once. */
 export async function produceReviewClosing(now = new Date()) {
-	const closing = await db
+	const closing = db
 		.select({ id: review.id })
 		.from(review)
 		.where(
@@ -290,7 +296,8 @@ export async function produceReviewClosing(now = new Date()) {
 				sql`${review.closesAt} > ${now.getTime()}`,
 				lte(review.closesAt, new Date(now.getTime() + closingSoonMs))
 			)
-		);
+		)
+		.all();
 	const reviewIds = notMadeYet(
 		closingMade,
 		closing.map((r) => r.id)
@@ -358,22 +365,30 @@ async function claim(worker: string, now: Date, limit: number, database: Databas
 				or(isNull(reminder.claimedUntil), lt(reminder.claimedUntil, now))
 			)
 		)
-		.returning();
+		.returning()
+		.all();
 }
 
 const ownClaim = (r: Reminder, worker: string) =>
 	and(eq(reminder.id, r.id), eq(reminder.claimedBy, worker));
 
-async function deliver(r: Reminder, worker: string, now: Date, database: Database) {
+/** Delivers one reminder this worker claimed, unless another worker has taken it over since. */
+export async function deliverClaimed(
+	r: Reminder,
+	worker: string,
+	now: Date,
+	database: Database = db
+) {
 	const channel = (await preferencesOf(r.userId, database))[r.kind];
 	if (channel === 'none') {
-		await database
+		database
 			.update(reminder)
 			.set({ status: 'skipped', claimedUntil: null, sentAt: now })
-			.where(ownClaim(r, worker));
+			.where(ownClaim(r, worker))
+			.run();
 		return 'skipped' as const;
 	}
-	await database
+	database
 		.insert(notification)
 		.values({
 			id: newId(),
@@ -385,20 +400,23 @@ async function deliver(r: Reminder, worker: string, now: Date, database: Databas
 			link: r.link,
 			createdAt: now
 		})
-		.onConflictDoNothing({ target: notification.reminderId });
+		.onConflictDoNothing({ target: notification.reminderId })
+		.run();
 	if (channel === 'email') {
 		// Still ours? A worker that took longer than its lease may have lost the reminder to
 		// another, which then sends it: this one must not send it as well.
-		const renewed = await database
+		const renewed = database
 			.update(reminder)
 			.set({ claimedUntil: new Date(Math.max(now.getTime(), Date.now()) + leaseMs) })
 			.where(and(ownClaim(r, worker), eq(reminder.status, 'pending')))
-			.returning({ id: reminder.id });
+			.returning({ id: reminder.id })
+			.all();
 		if (renewed.length === 0) return 'lost' as const;
-		const [person] = await database
+		const [person] = database
 			.select({ email: user.email, name: user.displayName })
 			.from(user)
-			.where(eq(user.id, r.userId));
+			.where(eq(user.id, r.userId))
+			.all();
 		try {
 			await sendMail(
 				{
@@ -413,7 +431,7 @@ async function deliver(r: Reminder, worker: string, now: Date, database: Databas
 			);
 		} catch (error) {
 			const failed = r.attempts >= maxAttempts;
-			await database
+			database
 				.update(reminder)
 				.set({
 					status: failed ? 'failed' : 'pending',
@@ -422,14 +440,16 @@ async function deliver(r: Reminder, worker: string, now: Date, database: Databas
 					nextAttemptAt: new Date(now.getTime() + backoffMs(r.attempts)),
 					lastError: error instanceof Error ? error.message.slice(0, 500) : String(error)
 				})
-				.where(ownClaim(r, worker));
+				.where(ownClaim(r, worker))
+				.run();
 			return failed ? ('failed' as const) : ('retry' as const);
 		}
 	}
-	await database
+	database
 		.update(reminder)
 		.set({ status: 'sent', claimedUntil: null, sentAt: now, lastError: null })
-		.where(ownClaim(r, worker));
+		.where(ownClaim(r, worker))
+		.run();
 	return 'sent' as const;
 }
 
@@ -448,7 +468,7 @@ export async function deliverDueReminders(
 	const outcomes = { sent: 0, skipped: 0, retry: 0, failed: 0, lost: 0 };
 	for (;;) {
 		const claimed = await claim(worker, now, limit, database);
-		for (const r of claimed) outcomes[await deliver(r, worker, now, database)]++;
+		for (const r of claimed) outcomes[await deliverClaimed(r, worker, now, database)]++;
 		if (claimed.length < limit) return outcomes;
 	}
 }

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
-import { db, preparedOnce } from '$lib/server/db';
+import { db, prepared, transaction } from '$lib/server/db';
 import { answer, eligibility, response, review } from '$lib/server/db/schema';
 import { forgetSoon } from '$lib/server/anonymity';
 import { hashToken, newId } from '$lib/server/tokens';
@@ -42,15 +42,16 @@ export async function submitResponse(
 	now = new Date()
 ): Promise<SubmitOutcome> {
 	const receipt = newReceipt();
-	const outcome: SubmitOutcome = await db.transaction(async (tx) => {
-		const [row] = await tx
+	const outcome: SubmitOutcome = transaction((tx) => {
+		const [row] = tx
 			.select({ status: review.status, closesAt: review.closesAt })
 			.from(review)
-			.where(eq(review.id, reviewId));
+			.where(eq(review.id, reviewId))
+			.all();
 		if (!row || row.status !== 'open' || (row.closesAt && row.closesAt <= now))
 			return { outcome: 'not-open' };
 		// Flipping the flag decides who is first: a second submission finds it set, changes nothing.
-		const flipped = await tx
+		const flipped = tx
 			.update(eligibility)
 			.set({ answered: true })
 			.where(
@@ -60,20 +61,24 @@ export async function submitResponse(
 					eq(eligibility.answered, false)
 				)
 			)
-			.returning({ answered: eligibility.answered });
+			.returning({ answered: eligibility.answered })
+			.all();
 		if (flipped.length === 0) {
-			const [eligible] = await tx
+			const [eligible] = tx
 				.select({ answered: eligibility.answered })
 				.from(eligibility)
-				.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)));
+				.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)))
+				.all();
 			return { outcome: eligible ? 'already-answered' : 'not-eligible' };
 		}
 		const responseId = newId();
-		await tx
-			.insert(response)
-			.values({ id: responseId, reviewId, receiptHash: receiptHash(receipt) });
+		tx.insert(response)
+			.values({ id: responseId, reviewId, receiptHash: receiptHash(receipt) })
+			.run();
 		if (answers.length > 0) {
-			await tx.insert(answer).values(answers.map((a) => ({ ...a, responseId })));
+			tx.insert(answer)
+				.values(answers.map((a) => ({ ...a, responseId })))
+				.run();
 		}
 		return { outcome: 'submitted', receipt };
 	});
@@ -84,16 +89,17 @@ export async function submitResponse(
 }
 
 export async function hasAnswered(reviewId: string, userId: string) {
-	const [row] = await db
+	const [row] = db
 		.select({ answered: eligibility.answered })
 		.from(eligibility)
-		.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)));
+		.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)))
+		.all();
 	return row?.answered ?? false;
 }
 
 const answeredRows = sql<number>`coalesce(sum(${eligibility.answered}), 0)`;
 
-const standingOf = preparedOnce(() =>
+const standingOf = prepared(() =>
 	db
 		.select({
 			answers: answeredRows,
@@ -117,10 +123,11 @@ export async function standing(reviewId: string, userId: string) {
 
 /** How many of the members at opening have answered: the one number visible while open. */
 export async function answeredCount(reviewId: string) {
-	const [row] = await db
+	const [row] = db
 		.select({ n: answeredRows })
 		.from(eligibility)
-		.where(eq(eligibility.reviewId, reviewId));
+		.where(eq(eligibility.reviewId, reviewId))
+		.all();
 	return Number(row.n);
 }
 
@@ -129,10 +136,11 @@ export async function answeredCount(reviewId: string) {
  * themselves, so the server never learns which receipt (and so which response) a member holds.
  */
 export async function receiptHashes(reviewId: string) {
-	const rows = await db
+	const rows = db
 		.select({ hash: response.receiptHash })
 		.from(response)
 		.where(eq(response.reviewId, reviewId))
-		.orderBy(response.receiptHash);
+		.orderBy(response.receiptHash)
+		.all();
 	return rows.map((r) => r.hash);
 }

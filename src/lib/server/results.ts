@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { db, preparedOnce, type Executor } from '$lib/server/db';
+import { db, prepared, type Executor } from '$lib/server/db';
 import {
 	answer,
 	dimensionResult,
@@ -14,8 +14,8 @@ import { compareKeys } from '$lib/server/anonymity';
 import { trafficLight } from '$lib/health-view';
 
 /** Stores the aggregates and the revealed texts of a review. Runs once, inside closeReview. */
-export async function computeResults(tx: Executor, reviewId: string) {
-	const rows = await tx
+export function computeResults(tx: Executor, reviewId: string) {
+	const rows = tx
 		.select({
 			questionKey: answer.questionKey,
 			count: sql<number>`count(*)`,
@@ -30,30 +30,34 @@ export async function computeResults(tx: Executor, reviewId: string) {
 		.from(answer)
 		.innerJoin(response, eq(response.id, answer.responseId))
 		.where(and(eq(response.reviewId, reviewId), sql`${answer.score} is not null`))
-		.groupBy(answer.questionKey);
+		.groupBy(answer.questionKey)
+		.all();
 	if (rows.length > 0) {
-		await tx.insert(dimensionResult).values(
-			rows.map((r) => ({
-				reviewId,
-				questionKey: r.questionKey,
-				count: Number(r.count),
-				mean: Number(r.mean),
-				standardDeviation: Math.sqrt(Math.max(0, Number(r.meanOfSquares) - Number(r.mean) ** 2)),
-				distribution: [r.d1, r.d2, r.d3, r.d4, r.d5].map(Number) as [
-					number,
-					number,
-					number,
-					number,
-					number
-				]
-			}))
-		);
+		tx.insert(dimensionResult)
+			.values(
+				rows.map((r) => ({
+					reviewId,
+					questionKey: r.questionKey,
+					count: Number(r.count),
+					mean: Number(r.mean),
+					standardDeviation: Math.sqrt(Math.max(0, Number(r.meanOfSquares) - Number(r.mean) ** 2)),
+					distribution: [r.d1, r.d2, r.d3, r.d4, r.d5].map(Number) as [
+						number,
+						number,
+						number,
+						number,
+						number
+					]
+				}))
+			)
+			.run();
 	}
-	const texts = await tx
+	const texts = tx
 		.select({ questionKey: answer.questionKey, text: answer.text })
 		.from(answer)
 		.innerJoin(response, eq(response.id, answer.responseId))
-		.where(and(eq(response.reviewId, reviewId), sql`trim(coalesce(${answer.text}, '')) <> ''`));
+		.where(and(eq(response.reviewId, reviewId), sql`trim(coalesce(${answer.text}, '')) <> ''`))
+		.all();
 	// A fresh random key for every text: revealed_text is stored and read in key order, so each
 	// question's texts come out shuffled, independently of the other questions. Inserted in that
 	// key order too, so that where each lands in the file follows the random key, nothing else.
@@ -61,7 +65,9 @@ export async function computeResults(tx: Executor, reviewId: string) {
 		.map((t) => ({ reviewId, questionKey: t.questionKey, id: newId(), text: t.text! }))
 		.sort((a, b) => compareKeys(a.questionKey, b.questionKey) || compareKeys(a.id, b.id));
 	for (let i = 0; i < revealed.length; i += 200) {
-		await tx.insert(revealedText).values(revealed.slice(i, i + 200));
+		tx.insert(revealedText)
+			.values(revealed.slice(i, i + 200))
+			.run();
 	}
 }
 
@@ -124,7 +130,7 @@ async function previousRevealedResults(previousReview: Promise<Review | undefine
 	return { title: previous.title, dimensions: await dimensionResultsOf(previous.id) };
 }
 
-const dimensionResults = preparedOnce(() =>
+const dimensionResults = prepared(() =>
 	db
 		.select()
 		.from(dimensionResult)
@@ -143,7 +149,7 @@ export function dimensionResultsOf(reviewId: string) {
  * JSON array: read as rows, one per answer, the few hundred answers of a review cost the
  * results page about four times as much (every row crosses from the driver on its own).
  */
-const revealedTextsByQuestion = preparedOnce(() =>
+const revealedTextsByQuestion = prepared(() =>
 	db
 		.select({
 			questionKey: revealedText.questionKey,

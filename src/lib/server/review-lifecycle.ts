@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
-import { db, preparedOnce } from '$lib/server/db';
+import { db, prepared, transaction } from '$lib/server/db';
 import { eligibility, group, membership, question, response, review } from '$lib/server/db/schema';
 import { currentPurpose } from '$lib/server/groups';
 import { computeResults } from '$lib/server/results';
@@ -42,39 +42,43 @@ export async function openReview(
 	now = new Date()
 ): Promise<LifecycleOutcome> {
 	const purpose = await currentPurpose(groupId);
-	return db.transaction(async (tx) => {
-		const [row] = await tx
+	return transaction((tx) => {
+		const [row] = tx
 			.select()
 			.from(review)
-			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
+			.all();
 		if (!row) return 'not-found';
 		if (row.status !== 'draft') return 'wrong-status';
-		const [other] = await tx
+		const [other] = tx
 			.select({ id: review.id })
 			.from(review)
-			.where(and(eq(review.groupId, groupId), eq(review.status, 'open'), ne(review.id, reviewId)));
+			.where(and(eq(review.groupId, groupId), eq(review.status, 'open'), ne(review.id, reviewId)))
+			.all();
 		if (other) return 'another-open';
-		const [{ questions }] = await tx
+		const [{ questions }] = tx
 			.select({ questions: sql<number>`count(*)` })
 			.from(question)
-			.where(eq(question.reviewId, reviewId));
+			.where(eq(question.reviewId, reviewId))
+			.all();
 		if (questions === 0) return 'no-questions';
 
-		const [{ threshold }] = await tx
+		const [{ threshold }] = tx
 			.select({ threshold: group.anonymityThreshold })
 			.from(group)
-			.where(eq(group.id, groupId));
-		const members = await tx
+			.where(eq(group.id, groupId))
+			.all();
+		const members = tx
 			.select({ userId: membership.userId, joinedAt: membership.joinedAt })
 			.from(membership)
-			.where(eq(membership.groupId, groupId));
+			.where(eq(membership.groupId, groupId))
+			.all();
 		// In a shuffled order: rowids and cell positions then say nothing, not even who joined when.
-		await tx
-			.insert(eligibility)
-			.values(shuffled(members).map((m) => ({ reviewId, userId: m.userId, answered: false })));
+		tx.insert(eligibility)
+			.values(shuffled(members).map((m) => ({ reviewId, userId: m.userId, answered: false })))
+			.run();
 		const recentSince = now.getTime() - recentJoinerDays * 24 * 60 * 60 * 1000;
-		await tx
-			.update(review)
+		tx.update(review)
 			.set({
 				status: 'open',
 				openedAt: now,
@@ -85,7 +89,8 @@ export async function openReview(
 				// a close time already passed would close it at once; drop it instead
 				closesAt: row.closesAt && row.closesAt > now ? row.closesAt : null
 			})
-			.where(eq(review.id, reviewId));
+			.where(eq(review.id, reviewId))
+			.run();
 		return 'done';
 	});
 }
@@ -99,29 +104,31 @@ export async function closeReview(
 	reviewId: string,
 	now = new Date()
 ): Promise<LifecycleOutcome> {
-	const outcome = await db.transaction(async (tx) => {
-		const [row] = await tx
+	const outcome = transaction((tx) => {
+		const [row] = tx
 			.select()
 			.from(review)
-			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
+			.all();
 		if (!row) return 'not-found' as const;
 		if (row.status !== 'open') return 'wrong-status' as const;
-		const [{ responses }] = await tx
+		const [{ responses }] = tx
 			.select({ responses: sql<number>`count(*)` })
 			.from(response)
-			.where(eq(response.reviewId, reviewId));
+			.where(eq(response.reviewId, reviewId))
+			.all();
 		const closed = { ...row, status: 'closed' as const, responseCount: responses, closedAt: now };
-		if (isRevealed(closed)) await computeResults(tx, reviewId);
-		await shuffleStoredResponses(tx, reviewId);
-		await forgetWhoWasReminded(tx, reviewId);
-		await tx
-			.update(review)
+		if (isRevealed(closed)) computeResults(tx, reviewId);
+		shuffleStoredResponses(tx, reviewId);
+		forgetWhoWasReminded(tx, reviewId);
+		tx.update(review)
 			.set({ status: 'closed', closedAt: now, responseCount: responses })
-			.where(eq(review.id, reviewId));
+			.where(eq(review.id, reviewId))
+			.run();
 		return 'done' as const;
 	});
 	// The log holds the closing transaction's pages, and with them the order just rewritten.
-	if (outcome === 'done') await forgetRecentWrites();
+	if (outcome === 'done') forgetRecentWrites();
 	return outcome;
 }
 
@@ -130,20 +137,21 @@ export async function closeReview(
  * and notices about it. An open review must be closed first: people may be answering it.
  */
 export async function deleteReview(groupId: string, reviewId: string): Promise<LifecycleOutcome> {
-	const outcome = await db.transaction(async (tx) => {
-		const [row] = await tx
+	const outcome = transaction((tx) => {
+		const [row] = tx
 			.select({ status: review.status, slug: group.slug })
 			.from(review)
 			.innerJoin(group, eq(group.id, review.groupId))
-			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
+			.all();
 		if (!row) return 'not-found' as const;
 		if (row.status === 'open') return 'wrong-status' as const;
-		await forgetRemindersAbout(tx, `/g/${row.slug}/reviews/${reviewId}`);
-		await tx.delete(review).where(eq(review.id, reviewId));
+		forgetRemindersAbout(tx, `/g/${row.slug}/reviews/${reviewId}`);
+		tx.delete(review).where(eq(review.id, reviewId)).run();
 		return 'done' as const;
 	});
 	// `secure_delete` zeroed its rows in the database; this empties them out of the log too.
-	if (outcome === 'done') await forgetRecentWrites();
+	if (outcome === 'done') forgetRecentWrites();
 	return outcome;
 }
 
@@ -156,11 +164,12 @@ export async function scheduleReview(
 	input: ScheduleInput,
 	now = new Date()
 ) {
-	return db.transaction(async (tx) => {
-		const [row] = await tx
+	return transaction((tx) => {
+		const [row] = tx
 			.select()
 			.from(review)
-			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)));
+			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
+			.all();
 		if (!row) return { ok: false as const, message: 'That review does not exist.' };
 		if (row.status === 'closed')
 			return { ok: false as const, message: 'A closed review cannot be changed.' };
@@ -182,13 +191,13 @@ export async function scheduleReview(
 				message: 'The closing time must come after the opening time and after now.'
 			};
 		}
-		await tx
-			.update(review)
+		tx.update(review)
 			.set({
 				opensAt: row.status === 'draft' ? input.opensAt : row.opensAt,
 				closesAt: input.closesAt
 			})
-			.where(eq(review.id, reviewId));
+			.where(eq(review.id, reviewId))
+			.run();
 		return { ok: true as const };
 	});
 }
@@ -219,8 +228,8 @@ const dueReviews = (inGroup: boolean) =>
 			)
 		)
 		.prepare();
-const dueInGroup = preparedOnce(() => dueReviews(true));
-const dueAnywhere = preparedOnce(() => dueReviews(false));
+const dueInGroup = prepared(() => dueReviews(true));
+const dueAnywhere = prepared(() => dueReviews(false));
 
 export async function runDueTransitions(now = new Date(), groupId?: string) {
 	const due = await (groupId ? dueInGroup() : dueAnywhere()).all({ groupId, now: now.getTime() });

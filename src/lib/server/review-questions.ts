@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { db, transaction, type Transaction } from '$lib/server/db';
 import { question, review, type QuestionKind } from '$lib/server/db/schema';
 import { defaultInstrument } from '$lib/server/instrument';
 import { slugify } from '$lib/slug';
@@ -15,15 +15,15 @@ export type EditOutcome = 'done' | 'not-draft' | 'not-found' | 'duplicate-key' |
  */
 export const maxQuestions = 40;
 
-async function inDraft<T>(
-	reviewId: string,
-	edit: (tx: Parameters<Parameters<typeof db.transaction>[0]>[0]) => Promise<T>
-) {
-	return db.transaction(async (tx) => {
-		const [row] = await tx
+type Edited = 'done' | 'not-found' | 'too-many' | 'duplicate-key';
+
+function inDraft(reviewId: string, edit: (tx: Transaction) => Edited) {
+	return transaction((tx) => {
+		const [row] = tx
 			.select({ status: review.status })
 			.from(review)
-			.where(eq(review.id, reviewId));
+			.where(eq(review.id, reviewId))
+			.all();
 		if (!row) return 'not-found' as const;
 		if (row.status !== 'draft') return 'not-draft' as const;
 		return edit(tx);
@@ -40,11 +40,12 @@ export interface QuestionInput {
 
 /** Adds a question at the end. A standard dimension keeps its standard key; others get one from the title. */
 export function addQuestion(reviewId: string, input: QuestionInput & { standardKey?: string }) {
-	return inDraft(reviewId, async (tx) => {
-		const existing = await tx
+	return inDraft(reviewId, (tx) => {
+		const existing = tx
 			.select({ key: question.key, kind: question.kind, position: question.position })
 			.from(question)
-			.where(eq(question.reviewId, reviewId));
+			.where(eq(question.reviewId, reviewId))
+			.all();
 		if (existing.length >= maxQuestions) return 'too-many' as const;
 		const keys = new Set(existing.map((q) => q.key));
 		let key: string;
@@ -63,12 +64,14 @@ export function addQuestion(reviewId: string, input: QuestionInput & { standardK
 			.reduce((min, q) => Math.min(min, q.position), end);
 		const position = input.kind === 'scale' ? firstOpen : end;
 		if (position < end) {
-			await tx
-				.update(question)
+			tx.update(question)
 				.set({ position: sql`${question.position} + 1` })
-				.where(and(eq(question.reviewId, reviewId), sql`${question.position} >= ${position}`));
+				.where(and(eq(question.reviewId, reviewId), sql`${question.position} >= ${position}`))
+				.run();
 		}
-		await tx.insert(question).values({ reviewId, key, position, ...input });
+		tx.insert(question)
+			.values({ reviewId, key, position, ...input })
+			.run();
 		return 'done' as const;
 	});
 }
@@ -76,58 +79,64 @@ export function addQuestion(reviewId: string, input: QuestionInput & { standardK
 /** The standard questions a draft does not have (removed earlier), to add back with their keys. */
 export async function missingStandardQuestions(reviewId: string) {
 	const keys = new Set(
-		(
-			await db.select({ key: question.key }).from(question).where(eq(question.reviewId, reviewId))
-		).map((q) => q.key)
+		db
+			.select({ key: question.key })
+			.from(question)
+			.where(eq(question.reviewId, reviewId))
+			.all()
+			.map((q) => q.key)
 	);
 	return defaultInstrument.filter((q) => !keys.has(q.key));
 }
 
 export function updateQuestion(reviewId: string, key: string, input: Omit<QuestionInput, 'kind'>) {
-	return inDraft(reviewId, async (tx) => {
-		const [current] = await tx
+	return inDraft(reviewId, (tx) => {
+		const [current] = tx
 			.select()
 			.from(question)
-			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)));
+			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)))
+			.all();
 		if (!current) return 'not-found' as const;
-		await tx
-			.update(question)
+		tx.update(question)
 			.set({
 				title: input.title,
 				prompt: input.prompt,
 				lowLabel: current.kind === 'scale' ? input.lowLabel : null,
 				highLabel: current.kind === 'scale' ? input.highLabel : null
 			})
-			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)));
+			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)))
+			.run();
 		return 'done' as const;
 	});
 }
 
 export function removeQuestion(reviewId: string, key: string) {
-	return inDraft(reviewId, async (tx) => {
-		const removed = await tx
+	return inDraft(reviewId, (tx) => {
+		const removed = tx
 			.delete(question)
 			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)))
-			.returning({ key: question.key });
+			.returning({ key: question.key })
+			.all();
 		return removed.length > 0 ? ('done' as const) : ('not-found' as const);
 	});
 }
 
 /** Swaps a question with its neighbour above (-1) or below (+1). */
 export function moveQuestion(reviewId: string, key: string, direction: -1 | 1) {
-	return inDraft(reviewId, async (tx) => {
-		const ordered = await tx
+	return inDraft(reviewId, (tx) => {
+		const ordered = tx
 			.select()
 			.from(question)
 			.where(eq(question.reviewId, reviewId))
-			.orderBy(asc(question.position));
+			.orderBy(asc(question.position))
+			.all();
 		const index = ordered.findIndex((q) => q.key === key);
 		if (index === -1) return 'not-found' as const;
 		const other = ordered[index + direction];
 		if (!other) return 'done' as const;
 		const target = (k: string) => and(eq(question.reviewId, reviewId), eq(question.key, k));
-		await tx.update(question).set({ position: other.position }).where(target(key));
-		await tx.update(question).set({ position: ordered[index].position }).where(target(other.key));
+		tx.update(question).set({ position: other.position }).where(target(key)).run();
+		tx.update(question).set({ position: ordered[index].position }).where(target(other.key)).run();
 		return 'done' as const;
 	});
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
-import { db, preparedOnce, reusableQuery, type Executor } from '$lib/server/db';
+import { db, prepared, transaction } from '$lib/server/db';
 import { group, minimumThreshold, question, review, type Review } from '$lib/server/db/schema';
 import { defaultInstrument, quarterTitle } from '$lib/server/instrument';
 import { newId } from '$lib/server/tokens';
@@ -12,24 +12,26 @@ export async function createReview(input: {
 }) {
 	const now = input.now ?? new Date();
 	const id = newId();
-	await db.transaction(async (tx) => {
-		await tx.insert(review).values({
-			id,
-			groupId: input.groupId,
-			title: input.title || quarterTitle(now),
-			createdBy: input.createdBy,
-			createdAt: now
-		});
-		await tx
-			.insert(question)
-			.values(defaultInstrument.map((q, position) => ({ ...q, reviewId: id, position })));
+	transaction((tx) => {
+		tx.insert(review)
+			.values({
+				id,
+				groupId: input.groupId,
+				title: input.title || quarterTitle(now),
+				createdBy: input.createdBy,
+				createdAt: now
+			})
+			.run();
+		tx.insert(question)
+			.values(defaultInstrument.map((q, position) => ({ ...q, reviewId: id, position })))
+			.run();
 	});
 	return id;
 }
 
 /** A group's reviews, newest first; drafts only for those who may edit them. */
 export async function listReviews(groupId: string, includeDrafts: boolean) {
-	const rows = await db
+	const rows = db
 		.select()
 		.from(review)
 		.where(
@@ -37,7 +39,7 @@ export async function listReviews(groupId: string, includeDrafts: boolean) {
 				? eq(review.groupId, groupId)
 				: and(eq(review.groupId, groupId), sql`${review.status} <> 'draft'`)
 		)
-		// the open review first, then drafts, then closed ones by when they closed (not when they
+		// the open review first.all(), then drafts, then closed ones by when they closed (not when they
 		// were made: a draft made ahead of time may close after one made later)
 		.orderBy(
 			sql`case ${review.status} when 'open' then 0 when 'draft' then 1 else 2 end`,
@@ -49,8 +51,8 @@ export async function listReviews(groupId: string, includeDrafts: boolean) {
 }
 
 /** The review with this id in this group, or undefined: a review never leaks across groups. */
-const reviewInGroup = reusableQuery((executor) =>
-	executor
+const reviewInGroup = prepared(() =>
+	db
 		.select()
 		.from(review)
 		.where(
@@ -59,30 +61,32 @@ const reviewInGroup = reusableQuery((executor) =>
 				eq(review.groupId, sql.placeholder('groupId'))
 			)
 		)
+		.prepare()
 );
 
-export async function findReview(groupId: string, reviewId: string, executor: Executor = db) {
-	const [row] = await reviewInGroup({ groupId, reviewId }, executor);
-	return row as Review | undefined;
+export function findReview(groupId: string, reviewId: string): Review | undefined {
+	return reviewInGroup().get({ groupId, reviewId });
 }
 
-const questionsInOrder = reusableQuery((executor) =>
-	executor
+const questionsInOrder = prepared(() =>
+	db
 		.select()
 		.from(question)
 		.where(eq(question.reviewId, sql.placeholder('reviewId')))
 		.orderBy(asc(question.position))
+		.prepare()
 );
 
-export async function questionsOf(reviewId: string, executor: Executor = db) {
-	return questionsInOrder({ reviewId }, executor);
+export function questionsOf(reviewId: string) {
+	return questionsInOrder().all({ reviewId });
 }
 
 export async function groupThreshold(groupId: string) {
-	const [row] = await db
+	const [row] = db
 		.select({ threshold: group.anonymityThreshold })
 		.from(group)
-		.where(eq(group.id, groupId));
+		.where(eq(group.id, groupId))
+		.all();
 	return row.threshold;
 }
 
@@ -91,19 +95,20 @@ export async function setGroupThreshold(groupId: string, threshold: number) {
 	if (!Number.isInteger(threshold) || threshold < minimumThreshold) {
 		throw new RangeError(`The threshold must be a whole number of at least ${minimumThreshold}.`);
 	}
-	await db.update(group).set({ anonymityThreshold: threshold }).where(eq(group.id, groupId));
+	db.update(group).set({ anonymityThreshold: threshold }).where(eq(group.id, groupId)).run();
 }
 
 export async function renameReview(reviewId: string, title: string) {
-	const updated = await db
+	const updated = db
 		.update(review)
 		.set({ title })
 		.where(and(eq(review.id, reviewId), eq(review.status, 'draft')))
-		.returning({ id: review.id });
+		.returning({ id: review.id })
+		.all();
 	return updated.length > 0;
 }
 
-const closedBefore = preparedOnce(() =>
+const closedBefore = prepared(() =>
 	db
 		.select()
 		.from(review)
@@ -119,7 +124,7 @@ const closedBefore = preparedOnce(() =>
 		.prepare()
 );
 
-const openInGroup = preparedOnce(() =>
+const openInGroup = prepared(() =>
 	db
 		.select({ id: review.id, title: review.title })
 		.from(review)

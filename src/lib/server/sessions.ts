@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { and, eq, lte, ne, or, sql } from 'drizzle-orm';
-import { db, preparedOnce } from '$lib/server/db';
+import { db, prepared } from '$lib/server/db';
 import { session, user, type Session } from '$lib/server/db/schema';
 import { notification } from '$lib/server/db/work-schema';
 import { generateToken, hashToken } from '$lib/server/tokens';
@@ -26,13 +26,13 @@ export async function startSession(userId: string, now = new Date()) {
 		createdAt: now,
 		expiresAt: new Date(now.getTime() + inactivityLimitMs)
 	};
-	await db.insert(session).values(row);
+	db.insert(session).values(row).run();
 	return { token, session: row };
 }
 
 // Every request with a cookie runs this, so it also counts the unread notices for the bell:
 // one query per page instead of two.
-const findSession = preparedOnce(() =>
+const findSession = prepared(() =>
 	db
 		.select({
 			session,
@@ -54,35 +54,35 @@ export async function validateSessionToken(
 
 	const absoluteEnd = row.session.createdAt.getTime() + absoluteLifetimeMs;
 	if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd) {
-		await db.delete(session).where(eq(session.id, row.session.id));
+		db.delete(session).where(eq(session.id, row.session.id)).run();
 		return { session: null, user: null, unread: 0 };
 	}
 	if (row.session.expiresAt.getTime() - now.getTime() < renewWhenLeftMs) {
 		const expiresAt = new Date(Math.min(now.getTime() + inactivityLimitMs, absoluteEnd));
-		await db.update(session).set({ expiresAt }).where(eq(session.id, row.session.id));
+		db.update(session).set({ expiresAt }).where(eq(session.id, row.session.id)).run();
 		row.session.expiresAt = expiresAt;
 	}
 	return row;
 }
 
 export async function endSession(sessionId: string) {
-	await db.delete(session).where(eq(session.id, sessionId));
+	db.delete(session).where(eq(session.id, sessionId)).run();
 }
 
 /** Ends every session of a person, or every one but `keep` (after a password change). */
 export async function endUserSessions(userId: string, keep?: string) {
-	await db
-		.delete(session)
+	db.delete(session)
 		.where(
 			keep ? and(eq(session.userId, userId), ne(session.id, keep)) : eq(session.userId, userId)
-		);
+		)
+		.run();
 }
 
 export async function deleteExpiredSessions(now = new Date()) {
 	const oldestLiveStart = new Date(now.getTime() - absoluteLifetimeMs);
-	await db
-		.delete(session)
-		.where(or(lte(session.expiresAt, now), lte(session.createdAt, oldestLiveStart)));
+	db.delete(session)
+		.where(or(lte(session.expiresAt, now), lte(session.createdAt, oldestLiveStart)))
+		.run();
 }
 
 // Over HTTPS the cookie gets the __Host- prefix, which browsers only accept with Secure, Path=/

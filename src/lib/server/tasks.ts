@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { db, preparedOnce, type Executor } from '$lib/server/db';
+import { db, prepared, type Executor, transaction } from '$lib/server/db';
 import { group, membership, question, review, user, type Role } from '$lib/server/db/schema';
 import {
 	area,
@@ -64,68 +64,73 @@ export interface FollowUp {
 	quote: string | null;
 }
 
-async function ownersOf(tx: Executor, taskId: string) {
-	const rows = await tx
+function ownersOf(tx: Executor, taskId: string) {
+	const rows = tx
 		.select({ userId: taskOwner.userId })
 		.from(taskOwner)
-		.where(eq(taskOwner.taskId, taskId));
+		.where(eq(taskOwner.taskId, taskId))
+		.all();
 	return rows.map((r) => r.userId);
 }
 
-async function isMember(tx: Executor, groupId: string, userId: string) {
-	const [row] = await tx
+function isMember(tx: Executor, groupId: string, userId: string) {
+	const [row] = tx
 		.select({ userId: membership.userId })
 		.from(membership)
-		.where(and(eq(membership.groupId, groupId), eq(membership.userId, userId)));
+		.where(and(eq(membership.groupId, groupId), eq(membership.userId, userId)))
+		.all();
 	return Boolean(row);
 }
 
-async function findTask(tx: Executor, actor: Actor, taskId: string) {
-	const [row] = await tx
+function findTask(tx: Executor, actor: Actor, taskId: string) {
+	const [row] = tx
 		.select()
 		.from(task)
-		.where(and(eq(task.id, taskId), eq(task.groupId, actor.groupId), isNull(task.archivedAt)));
+		.where(and(eq(task.id, taskId), eq(task.groupId, actor.groupId), isNull(task.archivedAt)))
+		.all();
 	return row;
 }
 
 /** Facilitators may change any task; everyone else only the tasks they own. */
-async function mayChange(tx: Executor, actor: Actor, taskId: string) {
+function mayChange(tx: Executor, actor: Actor, taskId: string) {
 	if (hasRole(actor.role, 'facilitator')) return true;
-	return (await ownersOf(tx, taskId)).includes(actor.userId);
+	return ownersOf(tx, taskId).includes(actor.userId);
 }
 
 /** Runs `change` in one transaction on a live task of the actor's group they may change. */
 function changeTask<T = undefined>(
 	actor: Actor,
 	taskId: string,
-	change: (tx: Executor, current: Task) => Promise<Outcome<T>>
+	change: (tx: Executor, current: Task) => Outcome<T>
 ) {
-	return db.transaction(async (tx): Promise<Outcome<T>> => {
-		const current = await findTask(tx, actor, taskId);
+	return transaction((tx): Outcome<T> => {
+		const current = findTask(tx, actor, taskId);
 		if (!current) return refuse('not-found');
-		if (!(await mayChange(tx, actor, taskId))) return refuse('not-allowed');
+		if (!mayChange(tx, actor, taskId)) return refuse('not-allowed');
 		return change(tx, current);
 	});
 }
 
-async function areaInGroup(tx: Executor, groupId: string, areaId: string | null) {
+function areaInGroup(tx: Executor, groupId: string, areaId: string | null) {
 	if (!areaId) return true;
-	const [row] = await tx
+	const [row] = tx
 		.select({ id: area.id })
 		.from(area)
-		.where(and(eq(area.id, areaId), eq(area.groupId, groupId)));
+		.where(and(eq(area.id, areaId), eq(area.groupId, groupId)))
+		.all();
 	return Boolean(row);
 }
 
 /** How deep the chain that made `userId` an owner of the task is: 0 if they took it themselves. */
-async function depthOf(tx: Executor, taskId: string, userId: string) {
+function depthOf(tx: Executor, taskId: string, userId: string) {
 	// the latest ask that reached them: an older, deeper chain may since have been undone
-	const [row] = await tx
+	const [row] = tx
 		.select({ depth: delegation.depth })
 		.from(delegation)
 		.where(and(eq(delegation.taskId, taskId), eq(delegation.toUserId, userId)))
 		.orderBy(desc(delegation.createdAt), desc(delegation.depth))
-		.limit(1);
+		.limit(1)
+		.all();
 	return row?.depth ?? 0;
 }
 
@@ -143,30 +148,34 @@ export async function createTask(
 	if (others.length > 0 && !hasRole(actor.role, 'facilitator')) return refuse('not-allowed');
 	const id = newId();
 	const assigned: string[] = [];
-	const result = await db.transaction(async (tx) => {
-		if (!(await areaInGroup(tx, actor.groupId, input.areaId))) return refuse('no-area');
+	const result = transaction((tx) => {
+		if (!areaInGroup(tx, actor.groupId, input.areaId)) return refuse('no-area');
 		for (const ownerId of input.ownerIds)
-			if (!(await isMember(tx, actor.groupId, ownerId))) return refuse('not-a-member');
-		await tx.insert(task).values({
-			id,
-			groupId: actor.groupId,
-			...input,
-			createdBy: actor.userId,
-			createdAt: now,
-			updatedAt: now,
-			...(followUp ?? {})
-		});
+			if (!isMember(tx, actor.groupId, ownerId)) return refuse('not-a-member');
+		tx.insert(task)
+			.values({
+				id,
+				groupId: actor.groupId,
+				...input,
+				createdBy: actor.userId,
+				createdAt: now,
+				updatedAt: now,
+				...(followUp ?? {})
+			})
+			.run();
 		for (const ownerId of new Set(input.ownerIds)) {
-			await tx.insert(taskOwner).values({ taskId: id, userId: ownerId });
+			tx.insert(taskOwner).values({ taskId: id, userId: ownerId }).run();
 			if (ownerId !== actor.userId) {
-				await tx.insert(delegation).values({
-					id: newId(),
-					taskId: id,
-					fromUserId: actor.userId,
-					toUserId: ownerId,
-					depth: 1,
-					createdAt: now
-				});
+				tx.insert(delegation)
+					.values({
+						id: newId(),
+						taskId: id,
+						fromUserId: actor.userId,
+						toUserId: ownerId,
+						depth: 1,
+						createdAt: now
+					})
+					.run();
 				assigned.push(ownerId);
 			}
 		}
@@ -183,12 +192,12 @@ export async function updateTask(
 	input: TaskInput,
 	now = new Date()
 ): Promise<Outcome> {
-	return changeTask(actor, taskId, async (tx) => {
-		if (!(await areaInGroup(tx, actor.groupId, input.areaId))) return refuse('no-area');
-		await tx
-			.update(task)
+	return changeTask(actor, taskId, (tx) => {
+		if (!areaInGroup(tx, actor.groupId, input.areaId)) return refuse('no-area');
+		tx.update(task)
 			.set({ ...input, updatedAt: now })
-			.where(eq(task.id, taskId));
+			.where(eq(task.id, taskId))
+			.run();
 		return ok(undefined);
 	});
 }
@@ -200,17 +209,16 @@ export async function moveTask(
 	status: TaskStatus,
 	now = new Date()
 ): Promise<Outcome> {
-	return changeTask(actor, taskId, async (tx, current) => {
+	return changeTask(actor, taskId, (tx, current) => {
 		if (current.status === status) return ok(undefined);
-		await tx
-			.update(task)
+		tx.update(task)
 			.set({ status, updatedAt: now, completedAt: status === 'done' ? now : null })
-			.where(eq(task.id, taskId));
+			.where(eq(task.id, taskId))
+			.run();
 		if (status === 'done') {
-			await recur(tx, current, now);
+			recur(tx, current, now);
 			// "due soon" and "overdue" notices about a finished task are old news
-			await tx
-				.update(notification)
+			tx.update(notification)
 				.set({ readAt: now })
 				.where(
 					and(
@@ -218,7 +226,8 @@ export async function moveTask(
 						isNull(notification.readAt),
 						sql`${notification.link} like ${'%/board/' + taskId}`
 					)
-				);
+				)
+				.run();
 		}
 		return ok(undefined);
 	});
@@ -226,13 +235,13 @@ export async function moveTask(
 
 /** Takes an unowned task. The check and the insert are one statement: two takers, one owner. */
 export async function takeTask(actor: Actor, taskId: string): Promise<Outcome> {
-	return db.transaction(async (tx) => {
-		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
-		const inserted = await tx.run(
+	return transaction((tx) => {
+		if (!findTask(tx, actor, taskId)) return refuse('not-found');
+		const inserted = tx.run(
 			sql`insert into ${taskOwner} (task_id, user_id) select ${taskId}, ${actor.userId}
 				where not exists (select 1 from ${taskOwner} where ${taskOwner.taskId} = ${taskId})`
 		);
-		return inserted.rowsAffected === 1 ? ok(undefined) : refuse('already-owned');
+		return inserted.changes === 1 ? ok(undefined) : refuse('already-owned');
 	});
 }
 
@@ -243,21 +252,23 @@ export async function assignTask(
 	assigneeId: string,
 	now = new Date()
 ): Promise<Outcome> {
-	const result = await changeTask(actor, taskId, async (tx) => {
-		if (!(await isMember(tx, actor.groupId, assigneeId))) return refuse('not-a-member');
-		if ((await ownersOf(tx, taskId)).includes(assigneeId)) return refuse('already-owner');
-		await tx.insert(taskOwner).values({ taskId, userId: assigneeId });
+	const result = await changeTask(actor, taskId, (tx) => {
+		if (!isMember(tx, actor.groupId, assigneeId)) return refuse('not-a-member');
+		if (ownersOf(tx, taskId).includes(assigneeId)) return refuse('already-owner');
+		tx.insert(taskOwner).values({ taskId, userId: assigneeId }).run();
 		if (assigneeId !== actor.userId) {
-			await tx.insert(delegation).values({
-				id: newId(),
-				taskId,
-				fromUserId: actor.userId,
-				toUserId: assigneeId,
-				depth: (await depthOf(tx, taskId, actor.userId)) + 1,
-				createdAt: now
-			});
+			tx.insert(delegation)
+				.values({
+					id: newId(),
+					taskId,
+					fromUserId: actor.userId,
+					toUserId: assigneeId,
+					depth: depthOf(tx, taskId, actor.userId) + 1,
+					createdAt: now
+				})
+				.run();
 		}
-		await tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId));
+		tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId)).run();
 		return ok(undefined);
 	});
 	if (result.ok && assigneeId !== actor.userId)
@@ -272,17 +283,18 @@ export async function releaseTask(
 	ownerId: string,
 	now = new Date()
 ): Promise<Outcome> {
-	return db.transaction(async (tx) => {
-		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
+	return transaction((tx) => {
+		if (!findTask(tx, actor, taskId)) return refuse('not-found');
 		if (ownerId !== actor.userId && !hasRole(actor.role, 'facilitator')) {
 			return refuse('not-allowed');
 		}
-		const removed = await tx
+		const removed = tx
 			.delete(taskOwner)
 			.where(and(eq(taskOwner.taskId, taskId), eq(taskOwner.userId, ownerId)))
-			.returning();
+			.returning()
+			.all();
 		if (removed.length === 0) return refuse('not-owning');
-		await tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId));
+		tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId)).run();
 		return ok(undefined);
 	});
 }
@@ -298,27 +310,29 @@ export async function delegateTask(
 	note: string | null,
 	now = new Date()
 ): Promise<Outcome> {
-	const result = await db.transaction(async (tx) => {
-		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
-		const owners = await ownersOf(tx, taskId);
+	const result = transaction((tx) => {
+		if (!findTask(tx, actor, taskId)) return refuse('not-found');
+		const owners = ownersOf(tx, taskId);
 		if (!owners.includes(actor.userId)) return refuse('not-owner');
-		if (!(await isMember(tx, actor.groupId, toUserId))) return refuse('not-a-member');
+		if (!isMember(tx, actor.groupId, toUserId)) return refuse('not-a-member');
 		if (owners.includes(toUserId)) return refuse('already-owner');
-		const depth = (await depthOf(tx, taskId, actor.userId)) + 1;
-		await tx
-			.delete(taskOwner)
-			.where(and(eq(taskOwner.taskId, taskId), eq(taskOwner.userId, actor.userId)));
-		await tx.insert(taskOwner).values({ taskId, userId: toUserId });
-		await tx.insert(delegation).values({
-			id: newId(),
-			taskId,
-			fromUserId: actor.userId,
-			toUserId,
-			note,
-			depth,
-			createdAt: now
-		});
-		await tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId));
+		const depth = depthOf(tx, taskId, actor.userId) + 1;
+		tx.delete(taskOwner)
+			.where(and(eq(taskOwner.taskId, taskId), eq(taskOwner.userId, actor.userId)))
+			.run();
+		tx.insert(taskOwner).values({ taskId, userId: toUserId }).run();
+		tx.insert(delegation)
+			.values({
+				id: newId(),
+				taskId,
+				fromUserId: actor.userId,
+				toUserId,
+				note,
+				depth,
+				createdAt: now
+			})
+			.run();
+		tx.update(task).set({ updatedAt: now }).where(eq(task.id, taskId)).run();
 		return ok(undefined);
 	});
 	if (result.ok) await remindAssigned(taskId, toUserId, now, actor.userId, note);
@@ -326,8 +340,8 @@ export async function delegateTask(
 }
 
 export async function archiveTask(actor: Actor, taskId: string, now = new Date()) {
-	return changeTask(actor, taskId, async (tx) => {
-		await tx.update(task).set({ archivedAt: now, updatedAt: now }).where(eq(task.id, taskId));
+	return changeTask(actor, taskId, (tx) => {
+		tx.update(task).set({ archivedAt: now, updatedAt: now }).where(eq(task.id, taskId)).run();
 		return ok(undefined);
 	});
 }
@@ -338,11 +352,11 @@ export async function commentOnTask(
 	body: string,
 	now = new Date()
 ): Promise<Outcome> {
-	return db.transaction(async (tx) => {
-		if (!(await findTask(tx, actor, taskId))) return refuse('not-found');
-		await tx
-			.insert(taskComment)
-			.values({ id: newId(), taskId, userId: actor.userId, body, createdAt: now });
+	return transaction((tx) => {
+		if (!findTask(tx, actor, taskId)) return refuse('not-found');
+		tx.insert(taskComment)
+			.values({ id: newId(), taskId, userId: actor.userId, body, createdAt: now })
+			.run();
 		return ok(undefined);
 	});
 }
@@ -358,10 +372,10 @@ export function nextDueOn(recurrence: Recurrence, from: string) {
  * Creates the next instance of a recurring task, once: `recurs_from` is unique, so a second
  * call (a second scheduler, a done after a due) changes nothing.
  */
-export async function recur(tx: Executor, current: Task, now: Date) {
+export function recur(tx: Executor, current: Task, now: Date) {
 	if (!current.recurrence) return;
 	const id = newId();
-	const inserted = await tx
+	const inserted = tx
 		.insert(task)
 		.values({
 			id,
@@ -377,16 +391,19 @@ export async function recur(tx: Executor, current: Task, now: Date) {
 			recursFrom: current.id
 		})
 		.onConflictDoNothing({ target: task.recursFrom })
-		.returning({ id: task.id });
+		.returning({ id: task.id })
+		.all();
 	if (inserted.length === 0) return;
-	const owners = await ownersOf(tx, current.id);
+	const owners = ownersOf(tx, current.id);
 	if (owners.length > 0)
-		await tx.insert(taskOwner).values(owners.map((userId) => ({ taskId: id, userId })));
+		tx.insert(taskOwner)
+			.values(owners.map((userId) => ({ taskId: id, userId })))
+			.run();
 }
 
 /** Recurring tasks whose due day has passed get their next instance even if not done yet. */
 export async function recurDueTasks(now = new Date()) {
-	const due = await db
+	const due = db
 		.select()
 		.from(task)
 		.where(
@@ -396,8 +413,9 @@ export async function recurDueTasks(now = new Date()) {
 				sql`${task.dueOn} < ${todayUtc(now)}`,
 				sql`not exists (select 1 from ${task} t2 where t2.recurs_from = ${task.id})`
 			)
-		);
-	for (const current of due) await db.transaction((tx) => recur(tx, current, now));
+		)
+		.all();
+	for (const current of due) transaction((tx) => recur(tx, current, now));
 	return due.length;
 }
 
@@ -416,7 +434,7 @@ const noLimit = Number.MAX_SAFE_INTEGER;
 
 // The board's one query, for every filter and limit: a filter left out is a placeholder set to
 // match everything, so the query is built and prepared once (building it cost more than running).
-const rankedBoard = preparedOnce(() => {
+const rankedBoard = prepared(() => {
 	const isOverdue = sql`(${task.status} <> 'done' and ${task.dueOn} is not null and ${task.dueOn} < ${sql.placeholder('today')})`;
 	const owns = (who: string) =>
 		sql`exists (select 1 from ${taskOwner} o where o.task_id = ${task.id} and o.user_id = ${sql.placeholder(who)})`;
@@ -481,7 +499,7 @@ const rankedBoard = preparedOnce(() => {
 
 // The owners and comment counts of the cards shown, the ids given as one JSON array: one
 // statement for any number of cards.
-const ownersOfTasks = preparedOnce(() =>
+const ownersOfTasks = prepared(() =>
 	db
 		.select({ taskId: taskOwner.taskId, userId: user.id, name: user.displayName })
 		.from(taskOwner)
@@ -490,7 +508,7 @@ const ownersOfTasks = preparedOnce(() =>
 		.orderBy(asc(user.displayName))
 		.prepare()
 );
-const commentCounts = preparedOnce(() =>
+const commentCounts = prepared(() =>
 	db
 		.select({ taskId: taskComment.taskId, count: sql<number>`count(*)` })
 		.from(taskComment)
@@ -554,7 +572,7 @@ export type BoardTask = Awaited<ReturnType<typeof boardTasks>>['tasks'][number];
 // The people the board can be filtered by: members who own a live task, with how many (and the
 // one already filtered by, so the filter still reads right once their tasks are done). Listing
 // every member would bury the dozen who hold tasks among hundreds who hold none.
-const ownersOnBoard = preparedOnce(() => {
+const ownersOnBoard = prepared(() => {
 	const held = db
 		.select({ userId: taskOwner.userId, tasks: sql<number>`count(*)`.as('tasks') })
 		.from(task)
@@ -587,7 +605,7 @@ export function boardOwners(groupId: string, filteredOwnerId: string | null = nu
 
 /** One task with everything its page shows: owners, the chain of who asked whom, comments. */
 export async function taskDetail(groupId: string, taskId: string) {
-	const [row] = await db
+	const [row] = db
 		.select({
 			task,
 			areaName: area.name,
@@ -600,7 +618,8 @@ export async function taskDetail(groupId: string, taskId: string) {
 		})
 		.from(task)
 		.leftJoin(area, eq(area.id, task.areaId))
-		.where(and(eq(task.id, taskId), eq(task.groupId, groupId), isNull(task.archivedAt)));
+		.where(and(eq(task.id, taskId), eq(task.groupId, groupId), isNull(task.archivedAt)))
+		.all();
 	if (!row) return undefined;
 	const names = sql<string>`(select display_name from ${user} u where u.id = ${delegation.fromUserId})`;
 	const [owners, chain, comments] = await Promise.all([
@@ -649,7 +668,7 @@ export async function taskDetail(groupId: string, taskId: string) {
 
 /** A person's live tasks across all their groups, soonest due first. */
 export async function tasksOf(userId: string, now = new Date()) {
-	const rows = await db
+	const rows = db
 		.select({
 			id: task.id,
 			title: task.title,
@@ -662,7 +681,8 @@ export async function tasksOf(userId: string, now = new Date()) {
 		.innerJoin(task, eq(task.id, taskOwner.taskId))
 		.innerJoin(group, eq(group.id, task.groupId))
 		.where(and(eq(taskOwner.userId, userId), isNull(task.archivedAt)))
-		.orderBy(sql`${task.status} = 'done'`, sql`${task.dueOn} is null`, asc(task.dueOn));
+		.orderBy(sql`${task.status} = 'done'`, sql`${task.dueOn} is null`, asc(task.dueOn))
+		.all();
 	const today = todayUtc(now);
 	return rows.map((r) => ({
 		...r,
@@ -682,7 +702,7 @@ export function quarterStart(now = new Date()) {
  */
 export async function delegationStats(groupId: string, now = new Date()) {
 	const since = quarterStart(now);
-	const completions = await db
+	const completions = db
 		.select({ taskId: task.id, userId: taskOwner.userId })
 		.from(task)
 		.innerJoin(taskOwner, eq(taskOwner.taskId, task.id))
@@ -692,11 +712,12 @@ export async function delegationStats(groupId: string, now = new Date()) {
 				eq(task.status, 'done'),
 				sql`${task.completedAt} >= ${since.getTime()}`
 			)
-		);
+		)
+		.all();
 	const completers = new Set(completions.map((c) => c.userId));
 	// who asked each completer to take the task they finished (the latest ask that reached them)
 	const asks = completions.length
-		? await db
+		? db
 				.select({
 					taskId: delegation.taskId,
 					toUserId: delegation.toUserId,
@@ -710,17 +731,19 @@ export async function delegationStats(groupId: string, now = new Date()) {
 				)
 				.where(inArray(delegation.taskId, [...new Set(completions.map((c) => c.taskId))]))
 				.orderBy(asc(delegation.createdAt))
+				.all()
 		: [];
 	const askedByMember = new Set<string>();
 	for (const c of completions) {
 		const ask = asks.filter((a) => a.taskId === c.taskId && a.toUserId === c.userId).at(-1);
 		if (ask && ask.askerRole === 'member') askedByMember.add(c.userId);
 	}
-	const [deepest] = await db
+	const [deepest] = db
 		.select({ depth: sql<number | null>`max(${delegation.depth})` })
 		.from(delegation)
 		.innerJoin(task, eq(task.id, delegation.taskId))
-		.where(and(eq(task.groupId, groupId), sql`${delegation.createdAt} >= ${since.getTime()}`));
+		.where(and(eq(task.groupId, groupId), sql`${delegation.createdAt} >= ${since.getTime()}`))
+		.all();
 	return {
 		since,
 		completers: completers.size,

@@ -5,7 +5,7 @@ import type { RequestHandler } from './$types';
 // For load balancers and monitors: 200 when the app can query its database, 503 when it cannot.
 export const GET: RequestHandler = async () => {
 	try {
-		await db.$client.execute('SELECT 1');
+		db.$client.prepare('SELECT 1').get();
 		return json({ status: 'ok' }, { headers: { 'Cache-Control': 'no-store' } });
 	} catch {
 		return json(

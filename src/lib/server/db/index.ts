@@ -1,147 +1,139 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { createClient, type Client } from '@libsql/client';
-import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
-import { migrate } from 'drizzle-orm/libsql/migrator';
+import { resolve } from 'node:path';
+import type Libsql from 'libsql';
+import { BetterSQLiteSession } from 'drizzle-orm/better-sqlite3/session';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { BaseSQLiteDatabase, SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { building } from '$app/environment';
 import { ConfigError, databaseConfig } from '$lib/server/config';
-import * as schema from './schema';
-import { serializeClient } from './serialized-client';
-import { cacheStatements } from './statement-cache';
+import {
+	bindingSafely,
+	busyTimeoutMs,
+	openConnection,
+	settingsOf,
+	reason,
+	type Connection
+} from './connection';
 
-export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
+export { busyTimeoutMs, openConnection, type Connection };
+
+// One driver for every database: the `libsql` package's connection, whose API is better-sqlite3's,
+// under drizzle's better-sqlite3 driver. Statements and transactions are synchronous: a transaction
+// runs start to finish before any other request's code, so no queue and no busy waits on the
+// event loop are needed, and a query drizzle prepared stays compiled on the one connection.
+// A `libsql://` or `https://` URL opens the same class against a libSQL server.
+
+export type Database = BaseSQLiteDatabase<'sync', Libsql.RunResult> & { $client: Connection };
+/** What a transaction's callback receives. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** The database or an open transaction: what a query helper that may run inside either accepts. */
-export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete'>;
+export type Executor = Database | Transaction;
 
-/** How long a write waits for another writer before giving up (every connection, via libSQL). */
-export const busyTimeoutMs = 5000;
-
-/** A libSQL client with the options every connection of the app gets (exported for tests). */
-export function openClient(config = databaseConfig()): Client {
-	if (config.filePath) {
-		ensureWritableFolder(config.filePath);
-		cacheStatements();
-	}
-	try {
-		return createClient({
-			url: config.url,
-			authToken: config.authToken,
-			timeout: busyTimeoutMs,
-			// One connection for an embedded file: statements run one at a time on this thread
-			// anyway (see serialized-client.ts), and the settings made per connection at start-up
-			// (`secure_delete`) then hold for every statement the app runs.
-			concurrency: config.filePath ? 1 : undefined
-		});
-	} catch (error) {
-		throw new ConfigError(
-			`Could not open the database at DATABASE_URL "${config.url}" (${reason(error)}): check the path or URL and its permissions.`
-		);
-	}
-}
-
-function open(): Database {
-	const config = databaseConfig();
-	const client = openClient(config);
-	// A libSQL server orders concurrent writes itself; an embedded file needs the queue.
-	return drizzle(config.filePath ? serializeClient(client) : client, {
-		schema,
-		casing: 'snake_case'
-	});
-}
-
-function ensureWritableFolder(filePath: string) {
-	const folder = dirname(resolve(filePath));
-	try {
-		mkdirSync(folder, { recursive: true });
-		accessSync(folder, constants.W_OK);
-	} catch {
-		throw new ConfigError(
-			`The data folder ${folder} cannot be created or written: make it writable by the user running Outsider, or point DATABASE_URL at a file in another folder.`
-		);
-	}
-}
-
-function reason(error: unknown) {
-	return error instanceof Error ? error.message.split('\n')[0] : String(error);
+/**
+ * Drizzle over an open connection. Drizzle's own `drizzle()` for this driver imports the
+ * `better-sqlite3` package just to open a connection from a path; the app opens its own, so it
+ * assembles the same three parts that function does, from drizzle's exported classes.
+ */
+export function drizzleOver(connection: Connection): Database {
+	const dialect = new SQLiteSyncDialect({ casing: 'snake_case' });
+	const session = new BetterSQLiteSession(bindingSafely(connection) as never, dialect, undefined);
+	const database = new BaseSQLiteDatabase('sync', dialect, session as never, undefined);
+	return Object.assign(database, { $client: connection }) as unknown as Database;
 }
 
 // `vite build` imports server modules to analyse them; opening here would leave an empty
 // database file behind, so the connection is only made when the app really runs.
-export const db: Database = building ? (undefined as unknown as Database) : open();
+export const db: Database = building
+	? (undefined as unknown as Database)
+	: drizzleOver(openConnection());
 
 /**
- * Puts the database in the shape the app relies on, once per start: WAL journal (it persists in
- * the file), `secure_delete` on the app's one connection, and every migration applied. The
- * per-connection settings are checked here, and by a test after transactions, so that a client
- * that opened fresh connections behind the app's back would be noticed.
+ * Runs `work` in one write transaction (`BEGIN IMMEDIATE`): all of it or, if it throws, none of
+ * it. `work` is synchronous: an `await` inside would let other requests' statements into the
+ * transaction, so a callback that returns a promise is refused by the type checker and, should
+ * one slip through, rolled back before it commits.
  */
-export async function prepareDatabase(database: Database = db) {
-	const config = databaseConfig();
+export function transaction<T>(
+	work: (tx: Transaction) => T,
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars -- a type-level check only
+	...refused: T extends PromiseLike<unknown> ? ['A transaction must be synchronous'] : []
+): T {
+	return db.transaction(
+		(tx) => {
+			const result = work(tx);
+			if (result && typeof (result as { then?: unknown }).then === 'function') {
+				throw new TypeError('A transaction must not be asynchronous.');
+			}
+			return result;
+		},
+		{ behavior: 'immediate' }
+	);
+}
+
+/**
+ * Puts the database in the shape the app relies on, once per start: every migration applied and
+ * the write-ahead log emptied. The connection's settings are checked here, and by a test after
+ * transactions, so that a driver change that lost one would stop start-up instead of going unseen.
+ */
+export function prepareDatabase(database: Database = db, config = databaseConfig()) {
 	try {
-		if (config.filePath) {
-			await database.$client.execute('PRAGMA journal_mode = WAL');
-			// Deleted and moved rows are overwritten with zeros, not left in free space: a deleted
-			// account's words, or where an answer sat before closing rewrote it, are gone from the file.
-			await database.$client.execute('PRAGMA secure_delete = ON');
-		}
-		await migrate(database, { migrationsFolder: resolve('drizzle') });
+		applyMigrations(database, resolve('drizzle'));
 		// A stop right after an answer may have left its pages in the log (see anonymity.ts).
-		if (config.filePath) await database.$client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+		if (config.filePath) database.$client.exec('PRAGMA wal_checkpoint(TRUNCATE)');
 	} catch (error) {
 		throw new ConfigError(
 			`The database at DATABASE_URL "${config.url}" could not be prepared (${reason(error)}): check that it is reachable, writable and that DATABASE_AUTH_TOKEN is right.`
 		);
 	}
-	if (config.filePath) {
-		const settings = await connectionSettings(database.$client);
-		if (
-			settings.synchronous !== 2 ||
-			settings.foreignKeys !== 1 ||
-			settings.secureDelete !== 1 ||
-			settings.journalMode !== 'wal'
-		) {
-			throw new ConfigError(
-				`The database connection does not have the settings Outsider needs (${JSON.stringify(settings)}): use the @libsql/client version in package-lock.json.`
-			);
+	if (config.filePath) assertSettings(settingsOf(database.$client));
+}
+
+/** The settings of a connection (the app's by default) that the app relies on. */
+export function connectionSettings(connection: Connection = db.$client) {
+	return settingsOf(connection);
+}
+
+/**
+ * Applies the migrations in `folder` not yet applied. A migration that rebuilds a table (create
+ * the new one, copy, drop the old, rename) would, with foreign keys on, delete every row that
+ * points at the dropped table: they run with foreign keys off, as drizzle-kit's SQL expects, and
+ * what they leave is checked before foreign keys are turned back on.
+ */
+export function applyMigrations(database: Database, folder: string) {
+	const connection = database.$client;
+	connection.exec('PRAGMA foreign_keys = OFF');
+	try {
+		migrate(database as unknown as BetterSQLite3Database, { migrationsFolder: folder });
+		const broken = connection.prepare('PRAGMA foreign_key_check').all([]);
+		if (broken.length > 0) {
+			throw new Error(`the migrations left ${broken.length} rows pointing at nothing`);
 		}
+	} finally {
+		connection.exec('PRAGMA foreign_keys = ON');
 	}
 }
 
-export async function connectionSettings(database: Pick<Client, 'execute'> = db.$client) {
-	const read = async (pragma: string) =>
-		Object.values((await database.execute(`PRAGMA ${pragma}`)).rows[0])[0];
-	return {
-		journalMode: String(await read('journal_mode')),
-		synchronous: Number(await read('synchronous')),
-		busyTimeout: Number(await read('busy_timeout')),
-		foreignKeys: Number(await read('foreign_keys')),
-		secureDelete: Number(await read('secure_delete'))
-	};
+function assertSettings(settings: ReturnType<typeof settingsOf>) {
+	if (
+		settings.synchronous !== 2 ||
+		settings.foreignKeys !== 1 ||
+		settings.secureDelete !== 1 ||
+		settings.busyTimeout !== busyTimeoutMs ||
+		settings.journalMode !== 'wal'
+	) {
+		throw new ConfigError(
+			`The database connection does not have the settings Outsider needs (${JSON.stringify(settings)}): use the libsql version in package-lock.json.`
+		);
+	}
 }
 
 /**
- * A query built once, on first use, and run with placeholders after that. For the queries pages
- * run on every view: building a small Drizzle query costs about 110 µs, four times what running
- * it does once built (measured with vitest on this machine).
+ * A query compiled once, on first use, and run with placeholders after that (`.all({ … })`,
+ * `.get({ … })`, `.run({ … })`). For the queries pages run on every view: building a Drizzle
+ * query and compiling its SQL costs several times what running it does. The app has one
+ * connection, so a prepared query serves inside transactions too.
  */
-export function preparedOnce<T>(build: () => T): () => T {
-	let prepared: T | undefined;
-	return () => (prepared ??= build());
-}
-
-type Runnable = { all(values?: Record<string, unknown>): Promise<unknown> };
-
-/**
- * A query written once for any executor: prepared once on the database, built afresh inside a
- * transaction (a prepared query belongs to the connection it was prepared for). Its values are
- * placeholders (`sql.placeholder('name')`), given by name when it runs.
- */
-export function reusableQuery<Q extends Runnable & { prepare(): Runnable }>(
-	build: (executor: Executor) => Q
-) {
-	const prepared = preparedOnce(() => build(db).prepare());
-	return (values: Record<string, unknown>, executor: Executor = db) =>
-		(executor === db ? prepared().all(values) : build(executor).all(values)) as ReturnType<
-			Q['all']
-		>;
+export function prepared<T>(build: () => T): () => T {
+	let query: T | undefined;
+	return () => (query ??= build());
 }

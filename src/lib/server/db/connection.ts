@@ -1,0 +1,105 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Libsql from 'libsql';
+import { ConfigError, databaseConfig } from '$lib/server/config';
+
+export type Connection = Libsql.Database;
+
+/** How long a write waits for another writer (another process on the same file) before failing. */
+export const busyTimeoutMs = 5000;
+
+/** A connection with the settings every connection of the app gets (exported for tests). */
+export function openConnection(config = databaseConfig()): Connection {
+	if (config.filePath) ensureWritableFolder(config.filePath);
+	let connection: Connection;
+	try {
+		connection = config.filePath
+			? new Libsql(config.filePath)
+			: // the options' type lacks `authToken`, which the constructor reads for a server URL
+				new Libsql(config.url, { authToken: config.authToken ?? '' } as Libsql.Options);
+	} catch (error) {
+		throw new ConfigError(
+			`Could not open the database at DATABASE_URL "${config.url}" (${reason(error)}): check the path or URL and its permissions.`
+		);
+	}
+	if (config.filePath) {
+		connection.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+		connection.exec('PRAGMA journal_mode = WAL'); // it persists in the file
+		connection.exec('PRAGMA synchronous = FULL');
+		// Deleted and moved rows are overwritten with zeros, not left in free space: a deleted
+		// account's words, or where an answer sat before closing rewrote it, are gone from the file.
+		connection.exec('PRAGMA secure_delete = ON');
+	}
+	connection.exec('PRAGMA foreign_keys = ON');
+	return connection;
+}
+
+function ensureWritableFolder(filePath: string) {
+	const folder = dirname(resolve(filePath));
+	try {
+		mkdirSync(folder, { recursive: true });
+		accessSync(folder, constants.W_OK);
+	} catch {
+		throw new ConfigError(
+			`The data folder ${folder} cannot be created or written: make it writable by the user running Outsider, or point DATABASE_URL at a file in another folder.`
+		);
+	}
+}
+
+/**
+ * The connection as drizzle's driver sees it, with every statement's values handed to libsql as
+ * one array. libsql reads a single value given on its own as a set of named values: one `null`
+ * fails, and one buffer or any boolean aborts the whole process in its native code (libsql
+ * 0.5.29). Booleans are bound as 1 and 0, as SQLite stores them.
+ */
+export function bindingSafely(connection: Connection) {
+	return {
+		prepare: (sql: string) => new BoundStatement(connection.prepare(sql)),
+		transaction: connection.transaction.bind(connection)
+	};
+}
+
+type Value = unknown;
+const bindable = (values: Value[]) =>
+	values.map((value) => (typeof value === 'boolean' ? Number(value) : value));
+
+class BoundStatement {
+	constructor(private readonly statement: Libsql.Statement) {}
+	get reader() {
+		return this.statement.reader;
+	}
+	run(...values: Value[]) {
+		return this.statement.run(bindable(values));
+	}
+	all(...values: Value[]) {
+		return this.statement.all(bindable(values));
+	}
+	get(...values: Value[]) {
+		const row = this.statement.get(bindable(values));
+		// libsql adds how long the statement took to a row read this way; the row is only the row
+		if (row && typeof row === 'object' && !Array.isArray(row)) {
+			delete (row as { _metadata?: unknown })._metadata;
+		}
+		return row;
+	}
+	raw(on = true) {
+		this.statement.raw(on);
+		return this;
+	}
+}
+
+export function settingsOf(connection: Connection) {
+	const read = (pragma: string) =>
+		Object.values(connection.prepare(`PRAGMA ${pragma}`).get() as Record<string, unknown>)[0];
+	return {
+		journalMode: String(read('journal_mode')),
+		synchronous: Number(read('synchronous')),
+		busyTimeout: Number(read('busy_timeout')),
+		foreignKeys: Number(read('foreign_keys')),
+		secureDelete: Number(read('secure_delete'))
+	};
+}
+
+export function reason(error: unknown) {
+	return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
