@@ -1,5 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
 import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { mailIn } from '../support/mail';
 
 export const password = 'plum tractor window';
 export const phone = { width: 390, height: 844 };
@@ -57,18 +57,9 @@ export async function createInviteLink(
 	return page.getByLabel('Invitation link', { exact: true }).inputValue();
 }
 
-export interface Mail {
-	to: string[];
-	subject: string;
-	text: string;
-}
+export type { Mail } from '../support/mail';
 
 /** The messages the local SMTP server has received for `address` so far. */
-export async function mailTo(address: string): Promise<Mail[]> {
-	const folder = process.env.OUTSIDER_E2E_MAIL!;
-	const names = await readdir(folder).catch(() => []);
-	const all = await Promise.all(
-		names.map(async (name) => JSON.parse(await readFile(`${folder}/${name}`, 'utf8')) as Mail)
-	);
-	return all.filter((m) => m.to.includes(address.toLowerCase()));
+export function mailTo(address: string) {
+	return mailIn(process.env.OUTSIDER_E2E_MAIL!, address);
 }

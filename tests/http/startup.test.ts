@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { tmpPath } from '../support/paths';
 import { startExpectingFailure, startServer } from '../support/server';
 
-// A wrong setting ends start-up with exit code 1 and one sentence, not a stack trace.
+// A wrong setting ends start-up with exit code 1 and one sentence, not a stack trace: in one
+// process, and in a cluster, where the sentence comes from the first worker and the primary stops
+// rather than start workers again.
 async function expectOneSentence(env: Record<string, string>, pattern: RegExp) {
 	const { code, stderr } = await startExpectingFailure(env);
 	expect(code).toBe(1);
@@ -14,34 +16,43 @@ async function expectOneSentence(env: Record<string, string>, pattern: RegExp) {
 	expect(stderr).not.toMatch(/\n\s+at /);
 }
 
-describe('start-up problems', () => {
+describe.each(['1', '2'])('start-up problems, WEB_CONCURRENCY=%s', (count) => {
+	const refused = (env: Record<string, string>, pattern: RegExp) =>
+		expectOneSentence({ WEB_CONCURRENCY: count, ...env }, pattern);
+
 	it('a DATABASE_URL of the wrong kind', () =>
-		expectOneSentence(
+		refused(
 			{ DATABASE_URL: 'postgres://db.example.org/outsider' },
 			/DATABASE_URL must start with file:/
 		));
 
 	it('a DATABASE_URL that is not a URL', () =>
-		expectOneSentence({ DATABASE_URL: 'not a url' }, /DATABASE_URL "not a url" is not a URL/));
+		refused({ DATABASE_URL: 'not a url' }, /DATABASE_URL "not a url" is not a URL/));
 
 	it('a data folder that cannot be created', () => {
 		// a file where the folder should be (tests run as root here, so permissions cannot be used)
 		const blocker = tmpPath('not-a-folder');
 		writeFileSync(blocker, '');
-		return expectOneSentence(
+		return refused(
 			{ DATABASE_URL: `file:${blocker}/outsider.db` },
 			/data folder .*not-a-folder.* cannot be created or written/
 		);
 	});
 
 	it('a PORT that is not a number', () =>
-		expectOneSentence({ PORT: 'eighty' }, /PORT "eighty" is not a port number/));
+		refused({ PORT: 'eighty' }, /PORT "eighty" is not a port number/));
+
+	it('a WEB_CONCURRENCY that is not a number of processes', () =>
+		refused({ WEB_CONCURRENCY: `${count}x` }, /WEB_CONCURRENCY "\dx" is not a number/));
 
 	it('a port already in use', async () => {
-		const first = await startServer({ DATABASE_URL: `file:${tmpPath('port')}.db` });
+		const first = await startServer({
+			DATABASE_URL: `file:${tmpPath('port')}.db`,
+			WEB_CONCURRENCY: count
+		});
 		try {
 			const port = new URL(first.url).port;
-			await expectOneSentence(
+			await refused(
 				{ PORT: port, DATABASE_URL: `file:${tmpPath('port')}.db` },
 				new RegExp(`port ${port} is already in use`)
 			);
@@ -52,7 +63,10 @@ describe('start-up problems', () => {
 
 	it('creates the data folder and database on first start', async () => {
 		const folder = tmpPath('fresh-data');
-		const server = await startServer({ DATABASE_URL: `file:${folder}/nested/outsider.db` });
+		const server = await startServer({
+			DATABASE_URL: `file:${folder}/nested/outsider.db`,
+			WEB_CONCURRENCY: count
+		});
 		try {
 			expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 		} finally {

@@ -1,5 +1,7 @@
 // Starts the real built server (`node scripts/serve.js`, as in production) on a free loopback
-// port, against the database of the calling test file unless told otherwise.
+// port, against the database of the calling test file unless told otherwise. It runs as one
+// process unless a test asks for workers (WEB_CONCURRENCY): a test that kills the server kills
+// the one process that serves, and files running side by side do not each start one per core.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
@@ -25,7 +27,7 @@ export async function startServer(
 	}
 	const child = spawn(process.execPath, ['scripts/serve.js'], {
 		cwd: projectRoot,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', WEB_CONCURRENCY: '1', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
@@ -71,7 +73,7 @@ export async function startServer(
 export function startExpectingFailure(env: Record<string, string | undefined>) {
 	const child = spawn(process.execPath, ['scripts/serve.js'], {
 		cwd: projectRoot,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', WEB_CONCURRENCY: '1', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stdout = '';

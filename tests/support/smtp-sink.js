@@ -1,5 +1,6 @@
-// A real SMTP server for the browser tests: it accepts every message the app sends and writes
-// each one, parsed, as a JSON file into MAIL_DIR, where the tests read it.
+// A real SMTP server for the tests: it accepts every message the app sends and writes each one,
+// parsed, as a JSON file into MAIL_DIR, where the tests read it (support/mail.ts). With
+// SMTP_PORT=0 it takes a free port and says which on its first line of output.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
@@ -7,7 +8,8 @@ import { simpleParser } from 'mailparser';
 
 const folder = process.env.MAIL_DIR;
 const port = Number(process.env.SMTP_PORT);
-if (!folder || !port) throw new Error('Set MAIL_DIR and SMTP_PORT.');
+if (!folder || !process.env.SMTP_PORT || !Number.isInteger(port))
+	throw new Error('Set MAIL_DIR and SMTP_PORT.');
 mkdirSync(folder, { recursive: true });
 
 const server = new SMTPServer({
@@ -33,4 +35,7 @@ const server = new SMTPServer({
 		}
 	}
 });
-server.listen(port, '127.0.0.1');
+server.listen(port, '127.0.0.1', () => {
+	const address = /** @type {import('node:net').AddressInfo} */ (server.server.address());
+	console.log(`SMTP sink listening on 127.0.0.1:${address.port}`);
+});
