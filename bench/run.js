@@ -1,359 +1,857 @@
-// `npm run bench`: measures what the issues promise, as ratios to /healthz in the same run.
-// It starts the built server on loopback, seeds a group of 300 members with 40 closed reviews and
-// 500 tasks (scripts/seed.js), 2,000 more groups of 50 members with 8 reviews each
-// (scripts/seed-many.js; BENCH_GROUPS changes the number) and 8,000 members who each answer once,
-// drives each case with autocannon at 20 connections for BENCH_SECONDS, reads the server's CPU
-// time and longest event-loop stall, weighs the JavaScript and CSS of key pages in Chromium,
-// prints a table and writes bench/results/latest.json. Exits 1 when a budget fails.
+// `npm run bench`: the acceptance test of the server budgets (issue 13), as ratios measured in
+// one run on one machine. It seeds an instance through the built app (scripts/seed.js,
+// scripts/seed-many.js), then measures every signed-in page and submitting at two sizes of the
+// instance (BENCH_SMALL_GROUPS, default 200, and BENCH_GROUPS, default 2,000 groups), each on a
+// fresh single-process server: the server's CPU time per request, p99 at 20 connections and the
+// longest event-loop stall. It then measures read throughput on WEB_CONCURRENCY=2 against one
+// process, closes a review of 300 answers once, and weighs the JavaScript and CSS of key pages
+// in Chromium. Prints one table, writes bench/results/latest.json, exits 1 when a budget fails.
 import { spawn, execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	mkdirSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
+import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
-import { createClient } from '@libsql/client';
+import Database from 'libsql';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, findChromium } from '../scripts/chromium.js';
 
-const run = promisify(execFile);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const warmUpSeconds = Math.min(2, seconds);
+const connections = 20;
+const sizes = [
+	Number(process.env.BENCH_SMALL_GROUPS ?? 200),
+	Number(process.env.BENCH_GROUPS ?? 2000)
+];
 const work = 'bench/results';
-rmSync(`${work}/bench.db`, { force: true });
-rmSync(`${work}/bench.db-wal`, { force: true });
-rmSync(`${work}/bench.db-shm`, { force: true });
-mkdirSync(work, { recursive: true });
-const stallFile = `${work}/event-loop.json`;
+const databasePath = `${work}/bench.db`;
+const stallReport = `${work}/event-loop.json`;
+const serverLog = `${work}/server.log`;
 const env = {
 	...process.env,
-	DATABASE_URL: `file:${work}/bench.db`,
+	DATABASE_URL: `file:${databasePath}`,
 	HOST: '127.0.0.1',
-	PORT: '0',
-	EVENT_LOOP_REPORT: stallFile
+	EVENT_LOOP_REPORT: stallReport
 };
 
-const server = spawn(process.execPath, ['scripts/serve.js'], {
-	env,
-	// the server's log (mail included, without SMTP_URL) is not part of the bench's output
-	stdio: ['ignore', 'pipe', 'ignore']
-});
-const url = await new Promise((resolve, reject) => {
-	let out = '';
-	server.stdout.on('data', (chunk) => {
-		out += chunk;
-		const match = out.match(/running at (http:\/\/\S+)/);
-		if (match) resolve(match[1].replace('localhost', '127.0.0.1'));
+const budget = {
+	pageOverPurpose: 2,
+	// results and the board: their content is the point, every answer of a review, every card
+	heavyPageOverPurpose: 3,
+	submitOverPurpose: 2,
+	purposeOverHealthz: 2.8,
+	p99Ms: 100,
+	sizeChange: 0.15,
+	stallMs: 50,
+	workerScaling: 1.7,
+	workers: 2
+};
+const throughputCases = [
+	'purpose page',
+	'health page (40 reviews x 300 members)',
+	'results of a closed review'
+];
+
+const run = promisify(execFile);
+const started = performance.now();
+const say = (line) =>
+	console.log(`[${Math.round((performance.now() - started) / 1000)} s] ${line}`);
+
+// ---------------------------------------------------------------------------------------------
+// The server under test
+
+const running = new Set();
+process.on('exit', () => running.forEach((server) => server.child.kill('SIGTERM')));
+process.on('SIGINT', () => process.exit(130));
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const probe = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = probe.address();
+			probe.close(() => resolve(port));
+		});
+		probe.on('error', reject);
 	});
-	server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
-const stop = () => server.kill('SIGTERM');
-process.on('exit', stop);
-
-const seed = async (extra) =>
-	JSON.parse(
-		(await run('node', ['scripts/seed.js', '--server', url, ...extra], { env, maxBuffer: 1e8 }))
-			.stdout
-	);
-console.log('Seeding a group of 300 members with 40 closed reviews and 500 tasks...');
-const seeded = await seed([
-	'--reviews',
-	'40',
-	'--members',
-	'300',
-	'--restate-every',
-	'10',
-	'--tasks',
-	'500',
-	'--open'
-]);
-const cookie = seeded.cookie;
-const base = `/g/${seeded.slug}`;
-const openId = seeded.open.reviewId;
-const lastClosed = (
-	await (await fetch(`${url}${base}/export.json`, { headers: { cookie } })).json()
-).rows.at(-1).reviewId;
-
-const groups = Number(process.env.BENCH_GROUPS ?? 2000);
-console.log(`Seeding ${groups} more groups of 50 members with 8 closed reviews each...`);
-await run('node', ['scripts/seed-many.js', '--groups', String(groups)], { env });
-
-// Submissions: each request is another member of a large group, answering its open review.
-console.log('Seeding 8000 members who will each answer once...');
-const answering = await seed([
-	'--reviews',
-	'0',
-	'--members',
-	'8000',
-	'--open',
-	'--all-cookies',
-	'--name',
-	'Answering'
-]);
-const answerBody = new URLSearchParams(
-	answering.open.scaleKeys.map((key, i) => [`score:${key}`, String((i % 5) + 1)])
-).toString();
-
-// Closing: a review of 300 members who all answered (with comments), closed once at the end.
-console.log('Seeding a group of 300 members who all answer an open review...');
-const closing = await seed([
-	'--reviews',
-	'0',
-	'--members',
-	'300',
-	'--open',
-	'--all-cookies',
-	'--name',
-	'Closing'
-]);
-const commentBody = (i) =>
-	new URLSearchParams([
-		...closing.open.scaleKeys.map((key, k) => [`score:${key}`, String(((i + k) % 5) + 1)]),
-		...closing.open.scaleKeys
-			.slice(0, 3)
-			.map((key) => [`comment:${key}`, `Comment ${i} on ${key}.`])
-	]).toString();
-for (const [i, member] of [closing.cookie, ...closing.memberCookies].entries()) {
-	const response = await fetch(
-		`${url}/g/${closing.slug}/reviews/${closing.open.reviewId}?/submit`,
-		{
-			method: 'POST',
-			body: commentBody(i),
-			headers: {
-				cookie: member,
-				origin: url,
-				accept: 'application/json',
-				'x-sveltekit-action': 'true',
-				'content-type': 'application/x-www-form-urlencoded'
-			}
-		}
-	);
-	if (!response.ok) throw new Error(`answering the closing review: ${response.status}`);
 }
+
+// `workers` becomes WEB_CONCURRENCY: 1 is one process, more is a primary with that many workers.
+async function startServer(workers, settings = {}) {
+	const port = await freePort();
+	// the server's log (mail included, without SMTP_URL) is not part of the bench's output
+	const log = openSync(serverLog, 'a');
+	const child = spawn(process.execPath, ['scripts/serve.js'], {
+		env: { ...env, ...settings, PORT: String(port), WEB_CONCURRENCY: String(workers) },
+		stdio: ['ignore', log, log]
+	});
+	closeSync(log);
+	const server = { child, pid: child.pid, url: `http://127.0.0.1:${port}`, workers };
+	running.add(server);
+	child.on('exit', () => running.delete(server));
+	await untilServing(server);
+	if (workers > 1) await untilProcesses(server, workers);
+	return server;
+}
+
+async function untilServing(server) {
+	for (let i = 0; i < 600; i++) {
+		if (server.child.exitCode !== null)
+			throw new Error(`the server exited with ${server.child.exitCode}; see ${serverLog}`);
+		const ok = await fetch(`${server.url}/healthz`).then(
+			(response) => response.ok,
+			() => false
+		);
+		if (ok) return;
+		await sleep(100);
+	}
+	throw new Error(`the server did not answer /healthz within a minute; see ${serverLog}`);
+}
+
+// A primary answers as soon as its first worker listens: wait for the others to be forked, so
+// that the warm-up reaches them too. A server that runs one process whatever it is asked to run
+// shows up in the throughput check, not here.
+async function untilProcesses(server, workers) {
+	for (let i = 0; i < 50 && descendantsOf(server.pid).length < workers; i++) await sleep(100);
+	await sleep(500);
+}
+
+async function stopServer(server) {
+	const family = [server.pid, ...descendantsOf(server.pid)];
+	server.child.kill('SIGTERM');
+	for (let i = 0; i < 100 && family.some(isAlive); i++) await sleep(100);
+	for (const pid of family.filter(isAlive)) process.kill(pid, 'SIGKILL');
+}
+
+function isAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the server spends: CPU time from /proc, event-loop stalls from scripts/serve.js
+
+// Fields of /proc/<pid>/stat after the command name, which may itself contain spaces.
+function procStat(pid) {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+	} catch {
+		return undefined; // the process has gone
+	}
+}
+
+function descendantsOf(pid) {
+	const parentOf = new Map();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		const fields = procStat(entry);
+		if (fields) parentOf.set(Number(entry), Number(fields[1]));
+	}
+	const found = [];
+	const search = [pid];
+	while (search.length > 0) {
+		const parent = search.pop();
+		for (const [child, ppid] of parentOf)
+			if (ppid === parent) {
+				found.push(child);
+				search.push(child);
+			}
+	}
+	return found;
+}
+
+// The server's own CPU time: what a request costs it, whatever the load generator (on the same
+// cores) can or cannot keep up with. With workers, the primary and every worker together; a
+// process's children that have exited count in its cutime and cstime.
+function serverCpuMs(server) {
+	let ticks = 0;
+	for (const pid of [server.pid, ...descendantsOf(server.pid)]) {
+		const fields = procStat(pid);
+		if (fields) ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+	}
+	return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+// The longest the server's event loop was blocked since the last call. One process writes
+// EVENT_LOOP_REPORT; with workers, the primary forwards the signal and each worker writes
+// EVENT_LOOP_REPORT.<worker id>. The longest of whichever were written counts.
+async function longestStallMs(server) {
+	const reports = () =>
+		readdirSync(work)
+			.filter(
+				(name) =>
+					`${work}/${name}` === stallReport || `${work}/${name}`.startsWith(`${stallReport}.`)
+			)
+			.map((name) => `${work}/${name}`);
+	for (const report of reports()) rmSync(report, { force: true });
+	const expected = Math.max(1, descendantsOf(server.pid).length);
+	server.child.kill('SIGUSR2');
+	for (let i = 0; i < 250 && reports().length < expected; i++) await sleep(20);
+	const written = reports();
+	if (written.length === 0) throw new Error(`no event-loop report in ${stallReport}*`);
+	const stalls = await Promise.all(written.map(readStallReport));
+	return Math.max(...stalls);
+}
+
+// A report can be seen between its creation and its writing: read it again a moment later.
+async function readStallReport(path) {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return JSON.parse(readFileSync(path, 'utf8')).maxMs;
+		} catch (error) {
+			if (attempt === 10) throw error;
+			await sleep(20);
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+const seed = async (url, extra) =>
+	JSON.parse(
+		(
+			await run(process.execPath, ['scripts/seed.js', '--server', url, ...extra], {
+				env,
+				maxBuffer: 1e8
+			})
+		).stdout
+	);
+
+async function seedMoreGroups(count) {
+	if (count <= 0) return;
+	say(`Seeding ${count} more groups of 50 members with 8 closed reviews each...`);
+	await run(process.execPath, ['scripts/seed-many.js', '--groups', String(count)], { env });
+}
+
+function query(sql, ...params) {
+	// waits for the running app's own writes (its scheduler) instead of failing at once
+	const database = new Database(databasePath, { timeout: 30_000 });
+	try {
+		return database.prepare(sql).all(...params);
+	} finally {
+		database.close();
+	}
+}
+
+const formHeaders = (url, cookie) => ({
+	...(cookie && { cookie }),
+	origin: url,
+	accept: 'application/json',
+	'x-sveltekit-action': 'true',
+	'content-type': 'application/x-www-form-urlencoded'
+});
+
+async function postForm(url, path, body, cookie) {
+	const response = await fetch(url + path, {
+		method: 'POST',
+		body,
+		headers: formHeaders(url, cookie)
+	});
+	const result = response.ok && (await response.json());
+	// a refused form answers 200 with a failure inside
+	if (!result || result.type === 'failure' || result.type === 'error')
+		throw new Error(`${path} answered ${response.status}: ${JSON.stringify(result)}`);
+	return result;
+}
+
+// Everything but the many groups: the group the pages show, members who each answer once (one
+// group for each size, since answering twice is refused), and a review all 300 members answered,
+// closed once at the end.
+async function seedInstance(url) {
+	say('Seeding a group of 300 members with 40 closed reviews and 500 tasks...');
+	const main = await seed(url, [
+		'--reviews',
+		'40',
+		'--members',
+		'300',
+		'--restate-every',
+		'10',
+		'--tasks',
+		'500',
+		'--open'
+	]);
+	const base = `/g/${main.slug}`;
+	const exported = await (
+		await fetch(`${url}${base}/export.json`, { headers: { cookie: main.cookie } })
+	).json();
+	const draft = await postForm(url, `${base}/reviews?/create`, 'title=Next+quarter', main.cookie);
+
+	// about 600 submissions a second at most, over the warm-up, the measured and the stall runs
+	const answeringMembers = Math.max(1000, 700 * (seconds + 2 * warmUpSeconds));
+	const answering = [];
+	for (const size of sizes) {
+		say(`Seeding ${answeringMembers} members who will each answer once (for ${size} groups)...`);
+		answering.push(
+			await seed(url, [
+				'--reviews',
+				'0',
+				'--members',
+				String(answeringMembers),
+				'--open',
+				'--all-cookies',
+				'--name',
+				`Answering ${size}`
+			])
+		);
+	}
+
+	say('Seeding a group of 300 members who all answer an open review...');
+	const closing = await seed(url, [
+		'--reviews',
+		'0',
+		'--members',
+		'300',
+		'--open',
+		'--all-cookies',
+		'--name',
+		'Closing'
+	]);
+	for (const [i, member] of [closing.cookie, ...closing.memberCookies].entries())
+		await postForm(
+			url,
+			`/g/${closing.slug}/reviews/${closing.open.reviewId}?/submit`,
+			commentedAnswer(closing, i),
+			member
+		);
+
+	return {
+		main,
+		base,
+		openReviewId: main.open.reviewId,
+		closedReviewId: exported.rows.at(-1).reviewId,
+		// the action redirects to the draft's editing page
+		draftReviewId: draft.location.split('/').at(-2),
+		taskId: query(
+			"select t.id from task t where t.group_id = ? and t.area_id is not null and t.status != 'done' and exists (select 1 from task_owner o where o.task_id = t.id) order by t.title limit 1",
+			main.groupId
+		)[0].id,
+		busiestMemberId: query(
+			'select o.user_id as id from task_owner o join task t on t.id = o.task_id where t.group_id = ? group by o.user_id order by count(*) desc, o.user_id limit 1',
+			main.groupId
+		)[0].id,
+		answering,
+		closing
+	};
+}
+
+const commentedAnswer = (group, i) =>
+	new URLSearchParams([
+		...group.open.scaleKeys.map((key, k) => [`score:${key}`, String(((i + k) % 5) + 1)]),
+		...group.open.scaleKeys.slice(0, 3).map((key) => [`comment:${key}`, `Comment ${i} on ${key}.`])
+	]).toString();
 
 // Opening the reviews made thousands of "review opened" reminders, and the tasks' due days make
 // more at the scheduler's next tick (every 30 s): measure once a tick has passed and the app
 // has delivered them all (to its log, without SMTP_URL), not while it is still doing so.
-const database = createClient({ url: env.DATABASE_URL, timeout: 30_000 });
-await sleep(32_000);
-for (;;) {
-	const { rows } = await database.execute(
-		"select count(*) as pending from reminder where status = 'pending'"
-	);
-	if (Number(rows[0].pending) === 0) break;
-	await sleep(500);
-}
-database.close();
-
-// The server's own CPU time, from /proc: what a request costs the server, whatever the load
-// generator (on the same two cores) can or cannot keep up with.
-function serverCpuMs() {
-	const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-	const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-	return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+async function untilRemindersDelivered() {
+	say('Waiting for the scheduler to deliver the reminders the seeding made...');
+	await sleep(32_000);
+	while (query("select count(*) as pending from reminder where status = 'pending'")[0].pending > 0)
+		await sleep(500);
 }
 
-// The longest the server's event loop was blocked since the last call (scripts/serve.js).
-async function eventLoopStallMs() {
-	rmSync(stallFile, { force: true });
-	server.kill('SIGUSR2');
-	for (let i = 0; i < 500 && !existsSync(stallFile); i++) await sleep(20);
-	return JSON.parse(readFileSync(stallFile, 'utf8')).maxMs;
-}
+// ---------------------------------------------------------------------------------------------
+// The cases
 
-async function load(name, options) {
-	// Warm up first, uncounted: the first requests of a case compile its code and fill caches,
-	// which is not what a request costs a server that has been running.
-	await autocannon({ ...options, connections: 20, duration: Math.min(2, seconds) });
-	const cpuBefore = serverCpuMs();
-	const result = await autocannon({ connections: 20, duration: seconds, ...options });
-	const errors = result.errors + result.timeouts + (result.non2xx ?? 0);
-	const cpuPerRequest = (serverCpuMs() - cpuBefore) / result.requests.total;
-	// The longest stall, measured one request at a time: under 20 connections the loop's delay
-	// also counts requests waiting their turn, which is queueing, not one request blocking.
-	await eventLoopStallMs();
-	await autocannon({ ...options, connections: 1, duration: Math.min(2, seconds) });
-	const stallMs = await eventLoopStallMs();
-	return {
-		name,
-		cpuPerRequest,
-		requestsPerSecond: result.requests.average,
-		p50: result.latency.p50,
-		p99: result.latency.p99,
-		errors,
-		stallMs
-	};
-}
+const signedIn = (path, cookie) => (url) => ({ url: url + path, headers: { cookie } });
 
-const page = (path, who = cookie) => ({ url: url + path, headers: { cookie: who } });
-let nextMember = 0;
-const rows = [
-	await load('healthz', page('/healthz')),
-	await load(
-		'open review, as a member',
-		page(`${base}/reviews/${openId}`, seeded.people[0].cookie)
-	),
-	await load('submit a response', {
-		url: `${url}/g/${answering.slug}/reviews/${answering.open.reviewId}?/submit`,
+// Every request is another member answering: answering twice is refused, and would be an error.
+function submission(group) {
+	const body = new URLSearchParams(
+		group.open.scaleKeys.map((key, i) => [`score:${key}`, String((i % 5) + 1)])
+	).toString();
+	let next = 0;
+	const submit = (url) => ({
+		url: `${url}/g/${group.slug}/reviews/${group.open.reviewId}?/submit`,
 		method: 'POST',
-		body: answerBody,
-		headers: {
-			origin: url,
-			accept: 'application/json',
-			'x-sveltekit-action': 'true',
-			'content-type': 'application/x-www-form-urlencoded'
-		},
-		// every request is another member: answering twice is refused, and would count as an error
+		body,
+		headers: formHeaders(url),
+		// a refused answer is a 200 with a failure inside; it counts as an error (a mismatch)
+		verifyBody: (answer) => answer.startsWith('{"type":"success"'),
 		requests: [
 			{
 				setupRequest: (request) => ({
 					...request,
 					headers: {
 						...request.headers,
-						cookie: answering.memberCookies[nextMember++ % answering.memberCookies.length]
+						cookie: group.memberCookies[next++ % group.memberCookies.length]
 					}
 				})
 			}
 		]
-	}),
-	await load('results of a closed review', page(`${base}/reviews/${lastClosed}/results`)),
-	await load('health page (40 reviews x 300 members)', page(`${base}/health`)),
-	await load('board with 500 tasks', page(`${base}/board`)),
-	// References, with no budget of their own: what server rendering costs before a page has any
-	// content. The log-in form, signed out, is a page with no query at all; the purpose page is a
-	// group page with almost no data (session, membership, one small query).
-	await load('log-in page, signed out (reference)', { url: `${url}/login` }),
-	await load('purpose page (reference)', page(`${base}/purpose`))
-];
-const baseline = rows[0];
-for (const row of rows) {
-	row.throughputRatio = row.requestsPerSecond / baseline.requestsPerSecond;
-	row.cpuRatio = row.cpuPerRequest / baseline.cpuPerRequest;
+	});
+	submit.overused = () => next > group.memberCookies.length;
+	return submit;
 }
+
+// `over` names the case whose CPU per request the budget compares with, `times` how many times
+// it may cost; a reference has no budget of its own.
+function pageCases(seeds, answering) {
+	const { main, base } = seeds;
+	const owner = main.cookie;
+	const operator = main.people[1];
+	const page = (name, path, { cookie = owner, times = budget.pageOverPurpose } = {}) => ({
+		name,
+		path,
+		request: signedIn(path, cookie),
+		over: 'purpose page',
+		times
+	});
+	const heavy = { times: budget.heavyPageOverPurpose };
+	return [
+		{ name: 'healthz (reference)', path: '/healthz', request: signedIn('/healthz', owner) },
+		// the log-in form, signed out: a page with no query at all
+		{
+			name: 'log-in page, signed out (reference)',
+			path: '/login',
+			request: (url) => ({ url: `${url}/login` })
+		},
+		// a signed-in group page with almost no data (session, membership, one small query)
+		{
+			...page('purpose page', `${base}/purpose`),
+			over: 'healthz (reference)',
+			times: budget.purposeOverHealthz
+		},
+		page('group overview', base),
+		page('reviews list (41 reviews and a draft)', `${base}/reviews`),
+		page('open review, as a member', `${base}/reviews/${seeds.openReviewId}`, {
+			cookie: main.people[0].cookie
+		}),
+		page('draft review, editing its questions', `${base}/reviews/${seeds.draftReviewId}/edit`),
+		page('results of a closed review', `${base}/reviews/${seeds.closedReviewId}/results`, heavy),
+		page('health page (40 reviews x 300 members)', `${base}/health`),
+		page('compare the last two reviews', `${base}/compare`),
+		page('board with 500 tasks', `${base}/board`, heavy),
+		page('task detail', `${base}/board/${seeds.taskId}`),
+		page('new task form', `${base}/board/new`),
+		page('areas', `${base}/areas`),
+		page('members (300)', `${base}/members`),
+		page('a member and their tasks', `${base}/members/${seeds.busiestMemberId}`),
+		page('invite links', `${base}/invites`),
+		page('home, signed in', '/'),
+		page('my tasks', '/tasks'),
+		page('notifications', '/notifications'),
+		page('account', '/account'),
+		page('new group form', '/groups/new'),
+		page('log-out page', '/logout'),
+		page('outbox, as an operator', '/outbox', { cookie: operator.cookie }),
+		{
+			name: 'submit a response',
+			path: `/g/${answering.slug}/reviews/${answering.open.reviewId}?/submit`,
+			request: submission(answering),
+			over: 'purpose page',
+			times: budget.submitOverPurpose
+		}
+	];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+async function underLoad(server, options) {
+	// Warm up first, uncounted: the first requests of a case compile its code and fill caches,
+	// which is not what a request costs a server that has been running.
+	await autocannon({ ...options, connections, duration: warmUpSeconds });
+	const cpuBefore = serverCpuMs(server);
+	const result = await autocannon({ ...options, connections, duration: seconds });
+	const cpuMs = serverCpuMs(server) - cpuBefore;
+	return {
+		cpuPerRequestUs: (cpuMs * 1000) / result.requests.total,
+		requestsPerSecond: result.requests.average,
+		p50: result.latency.p50,
+		p99: result.latency.p99,
+		errors: result.errors + result.timeouts + result.mismatches + (result.non2xx ?? 0)
+	};
+}
+
+// The longest stall, measured one request at a time: under 20 connections the loop's delay also
+// counts requests waiting their turn, which is queueing, not one request blocking.
+async function stallOneAtATime(server, options) {
+	await longestStallMs(server);
+	await autocannon({ ...options, connections: 1, duration: warmUpSeconds });
+	return longestStallMs(server);
+}
+
+// Stalls are measured at the largest size only: a request that blocks the loop at a smaller one
+// blocks it at least as long there, and each stall run costs two seconds a case.
+async function measureCases(server, cases, groups, { stalls }) {
+	const measured = {};
+	for (const testCase of cases) {
+		const options = testCase.request(server.url);
+		const result = await underLoad(server, options);
+		if (stalls) result.stallMs = await stallOneAtATime(server, options);
+		measured[testCase.name] = result;
+		say(
+			`${groups} groups, ${testCase.name}: ${Math.round(result.cpuPerRequestUs)} µs/request, p99 ${result.p99} ms`
+		);
+		if (testCase.request.overused?.())
+			console.log(
+				`Note: more submissions than members in ${testCase.path}: raise answeringMembers.`
+			);
+	}
+	return measured;
+}
+
 // Closing computes results and rewrites every response and answer in random order (the
 // anonymity promise at the level of the file): one request, its CPU time and the loop's stall.
-await eventLoopStallMs();
-const closeCpuBefore = serverCpuMs();
-const closeStarted = performance.now();
-const closed = await fetch(`${url}/g/${closing.slug}/reviews/${closing.open.reviewId}?/close`, {
-	method: 'POST',
-	headers: {
-		cookie: closing.cookie,
-		origin: url,
-		'x-sveltekit-action': 'true',
-		'content-type': 'application/x-www-form-urlencoded'
-	}
-});
-const closeRow = {
-	name: 'close a review of 300 answers (one request)',
-	status: closed.status,
-	ms: performance.now() - closeStarted,
-	cpuMs: serverCpuMs() - closeCpuBefore,
-	stallMs: await eventLoopStallMs()
-};
+async function closeReview(server, closing) {
+	await longestStallMs(server);
+	const cpuBefore = serverCpuMs(server);
+	const closeStarted = performance.now();
+	const closed = await fetch(
+		`${server.url}/g/${closing.slug}/reviews/${closing.open.reviewId}?/close`,
+		{
+			method: 'POST',
+			headers: formHeaders(server.url, closing.cookie)
+		}
+	);
+	return {
+		name: 'close a review of 300 answers (one request)',
+		status: closed.status,
+		ms: performance.now() - closeStarted,
+		cpuMs: serverCpuMs(server) - cpuBefore,
+		stallMs: await longestStallMs(server)
+	};
+}
 
-if (nextMember > answering.memberCookies.length)
-	console.log(`Note: ${nextMember} submissions for ${answering.memberCookies.length} members.`);
+// Read pages on one process, then on WEB_CONCURRENCY workers, each on a fresh server, back to
+// back on the same database.
+async function measureScaling(cases, groups, settings) {
+	const one = await measureThroughput(1, cases, groups, settings);
+	const many = await measureThroughput(budget.workers, cases, groups, settings);
+	return cases.map(({ name }) => ({
+		name,
+		oneProcess: one[name],
+		workers: many[name],
+		scaling: many[name].requestsPerSecond / one[name].requestsPerSecond
+	}));
+}
+
+// The stall under load is reported, not judged: at 20 connections it counts queueing too.
+async function measureThroughput(workers, cases, groups, settings) {
+	const server = await startServer(workers, settings);
+	const processes = 1 + descendantsOf(server.pid).length;
+	const measured = {};
+	for (const testCase of cases) {
+		await longestStallMs(server);
+		const result = await underLoad(server, testCase.request(server.url));
+		measured[testCase.name] = {
+			processes,
+			...result,
+			stallUnderLoadMs: await longestStallMs(server)
+		};
+		say(
+			`${groups} groups, WEB_CONCURRENCY=${workers} (${processesText(processes)}), ${testCase.name}: ${Math.round(result.requestsPerSecond)} requests/s`
+		);
+	}
+	await stopServer(server);
+	return measured;
+}
+
+const processesText = (count) => `${count} ${count === 1 ? 'process' : 'processes'}`;
 
 // JavaScript and CSS each key page loads, gzip-compressed, as Chromium fetched them.
-const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
-const context = await browser.newContext();
-await context.addCookies([{ name: 'session', value: cookie.split('=')[1], url }]);
-const weights = [];
-for (const [name, path] of [
-	['home', '/'],
-	['answer a review', `${base}/reviews/${openId}`],
-	['results', `${base}/reviews/${lastClosed}/results`],
-	['health (charts)', `${base}/health`],
-	['board', `${base}/board`]
-]) {
+async function weighPages(url, seeds) {
+	const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
+	const context = await browser.newContext();
+	await context.addCookies([{ name: 'session', value: seeds.main.cookie.split('=')[1], url }]);
+	const weights = [];
+	for (const [name, path] of [
+		['home', '/'],
+		['answer a review', `${seeds.base}/reviews/${seeds.openReviewId}`],
+		['results', `${seeds.base}/reviews/${seeds.closedReviewId}/results`],
+		['health (charts)', `${seeds.base}/health`],
+		['board', `${seeds.base}/board`]
+	])
+		weights.push({ name, path, ...(await weighPage(context, url + path)) });
+	await browser.close();
+	return weights;
+}
+
+async function weighPage(context, address) {
 	const tab = await context.newPage();
 	const loaded = { script: [], stylesheet: [] };
 	tab.on('response', (response) => {
 		const kind = response.request().resourceType();
 		if (kind in loaded) loaded[kind].push(response.body().catch(() => Buffer.alloc(0)));
 	});
-	await tab.goto(url + path, { waitUntil: 'networkidle' });
+	await tab.goto(address, { waitUntil: 'networkidle' });
 	const scripts = await Promise.all(loaded.script);
 	const styles = await Promise.all(loaded.stylesheet);
+	await tab.close();
 	const gzipKB = (bodies) =>
 		Number((bodies.reduce((sum, body) => sum + gzipSync(body).length, 0) / 1024).toFixed(1));
-	// 'radialLinear' is a scale id that only Chart.js's code contains
-	const chartJs = scripts.some((body) => body.includes('radialLinear') || body.includes('chartjs'));
-	weights.push({
-		name,
-		path,
+	return {
 		files: scripts.length,
 		gzipKB: gzipKB(scripts),
 		cssGzipKB: gzipKB(styles),
-		chartJs
-	});
-	await tab.close();
+		// 'radialLinear' is a scale id that only Chart.js's code contains
+		chartJs: scripts.some((body) => body.includes('radialLinear') || body.includes('chartjs'))
+	};
 }
-await browser.close();
-stop();
 
-const row = (name) => rows.find((r) => r.name.startsWith(name));
-const weight = (name) => weights.find((w) => w.name === name);
-const budgets = [
+// ---------------------------------------------------------------------------------------------
+// Judging
+
+// Each case at each size, with its CPU ratio to the case its budget names (the purpose page for
+// a reference), and its failures.
+function judgeCases(cases, measuredBySize) {
+	return cases.map((testCase) => {
+		const over = testCase.over ?? 'purpose page';
+		const at = {};
+		for (const [groups, measured] of measuredBySize) {
+			const own = measured[testCase.name];
+			at[groups] = { ...own, ratio: own.cpuPerRequestUs / measured[over].cpuPerRequestUs };
+		}
+		const [small, large] = sizes.map((groups) => at[groups]);
+		const sizeChange = large.cpuPerRequestUs / small.cpuPerRequestUs - 1;
+		const judged = { ...testCase, over, at, sizeChange };
+		delete judged.request;
+		return { ...judged, failures: failuresOf(judged) };
+	});
+}
+
+const checks = [
 	{
-		// "Renders on the server in a time within 3x of /healthz": the server's own CPU time per
-		// request, measured under load, not the round trip through a load generator that shares
-		// the machine's two cores.
-		what: 'health page costs the server at most 3x the CPU time of /healthz per request',
-		ok: row('health page').cpuRatio <= 3
+		kind: 'cpu',
+		what: `every signed-in page costs at most ${budget.pageOverPurpose}x the purpose page's CPU per request (results and the board ${budget.heavyPageOverPurpose}x), submitting at most ${budget.submitOverPurpose}x`,
+		fails: (c, at) => c.times !== undefined && c.over === 'purpose page' && at.ratio > c.times,
+		detail: (c, at) => `${at.ratio.toFixed(2)}x`
 	},
 	{
-		what: 'submitting reaches 20% of /healthz requests/s, with no errors and p99 under 50 ms',
-		ok: row('submit').throughputRatio >= 0.2 && row('submit').errors === 0 && row('submit').p99 < 50
-	},
-	...['open review', 'results', 'health page', 'board'].map((name) => ({
-		what: `${row(name).name} reaches 30% of /healthz requests/s`,
-		ok: row(name).throughputRatio >= 0.3
-	})),
-	{
-		what: 'no request blocks the event loop for more than 50 ms',
-		ok: rows.every((r) => r.stallMs <= 50)
-	},
-	{ what: 'the answering page loads no Chart.js', ok: !weight('answer a review').chartJs },
-	{
-		what: 'the answering page loads at most 60 KB of JavaScript (gzip)',
-		ok: weight('answer a review').gzipKB <= 60
+		kind: 'purpose',
+		what: `the purpose page costs at most ${budget.purposeOverHealthz}x /healthz's CPU per request`,
+		fails: (c, at) => c.over === 'healthz (reference)' && at.ratio > c.times,
+		detail: (c, at) => `${at.ratio.toFixed(2)}x`
 	},
 	{
-		what: 'the health page loads at most 140 KB of JavaScript (gzip)',
-		ok: weight('health (charts)').gzipKB <= 140
+		kind: 'p99',
+		what: `p99 under ${budget.p99Ms} ms at ${connections} connections, every page and submitting`,
+		fails: (c, at) => at.p99 >= budget.p99Ms,
+		detail: (c, at) => `${at.p99} ms`
 	},
-	{ what: 'no errors under load', ok: rows.every((r) => r.errors === 0) },
-	{ what: 'closing a review of 300 answers succeeds', ok: closeRow.status < 400 }
+	{
+		kind: 'stall',
+		what: `no request blocks the event loop for more than ${budget.stallMs} ms`,
+		fails: (c, at) => at.stallMs > budget.stallMs,
+		detail: (c, at) => `${at.stallMs.toFixed(1)} ms`
+	},
+	{
+		kind: 'errors',
+		what: 'no errors under load',
+		fails: (c, at) => at.errors > 0,
+		detail: (c, at) => `${at.errors} errors`
+	}
 ];
 
+function failuresOf(judged) {
+	const failures = [];
+	for (const check of checks) {
+		const failing = Object.entries(judged.at).filter(([, at]) => check.fails(judged, at));
+		if (failing.length === 0) continue;
+		const details = failing.map(
+			([groups, at]) => `${check.detail(judged, at)} at ${groups} groups`
+		);
+		failures.push({ kind: check.kind, text: `${judged.name}: ${details.join(', ')}` });
+	}
+	if (Math.abs(judged.sizeChange) > budget.sizeChange)
+		failures.push({
+			kind: 'size',
+			text: `${judged.name}: ${sizes.map((groups) => Math.round(judged.at[groups].cpuPerRequestUs)).join(' → ')} µs, ${percent(judged.sizeChange)}`
+		});
+	return failures;
+}
+
+const percent = (change) => `${change > 0 ? '+' : ''}${(change * 100).toFixed(0)}%`;
+
+function budgetsOf(judged, workers, closing, weights) {
+	const failed = (kind) =>
+		judged.flatMap((c) => c.failures.filter((f) => f.kind === kind).map((f) => f.text));
+	const fromCases = [
+		...checks,
+		{
+			kind: 'size',
+			what: `a case's CPU per request differs by at most ${percent(budget.sizeChange).slice(1)} between ${sizes[0]} and ${sizes[1]} groups`
+		}
+	].map(({ kind, what }) => ({ what, ok: failed(kind).length === 0, failing: failed(kind) }));
+	const weight = (name) => weights.find((w) => w.name === name);
+	const notScaling = workers.filter(
+		(w) => w.scaling < budget.workerScaling || w.oneProcess.errors > 0 || w.workers.errors > 0
+	);
+	return [
+		...fromCases,
+		{
+			what: `read pages on WEB_CONCURRENCY=${budget.workers} serve at least ${budget.workerScaling}x the requests/s of one process, with no errors`,
+			ok: notScaling.length === 0,
+			failing: notScaling.map(
+				(w) =>
+					`${w.name}: ${w.scaling.toFixed(2)}x on ${processesText(w.workers.processes)}, ${w.oneProcess.errors + w.workers.errors} errors`
+			)
+		},
+		{ what: 'closing a review of 300 answers succeeds', ok: closing.status < 400, failing: [] },
+		{
+			what: 'the answering page loads no Chart.js',
+			ok: !weight('answer a review').chartJs,
+			failing: []
+		},
+		{
+			what: 'the answering page loads at most 60 KB of JavaScript (gzip)',
+			ok: weight('answer a review').gzipKB <= 60,
+			failing: []
+		},
+		{
+			what: 'the health page loads at most 140 KB of JavaScript (gzip)',
+			ok: weight('health (charts)').gzipKB <= 140,
+			failing: []
+		}
+	];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
 const pad = (s, n) => String(s).padEnd(n);
-console.log(
-	`\n${pad('case (20 connections)', 42)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('x healthz req/s', 17)}${pad('CPU ms/req', 12)}${pad('x healthz CPU', 15)}longest stall ms`
-);
-for (const r of rows) {
+const padLeft = (s, n) => String(s).padStart(n);
+
+function budgetText(c) {
+	if (c.times === undefined) return 'reference';
+	return `<= ${c.times}x ${c.over === 'purpose page' ? 'purpose' : 'healthz'}`;
+}
+
+function printTable(judged) {
+	const [small, large] = sizes;
+	const sizeColumns = (groups) =>
+		`${padLeft(`CPU µs @${groups}`, 13)}${padLeft('ratio', 7)}${padLeft('p99 ms', 8)}`;
 	console.log(
-		`${pad(r.name, 42)}${pad(Math.round(r.requestsPerSecond), 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.errors, 8)}${pad(r.throughputRatio.toFixed(2), 17)}${pad(r.cpuPerRequest.toFixed(2), 12)}${pad(r.cpuRatio.toFixed(2), 15)}${r.stallMs.toFixed(1)}`
+		`\n${pad('case (20 connections, one process)', 40)}${pad('budget', 17)}${sizeColumns(small)}  ${sizeColumns(large)}${padLeft('size', 7)}${padLeft(`stall @${large}`, 13)}  result`
+	);
+	for (const c of judged) {
+		const cells = (at) =>
+			`${padLeft(Math.round(at.cpuPerRequestUs), 13)}${padLeft(at.ratio.toFixed(2), 7)}${padLeft(at.p99, 8)}`;
+		const stall = c.at[large].stallMs;
+		console.log(
+			`${pad(c.name, 40)}${pad(budgetText(c), 17)}${cells(c.at[small])}  ${cells(c.at[large])}${padLeft(percent(c.sizeChange), 7)}${padLeft(stall.toFixed(1), 13)}  ${c.failures.length === 0 ? 'pass' : 'FAIL'}`
+		);
+	}
+	console.log(
+		`ratio: CPU per request over the budget's page (the purpose page's for a reference); size: change from ${small} to ${large} groups; stall: longest, in ms, one request at a time`
 	);
 }
-console.log(
-	`\n${closeRow.name}: ${closeRow.ms.toFixed(0)} ms, ${closeRow.cpuMs.toFixed(0)} ms of server CPU (${(closeRow.cpuMs / baseline.cpuPerRequest).toFixed(0)}x a /healthz request), longest stall ${closeRow.stallMs.toFixed(1)} ms, status ${closeRow.status}`
-);
-console.log(
-	`\n${pad('page', 20)}${pad('scripts', 9)}${pad('JS gzip KB', 12)}${pad('CSS gzip KB', 13)}Chart.js`
-);
-for (const w of weights)
+
+function printWorkers(workers) {
+	console.log(`\nread throughput at ${connections} connections, ${sizes.at(-1)} groups:`);
+	const run = (measured) =>
+		`${padLeft(Math.round(measured.requestsPerSecond), 6)} requests/s (${processesText(measured.processes)}, p99 ${measured.p99} ms, ${measured.errors} errors, stall under load ${measured.stallUnderLoadMs.toFixed(1)} ms)`;
+	for (const w of workers)
+		console.log(
+			`${pad(w.name, 40)}${w.scaling.toFixed(2)}x: WEB_CONCURRENCY=1 ${run(w.oneProcess)}, WEB_CONCURRENCY=${budget.workers} ${run(w.workers)}`
+		);
+}
+
+function printClosing(closing, healthzUs) {
 	console.log(
-		`${pad(w.name, 20)}${pad(w.files, 9)}${pad(w.gzipKB, 12)}${pad(w.cssGzipKB, 13)}${w.chartJs ? 'yes' : 'no'}`
+		`\n${closing.name}: ${closing.ms.toFixed(0)} ms, ${closing.cpuMs.toFixed(0)} ms of server CPU (${((closing.cpuMs * 1000) / healthzUs).toFixed(0)}x a /healthz request), longest stall ${closing.stallMs.toFixed(1)} ms, status ${closing.status}`
 	);
-console.log('');
-for (const b of budgets) console.log(`${b.ok ? 'PASS' : 'FAIL'}  ${b.what}`);
+}
+
+function printWeights(weights) {
+	console.log(
+		`\n${pad('page', 20)}${pad('scripts', 9)}${pad('JS gzip KB', 12)}${pad('CSS gzip KB', 13)}Chart.js`
+	);
+	for (const w of weights)
+		console.log(
+			`${pad(w.name, 20)}${pad(w.files, 9)}${pad(w.gzipKB, 12)}${pad(w.cssGzipKB, 13)}${w.chartJs ? 'yes' : 'no'}`
+		);
+}
+
+function printBudgets(budgets) {
+	console.log('');
+	for (const b of budgets) {
+		console.log(`${b.ok ? 'PASS' : 'FAIL'}  ${b.what}`);
+		for (const failing of b.failing) console.log(`        ${failing}`);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function freshWorkspace() {
+	for (const file of [databasePath, `${databasePath}-wal`, `${databasePath}-shm`, serverLog])
+		rmSync(file, { force: true });
+	mkdirSync(work, { recursive: true });
+}
+
+freshWorkspace();
+const seedingServer = await startServer(1);
+const seeds = await seedInstance(seedingServer.url);
+await untilRemindersDelivered();
+await stopServer(seedingServer);
+
+// Each size on a fresh server, after seeding, so that both start from the same state. A member
+// of the group is an operator, to measure the outbox page.
+const settings = { OPERATOR_EMAILS: seeds.main.people[1].email };
+const measuredBySize = new Map();
+let closing;
+let weights;
+let seededGroups = 0;
+for (const [index, groups] of sizes.entries()) {
+	await seedMoreGroups(groups - seededGroups);
+	seededGroups = groups;
+	const server = await startServer(1, settings);
+	say(`Measuring at ${groups} groups, one process...`);
+	const largest = index === sizes.length - 1;
+	const cases = pageCases(seeds, seeds.answering[index]);
+	measuredBySize.set(groups, await measureCases(server, cases, groups, { stalls: largest }));
+	if (largest) {
+		closing = await closeReview(server, seeds.closing);
+		weights = await weighPages(server.url, seeds);
+	}
+	await stopServer(server);
+}
+const cases = pageCases(seeds, seeds.answering.at(-1));
+const workers = await measureScaling(
+	cases.filter((c) => throughputCases.includes(c.name)),
+	sizes.at(-1),
+	settings
+);
+
+const judged = judgeCases(cases, measuredBySize);
+const budgets = budgetsOf(judged, workers, closing, weights);
+const minutes = (performance.now() - started) / 60_000;
+printTable(judged);
+printWorkers(workers);
+printClosing(closing, judged.find((c) => c.path === '/healthz').at[sizes.at(-1)].cpuPerRequestUs);
+printWeights(weights);
+printBudgets(budgets);
 writeFileSync(
 	`${work}/latest.json`,
 	JSON.stringify(
-		{ at: new Date().toISOString(), seconds, rows, closing: closeRow, weights, budgets },
+		{
+			at: new Date().toISOString(),
+			seconds,
+			sizes,
+			minutes,
+			cases: judged,
+			workers,
+			closing,
+			weights,
+			budgets
+		},
 		null,
 		'\t'
 	)
 );
-console.log(`\nWritten to ${work}/latest.json`);
+console.log(`\nWritten to ${work}/latest.json after ${minutes.toFixed(1)} minutes`);
 process.exit(budgets.every((b) => b.ok) ? 0 : 1);
