@@ -4,7 +4,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from '@libsql/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
@@ -16,6 +15,7 @@ import { createTask } from '$lib/server/tasks';
 import { makeGroupWithMembers, sessionCookie } from '../support/factories';
 import { client } from '../support/http';
 import { startMailSink } from '../support/mail';
+import { execute, openFile } from '../support/sql';
 import { tmpPath } from '../support/paths';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -66,8 +66,8 @@ describe('two workers on a fresh database file', () => {
 	it('applies the migrations once and says once where it runs', async () => {
 		expect(server.output().match(/running at/g)).toHaveLength(1);
 		const journal = JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8'));
-		const database = createClient({ url: `file:${file}` });
-		const { rows } = await database.execute('select count(*) as applied from __drizzle_migrations');
+		const database = openFile(file);
+		const { rows } = execute('select count(*) as applied from __drizzle_migrations', database);
 		database.close();
 		expect(Number(rows[0].applied)).toBe(journal.entries.length);
 	});
