@@ -74,7 +74,7 @@ for (let g = 0; g < groupCount; g++) {
 		`many-${run}-${g}`,
 		`Group ${g + 1}`,
 		5,
-		Math.floor(Date.now() / 1000)
+		Date.now()
 	]);
 	rows.purpose.push([
 		groupId,

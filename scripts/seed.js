@@ -60,10 +60,10 @@ async function person(label, passwordHash) {
 
 async function sessionFor(userId) {
 	const token = randomBytes(20).toString('hex');
-	const now = Math.floor(Date.now() / 1000);
+	const now = Date.now();
 	await db.execute({
 		sql: 'insert into session (id, user_id, created_at, expires_at) values (?, ?, ?, ?)',
-		args: [createHash('sha256').update(token).digest('hex'), userId, now, now + 30 * 86400]
+		args: [createHash('sha256').update(token).digest('hex'), userId, now, now + 30 * 86_400_000]
 	});
 	return `session=${token}`;
 }

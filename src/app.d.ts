@@ -1,6 +1,6 @@
 import type { Session } from '$lib/server/db/schema';
-import type { MemberView } from '$lib/server/groups';
-import type { SessionUser } from '$lib/server/sessions';
+import type { MemberView } from '$lib/server/groups/groups';
+import type { SessionUser } from '$lib/server/accounts/sessions';
 
 declare global {
 	namespace App {

@@ -4,15 +4,15 @@ import { prepareDatabase } from '$lib/server/db';
 import { maxBodyBytes, tooLargeMessage } from '$lib/server/forms';
 import { logFailure } from '$lib/server/log';
 import { startMaintenance } from '$lib/server/maintenance';
-import { startReviewScheduler } from '$lib/server/review-lifecycle';
+import { startReviewScheduler } from '$lib/server/reviews/lifecycle';
 import { mailConfig } from '$lib/server/config';
-import { startWorkScheduler } from '$lib/server/work-scheduler';
+import { startWorkScheduler } from '$lib/server/reminders/scheduler';
 import {
 	deleteSessionCookie,
 	sessionCookieName,
 	setSessionCookie,
 	validateSessionToken
-} from '$lib/server/sessions';
+} from '$lib/server/accounts/sessions';
 
 export const init: ServerInit = async () => {
 	await prepareDatabase();

@@ -1,4 +1,4 @@
-import { groupsOf } from '$lib/server/groups';
+import { groupsOf } from '$lib/server/groups/groups';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => ({

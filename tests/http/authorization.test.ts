@@ -1,8 +1,8 @@
 // The authorization matrix: every page, endpoint and form action, requested by each kind of
 // visitor, and the status each must get. Adding a route without a row here fails the first test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInvite, revokeInvite } from '$lib/server/invites';
-import { changeRole, removeMember } from '$lib/server/memberships';
+import { createInvite, revokeInvite } from '$lib/server/groups/invites';
+import { changeRole, removeMember } from '$lib/server/groups/memberships';
 import { addMember, makeGroup, makeUser, sessionCookie } from '../support/factories';
 import { client } from '../support/http';
 import { discoverEndpoints } from '../support/routes';

@@ -1,11 +1,11 @@
 // Every form, sent what a careless browser or a hostile script might send: each gets a 4xx with
 // a message a person can act on, and the database is exactly as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { areasOf } from '$lib/server/areas';
-import { createInvite } from '$lib/server/invites';
-import { openReview } from '$lib/server/review-lifecycle';
-import { createReview, questionsOf } from '$lib/server/reviews';
-import { createTask } from '$lib/server/tasks';
+import { areasOf } from '$lib/server/tasks/areas';
+import { createInvite } from '$lib/server/groups/invites';
+import { openReview } from '$lib/server/reviews/lifecycle';
+import { createReview, questionsOf } from '$lib/server/reviews/reviews';
+import { createTask } from '$lib/server/tasks/commands';
 import { addMember, makeGroup, makeUser, sessionCookie, uniqueEmail } from '../support/factories';
 import { client, messageOf } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';

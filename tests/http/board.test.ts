@@ -1,7 +1,7 @@
 // The board page through the built server: a long column shows its first cards and offers the
 // rest, so a board of hundreds stays readable and quick to render.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTask, moveTask } from '$lib/server/tasks';
+import { createTask, moveTask } from '$lib/server/tasks/commands';
 import { makeGroup, makeUser, sessionCookie } from '../support/factories';
 import { useBuiltServer } from '../support/server';
 

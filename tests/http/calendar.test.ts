@@ -2,10 +2,11 @@
 // the feed is iCalendar that a real parser reads back exactly, and a reset address is gone.
 import ICAL from 'ical.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resetCalendarToken } from '$lib/server/calendar';
-import { openReview, scheduleReview } from '$lib/server/review-lifecycle';
-import { createReview } from '$lib/server/reviews';
-import { archiveTask, createTask, moveTask, type Actor } from '$lib/server/tasks';
+import { resetCalendarToken } from '$lib/server/tasks/calendar';
+import { openReview, scheduleReview } from '$lib/server/reviews/lifecycle';
+import { createReview } from '$lib/server/reviews/reviews';
+import { archiveTask, createTask, moveTask } from '$lib/server/tasks/commands';
+import { type Actor } from '$lib/server/tasks/rules';
 import { addMember, makeGroup, makeUser, sessionCookie } from '../support/factories';
 import { messageOf } from '../support/http';
 import { useBuiltServer } from '../support/server';

@@ -8,10 +8,10 @@
 // choices (which requests, in which order, when the kill comes), though not their exact timing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, openFile } from '../support/sql';
-import { closeReview, openReview } from '$lib/server/review-lifecycle';
-import { receiptHash } from '$lib/server/responses';
-import { createReview, questionsOf } from '$lib/server/reviews';
-import { createTask } from '$lib/server/tasks';
+import { closeReview, openReview } from '$lib/server/reviews/lifecycle';
+import { receiptHash } from '$lib/server/reviews/responses';
+import { createReview, questionsOf } from '$lib/server/reviews/reviews';
+import { createTask } from '$lib/server/tasks/commands';
 import { taskStatuses, type TaskStatus } from '$lib/server/db/work-schema';
 import { makeGroupWithMembers, sessionCookie } from '../support/factories';
 import { startServer, type RunningServer } from '../support/server';

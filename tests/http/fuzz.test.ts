@@ -4,12 +4,12 @@
 // the database as it was. And stored text comes back as text, never as markup.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { areasOf } from '$lib/server/areas';
-import { resetCalendarToken } from '$lib/server/calendar';
+import { areasOf } from '$lib/server/tasks/areas';
+import { resetCalendarToken } from '$lib/server/tasks/calendar';
 import { notificationKinds, taskStatuses } from '$lib/server/db/work-schema';
-import { defaultInstrument } from '$lib/server/instrument';
-import { questionsOf } from '$lib/server/reviews';
-import { runReminders } from '$lib/server/work-scheduler';
+import { defaultInstrument } from '$lib/server/reviews/instrument';
+import { questionsOf } from '$lib/server/reviews/reviews';
+import { runReminders } from '$lib/server/reminders/scheduler';
 import { defaultPassword, makeUser, sessionCookie, uniqueEmail } from '../support/factories';
 import { client, messageOf } from '../support/http';
 import { discoverEndpoints } from '../support/routes';

@@ -2,10 +2,10 @@ import { inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { dimensionResult } from '$lib/server/db/schema';
-import { purposeHistory, restatePurpose } from '$lib/server/purposes';
-import { submitResponse } from '$lib/server/responses';
-import { closeReview, openReview } from '$lib/server/review-lifecycle';
-import { createReview, questionsOf } from '$lib/server/reviews';
+import { purposeHistory, restatePurpose } from '$lib/server/groups/purposes';
+import { submitResponse } from '$lib/server/reviews/responses';
+import { closeReview, openReview } from '$lib/server/reviews/lifecycle';
+import { createReview, questionsOf } from '$lib/server/reviews/reviews';
 import { answersFor, makeGroupWithMembers, sessionCookie } from '../support/factories';
 import { useBuiltServer } from '../support/server';
 

@@ -3,9 +3,9 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { answer, membership, response, review } from '$lib/server/db/schema';
-import { answeredCount } from '$lib/server/responses';
-import { closeReview, openReview } from '$lib/server/review-lifecycle';
-import { createReview, questionsOf } from '$lib/server/reviews';
+import { answeredCount } from '$lib/server/reviews/responses';
+import { closeReview, openReview } from '$lib/server/reviews/lifecycle';
+import { createReview, questionsOf } from '$lib/server/reviews/reviews';
 import { makeGroupWithMembers, sessionCookie } from '../support/factories';
 import { messageOf } from '../support/http';
 import { kendallTau as rankCorrelation } from '../support/rank-correlation';
@@ -95,7 +95,7 @@ describe('the order of answers', () => {
 		const hashes: string[] = await (
 			await app.http.get(`${path}/receipts`, { cookie: owner })
 		).json();
-		const { receiptHash } = await import('$lib/server/responses');
+		const { receiptHash } = await import('$lib/server/reviews/responses');
 		const receiptOrder = receipts.map((r) => hashes.indexOf(receiptHash(r)));
 		expect(receiptOrder.every((p) => p >= 0)).toBe(true);
 		expect(

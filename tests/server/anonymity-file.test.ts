@@ -6,14 +6,14 @@ import { existsSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { execute, openFile } from '../support/sql';
-import { deleteAccount } from '$lib/server/accounts';
+import { deleteAccount } from '$lib/server/accounts/accounts';
 import { finishForgetting, forgetDelayMs, forgetRecentWrites } from '$lib/server/anonymity';
 import { busyTimeoutMs, connectionSettings } from '$lib/server/db';
-import { deleteGroup } from '$lib/server/groups';
-import { receiptHash, submitResponse } from '$lib/server/responses';
-import { closeReview, deleteReview, openReview } from '$lib/server/review-lifecycle';
-import { createReview, questionsOf } from '$lib/server/reviews';
-import { commentOnTask, createTask } from '$lib/server/tasks';
+import { deleteGroup } from '$lib/server/groups/groups';
+import { receiptHash, submitResponse } from '$lib/server/reviews/responses';
+import { closeReview, deleteReview, openReview } from '$lib/server/reviews/lifecycle';
+import { createReview, questionsOf } from '$lib/server/reviews/reviews';
+import { commentOnTask, createTask } from '$lib/server/tasks/commands';
 import {
 	addMember,
 	answersFor,

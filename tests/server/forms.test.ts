@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { emailField, readForm, textField } from '$lib/server/forms';
-import { responseSchema, toAnswers } from '$lib/server/response-form';
-import { scheduleForm, toInstant } from '$lib/server/schedule-form';
+import { responseSchema, toAnswers } from '$lib/server/reviews/response-form';
+import { scheduleForm, toInstant } from '$lib/server/reviews/schedule-form';
 
 const formRequest = (fields: [string, string | Blob][]) => {
 	const body = new FormData();

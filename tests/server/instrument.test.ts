@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellAt, changeParts, lightWords, trafficLight, valueAt } from '$lib/health-view';
-import { defaultInstrument, quarterTitle } from '$lib/server/instrument';
-import { isRevealed, membersDisagree } from '$lib/server/thresholds';
+import { defaultInstrument, quarterTitle } from '$lib/server/reviews/instrument';
+import { isRevealed, membersDisagree } from '$lib/server/reviews/thresholds';
 
 describe('the default instrument', () => {
 	it('asks the seven dimensions of the brief by their stable keys, then the four open questions', () => {

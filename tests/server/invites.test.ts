@@ -2,14 +2,14 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { invite, membership } from '$lib/server/db/schema';
-import { groupForMember } from '$lib/server/groups';
+import { groupForMember } from '$lib/server/groups/groups';
 import {
 	acceptInvite,
 	createInvite,
 	findInvite,
 	listInvites,
 	revokeInvite
-} from '$lib/server/invites';
+} from '$lib/server/groups/invites';
 import { hashToken } from '$lib/server/tokens';
 import { makeGroup, makeUser } from '../support/factories';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupForMember } from '$lib/server/groups';
-import { changeRole, listMembers, removeMember } from '$lib/server/memberships';
+import { groupForMember } from '$lib/server/groups/groups';
+import { changeRole, listMembers, removeMember } from '$lib/server/groups/memberships';
 import { addMember, makeGroup, makeUser } from '../support/factories';
 
 async function groupWithOwner() {

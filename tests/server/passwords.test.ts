@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { checkCredentials } from '$lib/server/accounts';
+import { checkCredentials } from '$lib/server/accounts/accounts';
 import { db } from '$lib/server/db';
 import { user } from '$lib/server/db/schema';
-import { hashPassword, passwordProblem, verifyPassword } from '$lib/server/passwords';
+import { hashPassword, passwordProblem, verifyPassword } from '$lib/server/accounts/passwords';
 import { makeUser } from '../support/factories';
 
 describe('passwords', () => {

@@ -14,22 +14,14 @@ import {
 	setPreferences,
 	unreadCount,
 	unsubscribe
-} from '$lib/server/notifications';
-import {
-	backoffMs,
-	deliverClaimed,
-	deliverDueReminders,
-	leaseMs,
-	produceReviewClosing,
-	produceReviewOpened,
-	produceTaskReminders,
-	remindNonResponders
-} from '$lib/server/reminders';
-import { submitResponse } from '$lib/server/responses';
-import { openReview, scheduleReview } from '$lib/server/review-lifecycle';
-import { createReview, questionsOf } from '$lib/server/reviews';
-import { createTask } from '$lib/server/tasks';
-import { runReminders } from '$lib/server/work-scheduler';
+} from '$lib/server/reminders/notifications';
+import { backoffMs, deliverClaimed, deliverDueReminders, leaseMs } from '$lib/server/reminders/queue';
+import { produceReviewClosing, produceReviewOpened, produceTaskReminders, remindNonResponders } from '$lib/server/reminders/producers';
+import { submitResponse } from '$lib/server/reviews/responses';
+import { openReview, scheduleReview } from '$lib/server/reviews/lifecycle';
+import { createReview, questionsOf } from '$lib/server/reviews/reviews';
+import { createTask } from '$lib/server/tasks/commands';
+import { runReminders } from '$lib/server/reminders/scheduler';
 import { answersFor, makeGroup, makeGroupWithMembers, makeUser } from '../support/factories';
 
 const at = (iso: string) => new Date(iso);

@@ -3,29 +3,29 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { answer, dimensionResult, eligibility, response } from '$lib/server/db/schema';
-import { defaultInstrument } from '$lib/server/instrument';
-import { loadResults } from '$lib/server/results';
-import { responseSchema } from '$lib/server/response-form';
-import { answeredCount, receiptHash, receiptHashes, submitResponse } from '$lib/server/responses';
+import { defaultInstrument } from '$lib/server/reviews/instrument';
+import { loadResults } from '$lib/server/reviews/results';
+import { responseSchema } from '$lib/server/reviews/response-form';
+import { answeredCount, receiptHash, receiptHashes, submitResponse } from '$lib/server/reviews/responses';
 import {
 	closeReview,
 	openReview,
 	runDueTransitions,
 	scheduleReview
-} from '$lib/server/review-lifecycle';
+} from '$lib/server/reviews/lifecycle';
 import {
 	addQuestion,
 	moveQuestion,
 	removeQuestion,
 	updateQuestion
-} from '$lib/server/review-questions';
+} from '$lib/server/reviews/questions';
 import {
 	createReview,
 	findReview,
 	listReviews,
 	questionsOf,
 	setGroupThreshold
-} from '$lib/server/reviews';
+} from '$lib/server/reviews/reviews';
 import { answersFor, makeGroupWithMembers } from '../support/factories';
 
 const at = (day: string) => new Date(`${day}T12:00:00Z`);
@@ -253,7 +253,7 @@ describe('thresholds and results', () => {
 	});
 
 	it('calls a spread disagreement as it is shown, to one decimal', async () => {
-		const { membersDisagree } = await import('$lib/server/thresholds');
+		const { membersDisagree } = await import('$lib/server/reviews/thresholds');
 		// 1.17 is shown as "1.2", the threshold: the label must agree with the number beside it
 		expect([0, 1.14, 1.149, 1.17, 1.2, 2].map(membersDisagree)).toEqual([
 			false,
@@ -278,7 +278,7 @@ describe('thresholds and results', () => {
 	});
 
 	it('traffic lights: red below 2.5, amber below 3.5, green otherwise', async () => {
-		const { trafficLight } = await import('$lib/server/results');
+		const { trafficLight } = await import('$lib/server/reviews/results');
 		expect([1, 2.49, 2.5, 3.49, 3.5, 5].map(trafficLight)).toEqual([
 			'red',
 			'red',

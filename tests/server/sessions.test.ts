@@ -9,7 +9,7 @@ import {
 	inactivityLimitMs,
 	startSession,
 	validateSessionToken
-} from '$lib/server/sessions';
+} from '$lib/server/accounts/sessions';
 import { hashToken } from '$lib/server/tokens';
 import { makeUser } from '../support/factories';
 

@@ -2,17 +2,17 @@
 // someone learn about who answered, and each test fails if it comes back.
 import { eq, like, sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { deleteAccount } from '$lib/server/accounts';
+import { deleteAccount } from '$lib/server/accounts/accounts';
 import { db } from '$lib/server/db';
 import { review } from '$lib/server/db/schema';
 import { reminder } from '$lib/server/db/work-schema';
-import { removeMember } from '$lib/server/memberships';
-import { produceReviewClosing, remindNonResponders } from '$lib/server/reminders';
-import { answeredCount, submitResponse } from '$lib/server/responses';
-import { closeReview, openReview } from '$lib/server/review-lifecycle';
-import { dimensionResultsOf, loadResults, revealedTextsOf } from '$lib/server/results';
-import { addQuestion, maxQuestions } from '$lib/server/review-questions';
-import { createReview, findReview, questionsOf } from '$lib/server/reviews';
+import { removeMember } from '$lib/server/groups/memberships';
+import { produceReviewClosing, remindNonResponders } from '$lib/server/reminders/producers';
+import { answeredCount, submitResponse } from '$lib/server/reviews/responses';
+import { closeReview, openReview } from '$lib/server/reviews/lifecycle';
+import { dimensionResultsOf, loadResults, revealedTextsOf } from '$lib/server/reviews/results';
+import { addQuestion, maxQuestions } from '$lib/server/reviews/questions';
+import { createReview, findReview, questionsOf } from '$lib/server/reviews/reviews';
 import { handleError } from '../../src/hooks.server';
 import { answersFor, makeGroupWithMembers } from '../support/factories';
 

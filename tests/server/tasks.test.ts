@@ -2,27 +2,15 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { areaOwner, reminder, task, taskOwner } from '$lib/server/db/work-schema';
-import { areasOf, defaultAreas, holdArea } from '$lib/server/areas';
-import { removeMember } from '$lib/server/memberships';
-import { produceTaskReminders } from '$lib/server/reminders';
-import {
-	archiveTask,
-	assignTask,
-	boardOwners,
-	boardTasks,
-	commentOnTask,
-	createTask,
-	delegateTask,
-	moveTask,
-	nextDueOn,
-	recurDueTasks,
-	takeTask,
-	taskDetail,
-	tasksOf,
-	updateTask,
-	type Actor,
-	type TaskInput
-} from '$lib/server/tasks';
+import { areasOf, defaultAreas, holdArea } from '$lib/server/tasks/areas';
+import { removeMember } from '$lib/server/groups/memberships';
+import { produceTaskReminders } from '$lib/server/reminders/producers';
+import { archiveTask, assignTask, commentOnTask, createTask, delegateTask, moveTask, takeTask, updateTask } from '$lib/server/tasks/commands';
+import { boardOwners, boardTasks } from '$lib/server/tasks/board';
+import { nextDueOn, recurDueTasks } from '$lib/server/tasks/recurrence';
+import { taskDetail } from '$lib/server/tasks/detail';
+import { tasksOf } from '$lib/server/tasks/mine';
+import { type Actor, type TaskInput } from '$lib/server/tasks/rules';
 import { addMember, makeGroup, makeGroupWithMembers, makeUser } from '../support/factories';
 
 const at = (iso: string) => new Date(iso);

@@ -1,9 +1,9 @@
 // Small factories for test data, written straight to the database the app uses.
 import { db } from '$lib/server/db';
 import { membership, type Role } from '$lib/server/db/schema';
-import { createAccount } from '$lib/server/accounts';
-import { createGroup } from '$lib/server/groups';
-import { startSession } from '$lib/server/sessions';
+import { createAccount } from '$lib/server/accounts/accounts';
+import { createGroup } from '$lib/server/groups/groups';
+import { startSession } from '$lib/server/accounts/sessions';
 import { noteSecret } from './sent';
 
 export const defaultPassword = 'correct horse battery staple';

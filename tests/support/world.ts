@@ -1,11 +1,11 @@
 // A group as the HTTP suites need it: an owner, a facilitator and a member, a working invitation,
 // a review in each state (draft, open, closed with no answers, and closed with its results
 // revealed: the group's k is 3 and all three answered) and one task. Each call makes a fresh one.
-import { createInvite } from '$lib/server/invites';
-import { submitResponse } from '$lib/server/responses';
-import { closeReview, openReview } from '$lib/server/review-lifecycle';
-import { createReview, questionsOf, setGroupThreshold } from '$lib/server/reviews';
-import { createTask } from '$lib/server/tasks';
+import { createInvite } from '$lib/server/groups/invites';
+import { submitResponse } from '$lib/server/reviews/responses';
+import { closeReview, openReview } from '$lib/server/reviews/lifecycle';
+import { createReview, questionsOf, setGroupThreshold } from '$lib/server/reviews/reviews';
+import { createTask } from '$lib/server/tasks/commands';
 import { addMember, answersFor, makeGroup, makeUser } from './factories';
 
 export async function groupWorld({

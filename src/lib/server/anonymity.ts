@@ -1,8 +1,8 @@
-import { eq, inArray, like, or } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { databaseConfig } from '$lib/server/config';
 import { busyTimeoutMs, db, type Executor } from '$lib/server/db';
 import { answer, response } from '$lib/server/db/schema';
-import { mail, notification, reminder } from '$lib/server/db/work-schema';
+import { notification, reminder } from '$lib/server/db/work-schema';
 import { newId } from '$lib/server/tokens';
 
 // What the database FILE keeps, beyond what SQL shows. An operator, a seized laptop or a leaked
@@ -56,46 +56,18 @@ export function shuffleStoredResponses(tx: Executor, reviewId: string) {
  * answered. Once the review has closed they have nothing left to ask of anyone.
  */
 export function forgetWhoWasReminded(tx: Executor, reviewId: string) {
-	const sent = tx
-		.select({ id: reminder.id })
-		.from(reminder)
-		.where(
-			or(like(reminder.key, `closing:${reviewId}:%`), like(reminder.key, `nudge:${reviewId}:%`))
-		)
-		.all();
-	forgetReminders(
-		tx,
-		sent.map((r) => r.id)
-	);
-}
-
-/**
- * Deletes the reminders, notices and mail about a page and what lies under it (a group's address,
- * a review's), as part of deleting what they are about: their titles quote it. Reminders point at
- * what they are about only through their link.
- */
-export function forgetRemindersAbout(tx: Executor, address: string) {
-	const about = tx
-		.select({ id: reminder.id })
-		.from(reminder)
-		.where(or(eq(reminder.link, address), like(reminder.link, `${address}/%`)))
-		.all();
-	forgetReminders(
-		tx,
-		about.map((r) => r.id)
-	);
+	const closing = and(eq(reminder.reviewId, reviewId), eq(reminder.kind, 'review_closing'));
 	tx.delete(notification)
-		.where(or(eq(notification.link, address), like(notification.link, `${address}/%`)))
+		.where(
+			inArray(notification.reminderId, tx.select({ id: reminder.id }).from(reminder).where(closing))
+		)
 		.run();
+	// their mail goes with them (mail.reminder_id cascades)
+	tx.delete(reminder).where(closing).run();
 }
 
-function forgetReminders(tx: Executor, ids: string[]) {
-	for (const slice of slices(ids, 500)) {
-		tx.delete(mail).where(inArray(mail.reminderId, slice)).run();
-		tx.delete(notification).where(inArray(notification.reminderId, slice)).run();
-		tx.delete(reminder).where(inArray(reminder.id, slice)).run();
-	}
-}
+// Reminders, notices and mail about a group, review or task need no deleting of their own when
+// that is deleted: they carry it as a foreign key that cascades (see `subject` in work-schema.ts).
 
 let pending = false;
 

@@ -1,7 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Role } from '$lib/server/db/schema';
-import { groupForMember, hasRole } from '$lib/server/groups';
-import { findReview } from '$lib/server/reviews';
+import { groupForMember, hasRole } from '$lib/server/groups/groups';
+import { currentReview } from '$lib/server/reviews/lifecycle';
 import { safeNextPath } from '$lib/paths';
 
 /** The signed-in person; anyone else is sent to log in and brought back here afterwards. */
@@ -44,7 +44,7 @@ export async function requireMember(event: RequestEvent, atLeast: Role = 'member
  */
 export async function requireReview(event: RequestEvent, atLeast: Role = 'member') {
 	const member = await requireMember(event, atLeast);
-	const review = await findReview(member.group.id, event.params.review ?? '');
+	const review = await currentReview(member.group.id, event.params.review ?? '');
 	if (!review) error(404, 'Not found');
 	if (review.status === 'draft' && !hasRole(member.role, 'facilitator')) error(404, 'Not found');
 	return { ...member, review };

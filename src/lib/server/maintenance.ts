@@ -1,6 +1,6 @@
 import { logFailure } from '$lib/server/log';
-import { deleteExpiredLimits } from '$lib/server/rate-limit';
-import { deleteExpiredSessions } from '$lib/server/sessions';
+import { deleteExpiredLimits } from '$lib/server/accounts/rate-limit';
+import { deleteExpiredSessions } from '$lib/server/accounts/sessions';
 
 const hour = 60 * 60 * 1000;
 

@@ -14,9 +14,9 @@ export const roles = ['member', 'facilitator', 'owner'] as const;
 export type Role = (typeof roles)[number];
 
 const createdAt = () =>
-	integer({ mode: 'timestamp' })
+	integer({ mode: 'timestamp_ms' })
 		.notNull()
-		.default(sql`(unixepoch())`);
+		.default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
 
 export const user = sqliteTable('user', {
 	id: text().primaryKey(),
@@ -35,8 +35,8 @@ export const session = sqliteTable(
 		userId: text()
 			.notNull()
 			.references(() => user.id, { onDelete: 'cascade' }),
-		createdAt: integer({ mode: 'timestamp' }).notNull(),
-		expiresAt: integer({ mode: 'timestamp' }).notNull()
+		createdAt: integer({ mode: 'timestamp_ms' }).notNull(),
+		expiresAt: integer({ mode: 'timestamp_ms' }).notNull()
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
 );
@@ -68,7 +68,7 @@ export const purpose = sqliteTable(
 		text: text().notNull(),
 		reason: text(),
 		setBy: text().references(() => user.id, { onDelete: 'set null' }),
-		setAt: integer({ mode: 'timestamp' }).notNull()
+		setAt: integer({ mode: 'timestamp_ms' }).notNull()
 	},
 	(t) => [primaryKey({ columns: [t.groupId, t.version] })]
 );
@@ -102,8 +102,8 @@ export const invite = sqliteTable(
 		note: text(),
 		maxUses: integer().notNull(),
 		useCount: integer().notNull().default(0),
-		expiresAt: integer({ mode: 'timestamp' }).notNull(),
-		revokedAt: integer({ mode: 'timestamp' }),
+		expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+		revokedAt: integer({ mode: 'timestamp_ms' }),
 		createdBy: text().references(() => user.id, { onDelete: 'set null' }),
 		createdAt: createdAt()
 	},

@@ -135,6 +135,16 @@ export type Channel = (typeof channels)[number];
 
 // One row per reminder to one person. The unique key makes producing a reminder idempotent; the
 // claim columns make delivering it a job that exactly one scheduler takes (see reminders.ts).
+/**
+ * The group, review and task a reminder or notice is about, as foreign keys: their titles quote
+ * them, so they go when what they are about is deleted.
+ */
+const subject = () => ({
+	groupId: text().references(() => group.id, { onDelete: 'cascade' }),
+	reviewId: text().references(() => review.id, { onDelete: 'cascade' }),
+	taskId: text().references(() => task.id, { onDelete: 'cascade' })
+});
+
 export const reminder = sqliteTable(
 	'reminder',
 	{
@@ -147,6 +157,8 @@ export const reminder = sqliteTable(
 		title: text().notNull(),
 		body: text().notNull(),
 		link: text().notNull(),
+		// What it is about: deleting that deletes the reminder, its notice and its mail with it.
+		...subject(),
 		status: text({ enum: ['pending', 'sent', 'skipped', 'failed'] })
 			.notNull()
 			.default('pending'),
@@ -158,7 +170,13 @@ export const reminder = sqliteTable(
 		sentAt: integer({ mode: 'timestamp_ms' }),
 		createdAt: integer({ mode: 'timestamp_ms' }).notNull()
 	},
-	(t) => [index('reminder_due_idx').on(t.status, t.nextAttemptAt)]
+	(t) => [
+		index('reminder_due_idx').on(t.status, t.nextAttemptAt),
+		// for the deletes that cascade from what reminders are about
+		index('reminder_group_idx').on(t.groupId),
+		index('reminder_review_idx').on(t.reviewId),
+		index('reminder_task_idx').on(t.taskId)
+	]
 );
 
 export const notification = sqliteTable(
@@ -174,10 +192,16 @@ export const notification = sqliteTable(
 		title: text().notNull(),
 		body: text().notNull(),
 		link: text().notNull(),
+		...subject(),
 		createdAt: integer({ mode: 'timestamp_ms' }).notNull(),
 		readAt: integer({ mode: 'timestamp_ms' })
 	},
-	(t) => [index('notification_user_idx').on(t.userId, t.readAt)]
+	(t) => [
+		index('notification_user_idx').on(t.userId, t.readAt),
+		index('notification_group_idx').on(t.groupId),
+		index('notification_review_idx').on(t.reviewId),
+		index('notification_task_idx').on(t.taskId)
+	]
 );
 
 export const notificationPreference = sqliteTable(
@@ -207,7 +231,7 @@ export const mail = sqliteTable(
 	'mail',
 	{
 		id: text().primaryKey(),
-		reminderId: text(),
+		reminderId: text().references(() => reminder.id, { onDelete: 'cascade' }),
 		userId: text().references(() => user.id, { onDelete: 'set null' }),
 		toAddress: text().notNull(),
 		subject: text().notNull(),
@@ -219,7 +243,7 @@ export const mail = sqliteTable(
 		unsubscribeHash: text().unique(),
 		createdAt: integer({ mode: 'timestamp_ms' }).notNull()
 	},
-	(t) => [index('mail_created_idx').on(t.createdAt)]
+	(t) => [index('mail_created_idx').on(t.createdAt), index('mail_reminder_idx').on(t.reminderId)]
 );
 
 export type Area = typeof area.$inferSelect;

@@ -6,14 +6,14 @@ import {
 	groupsBlockingDeletion,
 	passwordMatches,
 	renameUser
-} from '$lib/server/accounts';
+} from '$lib/server/accounts/accounts';
 import { readForm, textField } from '$lib/server/forms';
 import { requireUser } from '$lib/server/guards';
-import { passwordMaxLength, passwordProblem } from '$lib/server/passwords';
-import { deleteSessionCookie } from '$lib/server/sessions';
+import { passwordMaxLength, passwordProblem } from '$lib/server/accounts/passwords';
+import { deleteSessionCookie } from '$lib/server/accounts/sessions';
 import { channels, notificationKinds } from '$lib/server/db/work-schema';
-import { hasCalendar, resetCalendarToken } from '$lib/server/calendar';
-import { kindLabels, preferencesOf, setPreferences } from '$lib/server/notifications';
+import { hasCalendar, resetCalendarToken } from '$lib/server/tasks/calendar';
+import { kindLabels, preferencesOf, setPreferences } from '$lib/server/reminders/notifications';
 import type { Actions, PageServerLoad } from './$types';
 
 const password = (message: string) =>

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { deleteSessionCookie, endSession } from '$lib/server/sessions';
+import { deleteSessionCookie, endSession } from '$lib/server/accounts/sessions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { readForm } from '$lib/server/forms';
 import { requireUser } from '$lib/server/guards';
-import { markRead, notificationsOf } from '$lib/server/notifications';
+import { markRead, notificationsOf } from '$lib/server/reminders/notifications';
 import type { Actions, PageServerLoad } from './$types';
 
 const one = z.object({ id: z.string({ error: 'Choose a notice.' }).min(1).max(64) });

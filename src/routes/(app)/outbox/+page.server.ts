@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { mailConfig } from '$lib/server/config';
 import { requireUser } from '$lib/server/guards';
-import { recentMail } from '$lib/server/mail';
+import { recentMail } from '$lib/server/reminders/mail';
 import type { PageServerLoad } from './$types';
 
 // The instance's outgoing mail, for its operators (OPERATOR_EMAILS) only: without SMTP_URL this

@@ -1,5 +1,5 @@
 import { requireUser } from '$lib/server/guards';
-import { tasksOf } from '$lib/server/tasks';
+import { tasksOf } from '$lib/server/tasks/mine';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

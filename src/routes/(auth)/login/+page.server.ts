@@ -1,9 +1,9 @@
 import { fail } from '@sveltejs/kit';
-import { authPage, signInAndContinue } from '$lib/server/auth-pages';
+import { authPage, signInAndContinue } from '$lib/server/accounts/auth-pages';
 import { z } from 'zod';
-import { logIn } from '$lib/server/auth';
+import { logIn } from '$lib/server/accounts/auth';
 import { emailField, readForm } from '$lib/server/forms';
-import { describeWait } from '$lib/server/rate-limit';
+import { describeWait } from '$lib/server/accounts/rate-limit';
 import type { Actions, PageServerLoad } from './$types';
 
 const loginForm = z.object({

@@ -1,10 +1,10 @@
 import { fail } from '@sveltejs/kit';
-import { authPage, signInAndContinue } from '$lib/server/auth-pages';
+import { authPage, signInAndContinue } from '$lib/server/accounts/auth-pages';
 import { z } from 'zod';
-import { signUp } from '$lib/server/auth';
+import { signUp } from '$lib/server/accounts/auth';
 import { emailField, readForm, textField } from '$lib/server/forms';
-import { passwordMaxLength } from '$lib/server/passwords';
-import { describeWait } from '$lib/server/rate-limit';
+import { passwordMaxLength } from '$lib/server/accounts/passwords';
+import { describeWait } from '$lib/server/accounts/rate-limit';
 import type { Actions, PageServerLoad } from './$types';
 
 // Length and common-password rules are checked in passwords.ts; this only bounds the input.

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { calendarFor, calendarOwner } from '$lib/server/calendar';
+import { calendarFor, calendarOwner } from '$lib/server/tasks/calendar';
 import type { RequestHandler } from './$types';
 
 // The address is the permission (calendar apps send no cookie); a reset address gets 404.

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { groupForMember } from '$lib/server/groups';
+import { groupForMember } from '$lib/server/groups/groups';
 import { requireUser } from '$lib/server/guards';
-import { acceptInvite, findInvite, type InviteLookup } from '$lib/server/invites';
+import { acceptInvite, findInvite, type InviteLookup } from '$lib/server/groups/invites';
 import type { Actions, PageServerLoad } from './$types';
 
 const problems: Record<

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { unsubscribe } from '$lib/server/notifications';
+import { unsubscribe } from '$lib/server/reminders/notifications';
 import type { Actions } from './$types';
 
 // The link in every email. Opening it changes nothing (mail scanners open links); the one button

@@ -1,12 +1,12 @@
-import { currentPurpose } from '$lib/server/groups';
+import { currentPurpose } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { memberCount } from '$lib/server/memberships';
-import { hasAnswered } from '$lib/server/responses';
-import { listReviews } from '$lib/server/reviews';
-import { isRevealed } from '$lib/server/thresholds';
+import { memberCount } from '$lib/server/groups/memberships';
+import { hasAnswered } from '$lib/server/reviews/responses';
+import { listReviews } from '$lib/server/reviews/reviews';
+import { isRevealed } from '$lib/server/reviews/thresholds';
 import { db } from '$lib/server/db';
 import { dimensionResult, question } from '$lib/server/db/schema';
-import { delegationStats } from '$lib/server/tasks';
+import { delegationStats } from '$lib/server/tasks/delegation-stats';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { readForm, textField } from '$lib/server/forms';
-import { createGroup, SlugTaken, suggestSlug } from '$lib/server/groups';
+import { createGroup, SlugTaken, suggestSlug } from '$lib/server/groups/groups';
 import { requireUser } from '$lib/server/guards';
 import { slugPattern, slugRules } from '$lib/slug';
 import type { Actions, PageServerLoad } from './$types';

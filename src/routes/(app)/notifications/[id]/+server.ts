@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/guards';
-import { openNotification } from '$lib/server/notifications';
+import { openNotification } from '$lib/server/reminders/notifications';
 import type { RequestHandler } from './$types';
 
 // Following a notice marks it read, then goes where it points.

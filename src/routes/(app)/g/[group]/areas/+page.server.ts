@@ -8,11 +8,11 @@ import {
 	releaseArea,
 	removeArea,
 	renameArea
-} from '$lib/server/areas';
+} from '$lib/server/tasks/areas';
 import { readForm, textField } from '$lib/server/forms';
-import { hasRole } from '$lib/server/groups';
+import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { listMembers } from '$lib/server/memberships';
+import { listMembers } from '$lib/server/groups/memberships';
 import type { Actions, PageServerLoad } from './$types';
 
 const id = (what: string) =>

@@ -1,7 +1,15 @@
 import { requireMember } from '$lib/server/guards';
-import { groupAggregates, openAnswers } from '$lib/server/health';
-import { trafficLight } from '$lib/server/results';
+import { groupAggregates, openAnswers } from '$lib/server/health/health';
+import { trafficLight } from '$lib/server/reviews/results';
 import type { PageServerLoad } from './$types';
+
+/**
+ * Open answers shown per question and review: a sample to compare the tone of two quarters by;
+ * each review's results page has all of them.
+ */
+const answersShown = 8;
+const sample = (questions: Awaited<ReturnType<typeof openAnswers>>) =>
+	questions.map((q) => ({ ...q, total: q.texts.length, texts: q.texts.slice(0, answersShown) }));
 
 export const load: PageServerLoad = async (event) => {
 	const { group } = await requireMember(event);
@@ -31,8 +39,8 @@ export const load: PageServerLoad = async (event) => {
 		unknownChoice,
 		same: false,
 		comparison: {
-			a: { id: a.id, title: a.title, responseCount: a.responseCount, answers: answersA },
-			b: { id: b.id, title: b.title, responseCount: b.responseCount, answers: answersB },
+			a: { id: a.id, title: a.title, responseCount: a.responseCount, answers: sample(answersA) },
+			b: { id: b.id, title: b.title, responseCount: b.responseCount, answers: sample(answersB) },
 			rows: keys.map((key) => {
 				const left = side(a, key);
 				const right = side(b, key);

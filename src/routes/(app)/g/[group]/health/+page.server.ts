@@ -1,6 +1,6 @@
-import { hasRole } from '$lib/server/groups';
+import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { groupHealth } from '$lib/server/health';
+import { groupHealth } from '$lib/server/health/health';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { roles } from '$lib/server/db/schema';
 import { readForm, textField } from '$lib/server/forms';
 import { requireMember } from '$lib/server/guards';
-import { createInvite, listInvites, revokeInvite } from '$lib/server/invites';
+import { createInvite, listInvites, revokeInvite } from '$lib/server/groups/invites';
 import type { Actions, PageServerLoad } from './$types';
 
 const expiryChoices = [1, 7, 30] as const;

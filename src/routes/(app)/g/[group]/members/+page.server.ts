@@ -2,14 +2,14 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { roles } from '$lib/server/db/schema';
 import { readForm } from '$lib/server/forms';
-import { deleteGroup } from '$lib/server/groups';
+import { deleteGroup } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
 import {
 	changeRole,
-	listMembers,
+	pageOfMembers,
 	removeMember,
 	type MembershipChange
-} from '$lib/server/memberships';
+} from '$lib/server/groups/memberships';
 import type { Actions, PageServerLoad } from './$types';
 
 const memberId = z
@@ -34,11 +34,30 @@ const refusals: Record<Exclude<MembershipChange, 'done'>, string> = {
 const refused = (outcome: Exclude<MembershipChange, 'done'>, userId?: string) =>
 	fail(outcome === 'last-owner' ? 409 : 400, { message: refusals[outcome], userId });
 
+/** Members shown per page: a group of hundreds stays a page people can scan. */
+const perPage = 50;
+
 export const load: PageServerLoad = async (event) => {
 	const { group, user, role } = await requireMember(event);
-	const members = await listMembers(group.id);
-	const owners = members.filter((m) => m.role === 'owner').length;
-	return { members, me: user.id, lastOwner: role === 'owner' && owners === 1 };
+	const params = event.url.searchParams;
+	const name = (params.get('q') ?? '').slice(0, 100);
+	const requested = Number.parseInt(params.get('page') ?? '1', 10);
+	const page = Number.isSafeInteger(requested) && requested > 1 ? requested : 1;
+	const { members, matching, owners } = pageOfMembers(group.id, {
+		name,
+		offset: (page - 1) * perPage,
+		limit: perPage
+	});
+	return {
+		members,
+		name,
+		page,
+		pages: Math.max(1, Math.ceil(matching / perPage)),
+		first: matching === 0 ? 0 : (page - 1) * perPage + 1,
+		matching,
+		me: user.id,
+		lastOwner: role === 'owner' && owners === 1
+	};
 };
 
 export const actions: Actions = {

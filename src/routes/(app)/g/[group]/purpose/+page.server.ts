@@ -1,9 +1,9 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { readForm, textField } from '$lib/server/forms';
-import { currentPurpose, hasRole } from '$lib/server/groups';
+import { currentPurpose, hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { purposeHistory, restatePurpose } from '$lib/server/purposes';
+import { purposeHistory, restatePurpose } from '$lib/server/groups/purposes';
 import type { Actions, PageServerLoad } from './$types';
 
 const restatement = z.object({

@@ -2,14 +2,14 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { minimumThreshold } from '$lib/server/db/schema';
 import { readForm, textField } from '$lib/server/forms';
-import { hasRole } from '$lib/server/groups';
+import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { quarterTitle } from '$lib/server/instrument';
-import { memberCount } from '$lib/server/memberships';
-import { answeredCount } from '$lib/server/responses';
-import { runDueTransitions } from '$lib/server/review-lifecycle';
-import { createReview, groupThreshold, listReviews, setGroupThreshold } from '$lib/server/reviews';
-import { isRevealed } from '$lib/server/thresholds';
+import { quarterTitle } from '$lib/server/reviews/instrument';
+import { memberCount } from '$lib/server/groups/memberships';
+import { answeredCount } from '$lib/server/reviews/responses';
+import { currentReviews } from '$lib/server/reviews/lifecycle';
+import { createReview, groupThreshold, setGroupThreshold } from '$lib/server/reviews/reviews';
+import { isRevealed } from '$lib/server/reviews/thresholds';
 import type { Actions, PageServerLoad } from './$types';
 
 const newReview = z.object({
@@ -35,9 +35,8 @@ function unusedTitle(title: string, taken: Set<string>) {
 
 export const load: PageServerLoad = async (event) => {
 	const { group, role } = await requireMember(event);
-	await runDueTransitions(new Date(), group.id);
 	const canRun = hasRole(role, 'facilitator');
-	const reviews = await listReviews(group.id, canRun);
+	const reviews = await currentReviews(group.id, canRun);
 	const [threshold, members] = await Promise.all([groupThreshold(group.id), memberCount(group.id)]);
 	return {
 		canRun,

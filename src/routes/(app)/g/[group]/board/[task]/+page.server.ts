@@ -1,10 +1,10 @@
 import { error } from '@sveltejs/kit';
-import { areasOf } from '$lib/server/areas';
-import { hasRole } from '$lib/server/groups';
+import { areasOf } from '$lib/server/tasks/areas';
+import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { listMembers } from '$lib/server/memberships';
-import { taskActions } from '$lib/server/task-actions';
-import { taskDetail } from '$lib/server/tasks';
+import { listMembers } from '$lib/server/groups/memberships';
+import { taskActions } from '$lib/server/tasks/actions';
+import { taskDetail } from '$lib/server/tasks/detail';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

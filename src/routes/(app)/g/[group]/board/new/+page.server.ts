@@ -1,13 +1,14 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { areasOf } from '$lib/server/areas';
-import { followUpSource } from '$lib/server/follow-ups';
+import { areasOf } from '$lib/server/tasks/areas';
+import { followUpSource } from '$lib/server/reviews/follow-ups';
 import { readForm } from '$lib/server/forms';
-import { hasRole } from '$lib/server/groups';
+import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { listMembers } from '$lib/server/memberships';
-import { taskFields } from '$lib/server/task-actions';
-import { createTask, refusalMessages } from '$lib/server/tasks';
+import { listMembers } from '$lib/server/groups/memberships';
+import { taskFields } from '$lib/server/tasks/actions';
+import { createTask } from '$lib/server/tasks/commands';
+import { refusalMessages } from '$lib/server/tasks/rules';
 import type { Actions, PageServerLoad } from './$types';
 
 const source = (get: (name: string) => string | null | undefined) => ({

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { areasOf } from '$lib/server/areas';
+import { areasOf } from '$lib/server/tasks/areas';
 import { requireMember } from '$lib/server/guards';
-import { listMembers } from '$lib/server/memberships';
-import { boardTasks } from '$lib/server/tasks';
+import { listMembers } from '$lib/server/groups/memberships';
+import { boardTasks } from '$lib/server/tasks/board';
 import type { PageServerLoad } from './$types';
 
 // A person as the group sees them: the areas they hold and the tasks they own here.

@@ -1,22 +1,21 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { lastFollowUps } from '$lib/server/follow-ups';
-import { currentPurpose, hasRole } from '$lib/server/groups';
-import { produceReviewOpened, remindNonResponders } from '$lib/server/reminders';
+import { lastFollowUps } from '$lib/server/reviews/follow-ups';
+import { currentPurpose, hasRole } from '$lib/server/groups/groups';
+import { produceReviewOpened, remindNonResponders } from '$lib/server/reminders/producers';
 import { readForm } from '$lib/server/forms';
-import { requireMember, requireReview } from '$lib/server/guards';
-import { memberCount } from '$lib/server/memberships';
-import { responseSchema, toAnswers } from '$lib/server/response-form';
-import { answeredCount, standing, submitResponse } from '$lib/server/responses';
+import { requireReview } from '$lib/server/guards';
+import { memberCount } from '$lib/server/groups/memberships';
+import { responseSchema, toAnswers } from '$lib/server/reviews/response-form';
+import { answeredCount, standing, submitResponse } from '$lib/server/reviews/responses';
 import {
 	closeReview,
 	deleteReview,
 	openReview,
-	runDueTransitions,
 	scheduleReview
-} from '$lib/server/review-lifecycle';
-import { openReviewOf, questionsOf } from '$lib/server/reviews';
-import { scheduleForm, toInstant } from '$lib/server/schedule-form';
+} from '$lib/server/reviews/lifecycle';
+import { openReviewOf, questionsOf } from '$lib/server/reviews/reviews';
+import { scheduleForm, toInstant } from '$lib/server/reviews/schedule-form';
 import type { Actions, PageServerLoad } from './$types';
 
 const lifecycleMessages = {
@@ -32,8 +31,6 @@ const deletionForm = z.object({
 });
 
 export const load: PageServerLoad = async (event) => {
-	// this group's reviews whose time has come open or close before the page shows this one
-	await runDueTransitions(new Date(), (await requireMember(event)).group.id);
 	const { group, role, user, review } = await requireReview(event);
 	const [purpose, questions, { answered, eligible, answers }, members, followUps, openNow] =
 		await Promise.all([

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { questionKinds } from '$lib/server/db/schema';
 import { readForm, textField } from '$lib/server/forms';
 import { requireReview } from '$lib/server/guards';
-import { defaultInstrument } from '$lib/server/instrument';
+import { defaultInstrument } from '$lib/server/reviews/instrument';
 import {
 	addQuestion,
 	missingStandardQuestions,
@@ -12,8 +12,8 @@ import {
 	updateQuestion,
 	maxQuestions,
 	type EditOutcome
-} from '$lib/server/review-questions';
-import { questionsOf, renameReview } from '$lib/server/reviews';
+} from '$lib/server/reviews/questions';
+import { questionsOf, renameReview } from '$lib/server/reviews/reviews';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const key = z

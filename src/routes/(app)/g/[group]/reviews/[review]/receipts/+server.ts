@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { requireReview } from '$lib/server/guards';
-import { receiptHashes } from '$lib/server/responses';
+import { receiptHashes } from '$lib/server/reviews/responses';
 import type { RequestHandler } from './$types';
 
 // Every receipt hash of the review, for members' browsers to check their own receipt locally.

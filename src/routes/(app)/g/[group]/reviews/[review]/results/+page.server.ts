@@ -1,10 +1,10 @@
 import { redirect } from '@sveltejs/kit';
-import { lastFollowUps } from '$lib/server/follow-ups';
-import { currentPurpose, hasRole } from '$lib/server/groups';
+import { lastFollowUps } from '$lib/server/reviews/follow-ups';
+import { currentPurpose, hasRole } from '$lib/server/groups/groups';
 import { requireReview } from '$lib/server/guards';
-import { purposeVersion } from '$lib/server/purposes';
-import { loadResults } from '$lib/server/results';
-import { previousClosedReview } from '$lib/server/reviews';
+import { purposeVersion } from '$lib/server/groups/purposes';
+import { loadResults } from '$lib/server/reviews/results';
+import { previousClosedReview } from '$lib/server/reviews/reviews';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

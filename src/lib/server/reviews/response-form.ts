@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Question } from '$lib/server/db/schema';
-import type { AnswerInput } from '$lib/server/responses';
+import type { AnswerInput } from '$lib/server/reviews/responses';
 
 export const commentMaxLength = 2000;
 export const openAnswerMaxLength = 4000;

@@ -3,9 +3,9 @@ import { db, type Executor, transaction } from '$lib/server/db';
 import { group, membership, user } from '$lib/server/db/schema';
 import { delegation, mail, taskComment } from '$lib/server/db/work-schema';
 import { forgetRecentWrites } from '$lib/server/anonymity';
-import { deleteGroupRows } from '$lib/server/groups';
-import { hashPassword, verifyAgainstDecoy, verifyPassword } from '$lib/server/passwords';
-import { endUserSessions } from '$lib/server/sessions';
+import { deleteGroupRows } from '$lib/server/groups/groups';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from '$lib/server/accounts/passwords';
+import { endUserSessions } from '$lib/server/accounts/sessions';
 import { newId } from '$lib/server/tokens';
 
 export class EmailTaken extends Error {}

@@ -1,6 +1,6 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
-import { invitationContext } from '$lib/server/invites';
-import { endSession, setSessionCookie, startSession } from '$lib/server/sessions';
+import { invitationContext } from '$lib/server/groups/invites';
+import { endSession, setSessionCookie, startSession } from '$lib/server/accounts/sessions';
 import { safeNextPath } from '$lib/paths';
 
 /** For the log-in and sign-up pages: where to go afterwards, and the invitation being followed. */

@@ -11,13 +11,11 @@ import {
 	commentOnTask,
 	delegateTask,
 	moveTask,
-	refusalMessages,
 	releaseTask,
 	takeTask,
-	updateTask,
-	type Actor,
-	type Refusal
-} from '$lib/server/tasks';
+	updateTask
+} from '$lib/server/tasks/commands';
+import { refusalMessages, type Actor, type Refusal } from '$lib/server/tasks/rules';
 import { isCalendarDay } from '$lib/days';
 import { statusLabels } from '$lib/task-labels';
 

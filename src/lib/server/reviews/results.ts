@@ -7,8 +7,8 @@ import {
 	revealedText,
 	type Review
 } from '$lib/server/db/schema';
-import { previousClosedReview, questionsOf } from '$lib/server/reviews';
-import { isRevealed, membersDisagree } from '$lib/server/thresholds';
+import { previousClosedReview, questionsOf } from '$lib/server/reviews/reviews';
+import { isRevealed, membersDisagree } from '$lib/server/reviews/thresholds';
 import { newId } from '$lib/server/tokens';
 import { compareKeys } from '$lib/server/anonymity';
 import { trafficLight } from '$lib/health-view';

@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { db, prepared } from '$lib/server/db';
 import { dimensionResult, question, review } from '$lib/server/db/schema';
-import { revealedTextsOf } from '$lib/server/results';
-import { isRevealed } from '$lib/server/thresholds';
+import { revealedTextsOf } from '$lib/server/reviews/results';
+import { isRevealed } from '$lib/server/reviews/thresholds';
 import type { HealthView } from '$lib/health-view';
 import {
 	buildTrends,
@@ -10,7 +10,7 @@ import {
 	type DimensionAggregate,
 	type ReviewAggregate,
 	type Trends
-} from '$lib/server/trends';
+} from '$lib/server/health/trends';
 
 /**
  * Every closed review of a group with its stored aggregates, oldest first: three small queries

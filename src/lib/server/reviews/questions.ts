@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { db, transaction, type Transaction } from '$lib/server/db';
 import { question, review, type QuestionKind } from '$lib/server/db/schema';
-import { defaultInstrument } from '$lib/server/instrument';
+import { defaultInstrument } from '$lib/server/reviews/instrument';
 import { slugify } from '$lib/slug';
 
 // Questions change only while their review is a draft. Every edit runs in a transaction that

@@ -1,5 +1,5 @@
 import { trafficLight, type TrafficLight } from '$lib/health-view';
-import { membersDisagree } from '$lib/server/thresholds';
+import { membersDisagree } from '$lib/server/reviews/thresholds';
 
 // Pure computations over stored aggregates: no database here, so every rule can be checked
 // against examples worked by hand (tests/server/trends.test.ts).

@@ -3,10 +3,10 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { db, prepared } from '$lib/server/db';
 import { question, revealedText, review, user, type Review } from '$lib/server/db/schema';
 import { task, taskOwner } from '$lib/server/db/work-schema';
-import { previousClosedReview } from '$lib/server/reviews';
-import { isRevealed } from '$lib/server/thresholds';
-import { dimensionResultsOf } from '$lib/server/results';
-import { isBeyondNoise } from '$lib/server/trends';
+import { previousClosedReview } from '$lib/server/reviews/reviews';
+import { isRevealed } from '$lib/server/reviews/thresholds';
+import { dimensionResultsOf } from '$lib/server/reviews/results';
+import { isBeyondNoise } from '$lib/server/health/trends';
 import { statusLabels } from '$lib/task-labels';
 
 /**

@@ -1,13 +1,21 @@
 import { and, eq, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
 import { db, prepared, transaction } from '$lib/server/db';
-import { eligibility, group, membership, question, response, review } from '$lib/server/db/schema';
-import { currentPurpose } from '$lib/server/groups';
-import { computeResults } from '$lib/server/results';
-import { isRevealed } from '$lib/server/thresholds';
+import {
+	eligibility,
+	group,
+	membership,
+	question,
+	response,
+	review,
+	type Review
+} from '$lib/server/db/schema';
+import { findReview, listReviews } from '$lib/server/reviews/reviews';
+import { currentPurpose } from '$lib/server/groups/groups';
+import { computeResults } from '$lib/server/reviews/results';
+import { isRevealed } from '$lib/server/reviews/thresholds';
 import {
 	finishForgetting,
 	forgetRecentWrites,
-	forgetRemindersAbout,
 	forgetWhoWasReminded,
 	shuffleStoredResponses
 } from '$lib/server/anonymity';
@@ -146,7 +154,7 @@ export async function deleteReview(groupId: string, reviewId: string): Promise<L
 			.all();
 		if (!row) return 'not-found' as const;
 		if (row.status === 'open') return 'wrong-status' as const;
-		forgetRemindersAbout(tx, `/g/${row.slug}/reviews/${reviewId}`);
+		// its reminders, notices and their mail go with it: they cascade from the review
 		tx.delete(review).where(eq(review.id, reviewId)).run();
 		return 'done' as const;
 	});
@@ -236,6 +244,32 @@ export async function runDueTransitions(now = new Date(), groupId?: string) {
 	for (const r of due) if (r.status === 'open') await closeReview(r.groupId, r.id, now);
 	// A draft due while another review is still open waits, and opens once that one closes.
 	for (const r of due) if (r.status === 'draft') await openReview(r.groupId, r.id, now);
+}
+
+/** Whether a review's opening or closing time has passed while its status has not followed. */
+export function isDue(r: Pick<Review, 'status' | 'opensAt' | 'closesAt'>, now = new Date()) {
+	if (r.status === 'draft') return r.opensAt !== null && r.opensAt <= now;
+	return r.status === 'open' && r.closesAt !== null && r.closesAt <= now;
+}
+
+/**
+ * A review as it stands now. The scheduler opens and closes reviews on time; should a page read
+ * one in the seconds after its time passed and before the scheduler's tick, the group's due
+ * transitions run first, through the scheduler's own code. Reading writes nothing otherwise.
+ */
+export async function currentReview(groupId: string, reviewId: string, now = new Date()) {
+	const found = findReview(groupId, reviewId);
+	if (!found || !isDue(found, now)) return found;
+	await runDueTransitions(now, groupId);
+	return findReview(groupId, reviewId);
+}
+
+/** The group's reviews as they stand now (see `currentReview`). */
+export async function currentReviews(groupId: string, includeDrafts: boolean, now = new Date()) {
+	const found = await listReviews(groupId, includeDrafts);
+	if (!found.some((r) => isDue(r, now))) return found;
+	await runDueTransitions(now, groupId);
+	return listReviews(groupId, includeDrafts);
 }
 
 export function startReviewScheduler(intervalMs = 30_000) {

@@ -24,6 +24,49 @@ export async function listMembers(groupId: string) {
 	return membersByName().all({ groupId });
 }
 
+// One page of members, by name, optionally only those whose name contains `name`.
+const membersPage = prepared(() => {
+	const named = sql`(${sql.placeholder('name')} = '' or instr(lower(${user.displayName}), ${sql.placeholder('name')}) > 0)`;
+	return {
+		rows: db
+			.select({ userId: user.id, displayName: user.displayName, role: membership.role })
+			.from(membership)
+			.innerJoin(user, eq(user.id, membership.userId))
+			.where(and(eq(membership.groupId, sql.placeholder('groupId')), named))
+			.orderBy(asc(user.displayName), asc(user.id))
+			.limit(sql.placeholder('limit'))
+			.offset(sql.placeholder('offset'))
+			.prepare(),
+		counts: db
+			.select({
+				matching: sql<number>`sum(${named})`,
+				owners: sql<number>`sum(${membership.role} = 'owner')`
+			})
+			.from(membership)
+			.innerJoin(user, eq(user.id, membership.userId))
+			.where(eq(membership.groupId, sql.placeholder('groupId')))
+			.prepare()
+	};
+});
+
+/**
+ * A page of a group's members (by name, `name` matching any part of it, in any case), with how
+ * many match and how many owners the group has. A group of hundreds is shown a page at a time.
+ */
+export function pageOfMembers(
+	groupId: string,
+	{ name = '', offset = 0, limit = 50 }: { name?: string; offset?: number; limit?: number }
+) {
+	const values = { groupId, name: name.trim().toLowerCase(), offset, limit };
+	const { rows, counts } = membersPage();
+	const [count] = counts.all(values);
+	return {
+		members: rows.all(values),
+		matching: Number(count?.matching ?? 0),
+		owners: Number(count?.owners ?? 0)
+	};
+}
+
 const countMembers = prepared(() =>
 	db
 		.select({ count: sql<number>`count(*)` })

@@ -1,6 +1,6 @@
-import { checkCredentials, createAccount, EmailTaken } from '$lib/server/accounts';
-import { passwordProblem } from '$lib/server/passwords';
-import { clearAttempts, countAttempt, limits, retryAfter } from '$lib/server/rate-limit';
+import { checkCredentials, createAccount, EmailTaken } from '$lib/server/accounts/accounts';
+import { passwordProblem } from '$lib/server/accounts/passwords';
+import { clearAttempts, countAttempt, limits, retryAfter } from '$lib/server/accounts/rate-limit';
 
 export type LogInOutcome =
 	| { ok: true; userId: string }

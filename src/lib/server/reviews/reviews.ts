@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import { db, prepared, transaction } from '$lib/server/db';
 import { group, minimumThreshold, question, review, type Review } from '$lib/server/db/schema';
-import { defaultInstrument, quarterTitle } from '$lib/server/instrument';
+import { defaultInstrument, quarterTitle } from '$lib/server/reviews/instrument';
 import { newId } from '$lib/server/tokens';
 
 export async function createReview(input: {

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { db, prepared, type Executor, transaction } from '$lib/server/db';
 import { group, membership, purpose, type Group, type Role } from '$lib/server/db/schema';
-import { forgetRecentWrites, forgetRemindersAbout } from '$lib/server/anonymity';
+import { forgetRecentWrites } from '$lib/server/anonymity';
 import { newId } from '$lib/server/tokens';
-import { addDefaultAreas } from '$lib/server/areas';
+import { addDefaultAreas } from '$lib/server/tasks/areas';
 import { slugify } from '$lib/slug';
 
 export class SlugTaken extends Error {}
@@ -125,9 +125,7 @@ export async function deleteGroup(groupId: string) {
 	forgetRecentWrites();
 }
 
+/** Everything in the group, with the reminders, notices and mail about it, cascades from it. */
 export function deleteGroupRows(tx: Executor, groupId: string) {
-	const [row] = tx.select({ slug: group.slug }).from(group).where(eq(group.id, groupId)).all();
-	if (!row) return;
-	forgetRemindersAbout(tx, `/g/${row.slug}`);
 	tx.delete(group).where(eq(group.id, groupId)).run();
 }

@@ -1,0 +1,195 @@
+// The board: columns of cards, filtered and capped in SQL, and who can be filtered by.
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { db, prepared } from '$lib/server/db';
+import { membership, user } from '$lib/server/db/schema';
+import {
+	area,
+	task,
+	taskComment,
+	taskOwner,
+	taskStatuses,
+	type TaskStatus
+} from '$lib/server/db/work-schema';
+import { todayUtc } from '$lib/days';
+
+import { isOverdue, overdueInSql } from './rules';
+
+export interface BoardFilter {
+	mine?: boolean;
+	unowned?: boolean;
+	overdue?: boolean;
+	areaId?: string;
+	ownerId?: string;
+}
+
+/** How many cards of each column to show; a column left out shows all of its cards. */
+export type ColumnLimits = Partial<Record<TaskStatus, number>>;
+
+const noLimit = Number.MAX_SAFE_INTEGER;
+
+// The board's filters, as one condition whose placeholders are set to match everything when a
+// filter is left out: each query is then built and prepared once (building cost more than running).
+function boardFilter() {
+	const owns = (who: string) =>
+		sql`exists (select 1 from ${taskOwner} o where o.task_id = ${task.id} and o.user_id = ${sql.placeholder(who)})`;
+	return and(
+		eq(task.groupId, sql.placeholder('groupId')),
+		isNull(task.archivedAt),
+		sql`(${sql.placeholder('mine')} = 0 or ${owns('viewerId')})`,
+		sql`(${sql.placeholder('unowned')} = 0 or not exists (select 1 from ${taskOwner} o where o.task_id = ${task.id}))`,
+		sql`(${sql.placeholder('overdue')} = 0 or ${overdueInSql(sql.placeholder('today'))})`,
+		sql`(${sql.placeholder('areaId')} is null or ${task.areaId} = ${sql.placeholder('areaId')})`,
+		sql`(${sql.placeholder('ownerId')} is null or ${owns('ownerId')})`
+	);
+}
+
+// One query per column, each ordered and cut off on the task index on (group, status): SQLite
+// keeps only the first cards of each column instead of ranking every task of the group.
+const columnQueries = prepared(
+	() =>
+		new Map(
+			taskStatuses.map((status) => [
+				status,
+				db
+					.select({
+						id: task.id,
+						title: task.title,
+						status: task.status,
+						dueOn: task.dueOn,
+						areaId: task.areaId,
+						areaName: area.name,
+						recurrence: task.recurrence,
+						reviewId: task.reviewId,
+						updatedAt: task.updatedAt
+					})
+					.from(task)
+					.leftJoin(area, eq(area.id, task.areaId))
+					.where(and(eq(task.status, status), boardFilter()))
+					.orderBy(
+						...(status === 'done'
+							? [desc(task.updatedAt)]
+							: [sql`${task.dueOn} is null`, asc(task.dueOn), desc(task.updatedAt)])
+					)
+					.limit(sql.placeholder('limit'))
+					.prepare()
+			])
+		)
+);
+
+const columnTotals = prepared(() =>
+	db
+		.select({ status: task.status, total: sql<number>`count(*)` })
+		.from(task)
+		.where(boardFilter())
+		.groupBy(task.status)
+		.prepare()
+);
+
+// The owners and comment counts of the cards shown, the ids given as one JSON array: one
+// statement for any number of cards.
+const ownersOfTasks = prepared(() =>
+	db
+		.select({ taskId: taskOwner.taskId, userId: user.id, name: user.displayName })
+		.from(taskOwner)
+		.innerJoin(user, eq(user.id, taskOwner.userId))
+		.where(sql`${taskOwner.taskId} in (select value from json_each(${sql.placeholder('ids')}))`)
+		.orderBy(asc(user.displayName))
+		.prepare()
+);
+const commentCounts = prepared(() =>
+	db
+		.select({ taskId: taskComment.taskId, count: sql<number>`count(*)` })
+		.from(taskComment)
+		.where(sql`${taskComment.taskId} in (select value from json_each(${sql.placeholder('ids')}))`)
+		.groupBy(taskComment.taskId)
+		.prepare()
+);
+
+/**
+ * The group's live tasks with their owners and area, filtered, and how many each column has.
+ * Filtering, ordering and the per-column limits happen in SQL: a board of hundreds of tasks
+ * reads only the cards it shows, and the owners of those. To do, doing and blocked are ordered
+ * by due day (none last), then the latest changed; done by the latest finished.
+ */
+export async function boardTasks(
+	groupId: string,
+	viewerId: string,
+	filter: BoardFilter = {},
+	limits: ColumnLimits = {},
+	now = new Date()
+) {
+	const today = todayUtc(now);
+	const filterValues = {
+		groupId,
+		viewerId,
+		today,
+		mine: filter.mine ? 1 : 0,
+		unowned: filter.unowned ? 1 : 0,
+		overdue: filter.overdue ? 1 : 0,
+		areaId: filter.areaId ?? null,
+		ownerId: filter.ownerId ?? null
+	};
+	const queries = columnQueries();
+	const rows = taskStatuses.flatMap((status) =>
+		queries.get(status)!.all({ ...filterValues, limit: limits[status] ?? noLimit })
+	);
+	const totals = Object.fromEntries(
+		columnTotals()
+			.all(filterValues)
+			.map((row) => [row.status, row.total])
+	) as Partial<Record<TaskStatus, number>>;
+	const ids = JSON.stringify(rows.map((row) => row.id));
+	const [owners, counted] = rows.length
+		? await Promise.all([ownersOfTasks().all({ ids }), commentCounts().all({ ids })])
+		: [[], []];
+	const ownersOfTask = new Map<string, { userId: string; name: string }[]>();
+	for (const { taskId, userId, name } of owners) {
+		const list = ownersOfTask.get(taskId);
+		if (list) list.push({ userId, name });
+		else ownersOfTask.set(taskId, [{ userId, name }]);
+	}
+	const commentsOnTask = new Map(counted.map(({ taskId, count }) => [taskId, count]));
+	const tasks = rows.map((row) => ({
+		...row,
+		owners: ownersOfTask.get(row.id) ?? [],
+		comments: commentsOnTask.get(row.id) ?? 0,
+		overdue: isOverdue(row, today)
+	}));
+	return { tasks, totals };
+}
+
+export type BoardTask = Awaited<ReturnType<typeof boardTasks>>['tasks'][number];
+
+// The people the board can be filtered by: members who own a live task, with how many (and the
+// one already filtered by, so the filter still reads right once their tasks are done). Listing
+// every member would bury the dozen who hold tasks among hundreds who hold none.
+const ownersOnBoard = prepared(() => {
+	const held = db
+		.select({ userId: taskOwner.userId, tasks: sql<number>`count(*)`.as('tasks') })
+		.from(task)
+		.innerJoin(taskOwner, eq(taskOwner.taskId, task.id))
+		.where(and(eq(task.groupId, sql.placeholder('groupId')), isNull(task.archivedAt)))
+		.groupBy(taskOwner.userId)
+		.as('held');
+	return db
+		.select({
+			userId: user.id,
+			displayName: user.displayName,
+			tasks: sql<number>`coalesce(${held.tasks}, 0)`
+		})
+		.from(membership)
+		.innerJoin(user, eq(user.id, membership.userId))
+		.leftJoin(held, eq(held.userId, membership.userId))
+		.where(
+			and(
+				eq(membership.groupId, sql.placeholder('groupId')),
+				sql`(${held.tasks} is not null or ${membership.userId} = ${sql.placeholder('ownerId')})`
+			)
+		)
+		.orderBy(asc(user.displayName))
+		.prepare();
+});
+
+export function boardOwners(groupId: string, filteredOwnerId: string | null = null) {
+	return ownersOnBoard().all({ groupId, ownerId: filteredOwnerId });
+}
