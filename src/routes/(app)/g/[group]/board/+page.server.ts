@@ -9,7 +9,7 @@ import type { Actions, PageServerLoad } from './$types';
 const shows = ['all', 'mine', 'unowned', 'overdue'] as const;
 // A column shows this many cards until someone asks for all of it: a board of hundreds stays a
 // page people can scan (and a page the server renders quickly). Done shows the latest few.
-const shownPerColumn = { todo: 30, doing: 30, blocked: 30, done: 10 } as const;
+const shownPerColumn = { todo: 15, doing: 15, blocked: 15, done: 5 } as const;
 
 export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
