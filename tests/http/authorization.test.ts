@@ -8,6 +8,7 @@ import { client } from '../support/http';
 import { discoverEndpoints } from '../support/routes';
 import { startServer, type RunningServer } from '../support/server';
 import { groupWorld } from '../support/world';
+import { outcome } from '../support/outcome';
 
 const basePersonas = [
 	'signedOut',
@@ -245,9 +246,9 @@ async function revokeStanding(
 		expect(response.status).toBe(200);
 		await response.body?.cancel();
 	}
-	expect(await removeMember(group.id, removedMember.id)).toBe('done');
-	expect(await changeRole(group.id, demotedFacilitator.id, 'member')).toBe('done');
-	expect(await removeMember(group.id, ownerWhoLeft.id)).toBe('done');
+	expect(outcome(await removeMember(group.id, removedMember.id))).toBe('done');
+	expect(outcome(await changeRole(group.id, demotedFacilitator.id, 'member'))).toBe('done');
+	expect(outcome(await removeMember(group.id, ownerWhoLeft.id))).toBe('done');
 }
 
 describe('authorization matrix', () => {

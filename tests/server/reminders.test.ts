@@ -15,14 +15,25 @@ import {
 	unreadCount,
 	unsubscribe
 } from '$lib/server/reminders/notifications';
-import { backoffMs, deliverClaimed, deliverDueReminders, leaseMs } from '$lib/server/reminders/queue';
-import { produceReviewClosing, produceReviewOpened, produceTaskReminders, remindNonResponders } from '$lib/server/reminders/producers';
+import {
+	backoffMs,
+	deliverClaimed,
+	deliverDueReminders,
+	leaseMs
+} from '$lib/server/reminders/queue';
+import {
+	produceReviewClosing,
+	produceReviewOpened,
+	produceTaskReminders,
+	remindNonResponders
+} from '$lib/server/reminders/producers';
 import { submitResponse } from '$lib/server/reviews/responses';
 import { openReview, scheduleReview } from '$lib/server/reviews/lifecycle';
 import { createReview, questionsOf } from '$lib/server/reviews/reviews';
 import { createTask } from '$lib/server/tasks/commands';
 import { runReminders } from '$lib/server/reminders/scheduler';
 import { answersFor, makeGroup, makeGroupWithMembers, makeUser } from '../support/factories';
+import { outcome } from '../support/outcome';
 
 const at = (iso: string) => new Date(iso);
 const plus = (date: Date, ms: number) => new Date(date.getTime() + ms);
@@ -117,7 +128,7 @@ async function openReviewOf(size: number, now: Date, closesAt: Date | null = nul
 		);
 		expect(scheduled.ok).toBe(true);
 	}
-	expect(await openReview(world.group.id, reviewId, now)).toBe('done');
+	expect(outcome(await openReview(world.group.id, reviewId, now))).toBe('done');
 	return { ...world, reviewId, questions: await questionsOf(reviewId) };
 }
 

@@ -6,7 +6,12 @@ import { answer, dimensionResult, eligibility, response } from '$lib/server/db/s
 import { defaultInstrument } from '$lib/server/reviews/instrument';
 import { loadResults } from '$lib/server/reviews/results';
 import { responseSchema } from '$lib/server/reviews/response-form';
-import { answeredCount, receiptHash, receiptHashes, submitResponse } from '$lib/server/reviews/responses';
+import {
+	answeredCount,
+	receiptHash,
+	receiptHashes,
+	submitResponse
+} from '$lib/server/reviews/responses';
 import {
 	closeReview,
 	openReview,
@@ -27,13 +32,14 @@ import {
 	setGroupThreshold
 } from '$lib/server/reviews/reviews';
 import { answersFor, makeGroupWithMembers } from '../support/factories';
+import { outcome } from '../support/outcome';
 
 const at = (day: string) => new Date(`${day}T12:00:00Z`);
 
 async function openWith(size: number) {
 	const world = await makeGroupWithMembers(size);
 	const reviewId = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
-	expect(await openReview(world.group.id, reviewId)).toBe('done');
+	expect(outcome(await openReview(world.group.id, reviewId))).toBe('done');
 	const questions = await questionsOf(reviewId);
 	return { ...world, reviewId, questions };
 }
@@ -337,11 +343,11 @@ describe('lifecycle', () => {
 			[late, '2026-01-03', '2026-01-04'],
 			[early, '2026-01-05', '2026-01-06']
 		]) {
-			expect(await openReview(group.id, id, at(opens))).toBe('done');
-			expect(await closeReview(group.id, id, at(closes))).toBe('done');
+			expect(outcome(await openReview(group.id, id, at(opens)))).toBe('done');
+			expect(outcome(await closeReview(group.id, id, at(closes)))).toBe('done');
 		}
 		const open = await made('Open now', '2026-01-07');
-		expect(await openReview(group.id, open, at('2026-01-08'))).toBe('done');
+		expect(outcome(await openReview(group.id, open, at('2026-01-08')))).toBe('done');
 		await made('A draft', '2026-01-09');
 		const titles = async (drafts: boolean) =>
 			(await listReviews(group.id, drafts)).map((r) => r.title);
@@ -361,15 +367,15 @@ describe('lifecycle', () => {
 	it('allows one open review per group, and closing is final', async () => {
 		const { group, owner, reviewId } = await openWith(2);
 		const second = await createReview({ groupId: group.id, createdBy: owner.id });
-		expect(await openReview(group.id, second)).toBe('another-open');
+		expect(outcome(await openReview(group.id, second))).toBe('another-open');
 		// the partial unique index holds even if the app's own check were skipped
 		expect(() =>
 			execute({ sql: "update review set status = 'open' where id = ?", args: [second] })
 		).toThrow(/UNIQUE/);
-		expect(await closeReview(group.id, reviewId)).toBe('done');
-		expect(await closeReview(group.id, reviewId)).toBe('wrong-status');
-		expect(await openReview(group.id, reviewId)).toBe('wrong-status');
-		expect(await openReview(group.id, second)).toBe('done');
+		expect(outcome(await closeReview(group.id, reviewId))).toBe('done');
+		expect(outcome(await closeReview(group.id, reviewId))).toBe('wrong-status');
+		expect(outcome(await openReview(group.id, reviewId))).toBe('wrong-status');
+		expect(outcome(await openReview(group.id, second))).toBe('done');
 	});
 
 	it('opens and closes scheduled reviews when their time comes', async () => {
@@ -378,9 +384,9 @@ describe('lifecycle', () => {
 		const now = new Date('2030-01-01T10:00:00Z');
 		const opensAt = new Date('2030-01-02T09:00:00Z');
 		const closesAt = new Date('2030-01-09T09:00:00Z');
-		expect(await scheduleReview(world.group.id, id, { opensAt, closesAt }, now)).toEqual({
-			ok: true
-		});
+		expect(outcome(await scheduleReview(world.group.id, id, { opensAt, closesAt }, now))).toBe(
+			'done'
+		);
 		await runDueTransitions(new Date('2030-01-02T08:59:00Z'));
 		expect((await findReview(world.group.id, id))!.status).toBe('draft');
 		// a page of another group moves only that group's reviews
@@ -400,7 +406,7 @@ describe('lifecycle', () => {
 		const now = new Date('2030-02-01T10:00:00Z');
 		const handover = new Date('2030-02-08T09:00:00Z');
 		const first = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
-		expect(await openReview(world.group.id, first, now)).toBe('done');
+		expect(outcome(await openReview(world.group.id, first, now))).toBe('done');
 		const second = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
 		await scheduleReview(world.group.id, first, { opensAt: null, closesAt: handover }, now);
 		await scheduleReview(world.group.id, second, { opensAt: handover, closesAt: null }, now);
@@ -413,26 +419,22 @@ describe('lifecycle', () => {
 		const world = await makeGroupWithMembers(2);
 		const id = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
 		const now = new Date('2030-01-01T10:00:00Z');
-		expect(
-			(
-				await scheduleReview(
-					world.group.id,
-					id,
-					{ opensAt: new Date('2029-12-31T00:00:00Z'), closesAt: null },
-					now
-				)
-			).ok
-		).toBe(false);
-		expect(
-			(
-				await scheduleReview(
-					world.group.id,
-					id,
-					{ opensAt: new Date('2030-01-05T00:00:00Z'), closesAt: new Date('2030-01-04T00:00:00Z') },
-					now
-				)
-			).ok
-		).toBe(false);
+		const schedule = (opensAt: string | null, closesAt: string | null) =>
+			scheduleReview(
+				world.group.id,
+				id,
+				{
+					opensAt: opensAt ? new Date(opensAt) : null,
+					closesAt: closesAt ? new Date(closesAt) : null
+				},
+				now
+			);
+		expect(outcome(await schedule('2029-12-31T00:00:00Z', null))).toBe('opens-in-the-past');
+		expect(outcome(await schedule('2030-01-05T00:00:00Z', '2030-01-04T00:00:00Z'))).toBe(
+			'closes-too-early'
+		);
+		expect(outcome(await schedule(null, '2030-01-01T09:00:00Z'))).toBe('closes-too-early');
+		expect(outcome(await schedule('2030-01-05T00:00:00Z', '2030-01-06T00:00:00Z'))).toBe('done');
 	});
 });
 
@@ -442,23 +444,27 @@ describe('questions', () => {
 		const id = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
 		expect((await questionsOf(id)).map((q) => q.key)).toEqual(defaultInstrument.map((q) => q.key));
 		expect(
-			await updateQuestion(id, 'democracy', {
-				title: 'Many voices?',
-				prompt: 'p',
-				lowLabel: 'few',
-				highLabel: 'many'
-			})
+			outcome(
+				await updateQuestion(id, 'democracy', {
+					title: 'Many voices?',
+					prompt: 'p',
+					lowLabel: 'few',
+					highLabel: 'many'
+				})
+			)
 		).toBe('done');
-		expect(await moveQuestion(id, 'democracy', -1)).toBe('done');
-		expect(await removeQuestion(id, 'next-level')).toBe('done');
+		expect(outcome(await moveQuestion(id, 'democracy', -1))).toBe('done');
+		expect(outcome(await removeQuestion(id, 'next-level'))).toBe('done');
 		expect(
-			await addQuestion(id, {
-				kind: 'scale',
-				title: 'Fun at meetings',
-				prompt: '',
-				lowLabel: '1',
-				highLabel: '5'
-			})
+			outcome(
+				await addQuestion(id, {
+					kind: 'scale',
+					title: 'Fun at meetings',
+					prompt: '',
+					lowLabel: '1',
+					highLabel: '5'
+				})
+			)
 		).toBe('done');
 		const keys = (await questionsOf(id)).map((q) => q.key);
 		expect(keys.indexOf('democracy')).toBe(keys.indexOf('progress') - 1);
@@ -467,9 +473,16 @@ describe('questions', () => {
 		expect(keys.indexOf('custom-fun-at-meetings')).toBe(keys.indexOf('outsider-notice') - 1);
 		await openReview(world.group.id, id);
 		expect(
-			await updateQuestion(id, 'democracy', { title: 'x', prompt: '', lowLabel: '', highLabel: '' })
+			outcome(
+				await updateQuestion(id, 'democracy', {
+					title: 'x',
+					prompt: '',
+					lowLabel: '',
+					highLabel: ''
+				})
+			)
 		).toBe('not-draft');
-		expect(await removeQuestion(id, 'impression')).toBe('not-draft');
+		expect(outcome(await removeQuestion(id, 'impression'))).toBe('not-draft');
 	});
 
 	it('are a snapshot: editing one review never changes another', async () => {

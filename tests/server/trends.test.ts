@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrends, highlights, isBeyondNoise, type ReviewAggregate } from '$lib/server/health/trends';
+import {
+	buildTrends,
+	highlights,
+	isBeyondNoise,
+	type ReviewAggregate
+} from '$lib/server/health/trends';
 
 // Hand-worked examples: every number below can be checked with pencil and paper.
 const d = (title: string, mean: number, standardDeviation: number, count = 10) => ({

@@ -2,8 +2,11 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { db, prepared, transaction } from '$lib/server/db';
 import { membership, user, type Role } from '$lib/server/db/schema';
 import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
+import { ok, refuse, type Result } from '$lib/server/result';
 
-export type MembershipChange = 'done' | 'not-a-member' | 'last-owner';
+/** Why a member's role or membership could not change. */
+export type MembershipRefusal = 'not-a-member' | 'last-owner';
+export type MembershipChange = Result<undefined, MembershipRefusal>;
 
 const membersByName = prepared(() =>
 	db
@@ -96,7 +99,7 @@ export async function changeRole(
 		.where(role === 'owner' ? target : and(target, sql`not ${isLastOwner}`))
 		.returning({ userId: membership.userId })
 		.all();
-	return updated.length > 0 ? 'done' : explainRefusal(groupId, userId);
+	return updated.length > 0 ? ok(undefined) : explainRefusal(groupId, userId);
 }
 
 /** Removes a member (an owner's decision) or lets one leave (their own); never the last owner. */
@@ -137,7 +140,7 @@ export async function removeMember(groupId: string, userId: string): Promise<Mem
 		}
 		return rows;
 	});
-	return deleted.length > 0 ? 'done' : explainRefusal(groupId, userId);
+	return deleted.length > 0 ? ok(undefined) : explainRefusal(groupId, userId);
 }
 
 async function explainRefusal(groupId: string, userId: string): Promise<MembershipChange> {
@@ -146,5 +149,5 @@ async function explainRefusal(groupId: string, userId: string): Promise<Membersh
 		.from(membership)
 		.where(and(eq(membership.groupId, groupId), eq(membership.userId, userId)))
 		.all();
-	return row ? 'last-owner' : 'not-a-member';
+	return refuse(row ? 'last-owner' : 'not-a-member');
 }

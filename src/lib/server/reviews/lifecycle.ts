@@ -20,6 +20,7 @@ import {
 	shuffleStoredResponses
 } from '$lib/server/anonymity';
 import { logFailure } from '$lib/server/log';
+import { ok, refuse, type Result } from '$lib/server/result';
 
 /** Members who joined this many days before a review opened are counted apart, for everyone. */
 export const recentJoinerDays = 14;
@@ -36,8 +37,15 @@ function shuffled<T>(items: T[]) {
 	return copy;
 }
 
-export type LifecycleOutcome =
-	'done' | 'not-found' | 'wrong-status' | 'another-open' | 'no-questions';
+/** Why a review could not be opened, closed, deleted or scheduled. */
+export type LifecycleRefusal =
+	| 'not-found'
+	| 'wrong-status'
+	| 'another-open'
+	| 'no-questions'
+	| 'opens-in-the-past'
+	| 'closes-too-early';
+export type LifecycleOutcome = Result<undefined, LifecycleRefusal>;
 
 /**
  * Opens a draft now. What the review will be judged by is fixed here, in one transaction: the
@@ -50,26 +58,26 @@ export async function openReview(
 	now = new Date()
 ): Promise<LifecycleOutcome> {
 	const purpose = await currentPurpose(groupId);
-	return transaction((tx) => {
+	return transaction((tx): LifecycleOutcome => {
 		const [row] = tx
 			.select()
 			.from(review)
 			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
 			.all();
-		if (!row) return 'not-found';
-		if (row.status !== 'draft') return 'wrong-status';
+		if (!row) return refuse('not-found');
+		if (row.status !== 'draft') return refuse('wrong-status');
 		const [other] = tx
 			.select({ id: review.id })
 			.from(review)
 			.where(and(eq(review.groupId, groupId), eq(review.status, 'open'), ne(review.id, reviewId)))
 			.all();
-		if (other) return 'another-open';
+		if (other) return refuse('another-open');
 		const [{ questions }] = tx
 			.select({ questions: sql<number>`count(*)` })
 			.from(question)
 			.where(eq(question.reviewId, reviewId))
 			.all();
-		if (questions === 0) return 'no-questions';
+		if (questions === 0) return refuse('no-questions');
 
 		const [{ threshold }] = tx
 			.select({ threshold: group.anonymityThreshold })
@@ -99,7 +107,7 @@ export async function openReview(
 			})
 			.where(eq(review.id, reviewId))
 			.run();
-		return 'done';
+		return ok(undefined);
 	});
 }
 
@@ -112,14 +120,14 @@ export async function closeReview(
 	reviewId: string,
 	now = new Date()
 ): Promise<LifecycleOutcome> {
-	const outcome = transaction((tx) => {
+	const outcome = transaction((tx): LifecycleOutcome => {
 		const [row] = tx
 			.select()
 			.from(review)
 			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
 			.all();
-		if (!row) return 'not-found' as const;
-		if (row.status !== 'open') return 'wrong-status' as const;
+		if (!row) return refuse('not-found');
+		if (row.status !== 'open') return refuse('wrong-status');
 		const [{ responses }] = tx
 			.select({ responses: sql<number>`count(*)` })
 			.from(response)
@@ -133,10 +141,10 @@ export async function closeReview(
 			.set({ status: 'closed', closedAt: now, responseCount: responses })
 			.where(eq(review.id, reviewId))
 			.run();
-		return 'done' as const;
+		return ok(undefined);
 	});
 	// The log holds the closing transaction's pages, and with them the order just rewritten.
-	if (outcome === 'done') forgetRecentWrites();
+	if (outcome.ok) forgetRecentWrites();
 	return outcome;
 }
 
@@ -145,21 +153,21 @@ export async function closeReview(
  * and notices about it. An open review must be closed first: people may be answering it.
  */
 export async function deleteReview(groupId: string, reviewId: string): Promise<LifecycleOutcome> {
-	const outcome = transaction((tx) => {
+	const outcome = transaction((tx): LifecycleOutcome => {
 		const [row] = tx
 			.select({ status: review.status, slug: group.slug })
 			.from(review)
 			.innerJoin(group, eq(group.id, review.groupId))
 			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
 			.all();
-		if (!row) return 'not-found' as const;
-		if (row.status === 'open') return 'wrong-status' as const;
+		if (!row) return refuse('not-found');
+		if (row.status === 'open') return refuse('wrong-status');
 		// its reminders, notices and their mail go with it: they cascade from the review
 		tx.delete(review).where(eq(review.id, reviewId)).run();
-		return 'done' as const;
+		return ok(undefined);
 	});
 	// `secure_delete` zeroed its rows in the database; this empties them out of the log too.
-	if (outcome === 'done') forgetRecentWrites();
+	if (outcome.ok) forgetRecentWrites();
 	return outcome;
 }
 
@@ -171,34 +179,21 @@ export async function scheduleReview(
 	reviewId: string,
 	input: ScheduleInput,
 	now = new Date()
-) {
-	return transaction((tx) => {
+): Promise<LifecycleOutcome> {
+	return transaction((tx): LifecycleOutcome => {
 		const [row] = tx
 			.select()
 			.from(review)
 			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
 			.all();
-		if (!row) return { ok: false as const, message: 'That review does not exist.' };
-		if (row.status === 'closed')
-			return { ok: false as const, message: 'A closed review cannot be changed.' };
-		if (row.status === 'open' && input.opensAt) {
-			return {
-				ok: false as const,
-				message: 'This review is already open; only its closing time can change.'
-			};
+		if (!row) return refuse('not-found');
+		// a closed review cannot change; an open one only its closing time
+		if (row.status === 'closed' || (row.status === 'open' && input.opensAt)) {
+			return refuse('wrong-status');
 		}
-		if (input.opensAt && input.opensAt <= now)
-			return {
-				ok: false as const,
-				message: 'Choose an opening time in the future, or open it now.'
-			};
+		if (input.opensAt && input.opensAt <= now) return refuse('opens-in-the-past');
 		const start = input.opensAt ?? (row.status === 'open' ? now : null);
-		if (input.closesAt && input.closesAt <= (start ?? now)) {
-			return {
-				ok: false as const,
-				message: 'The closing time must come after the opening time and after now.'
-			};
-		}
+		if (input.closesAt && input.closesAt <= (start ?? now)) return refuse('closes-too-early');
 		tx.update(review)
 			.set({
 				opensAt: row.status === 'draft' ? input.opensAt : row.opensAt,
@@ -206,7 +201,7 @@ export async function scheduleReview(
 			})
 			.where(eq(review.id, reviewId))
 			.run();
-		return { ok: true as const };
+		return ok(undefined);
 	});
 }
 

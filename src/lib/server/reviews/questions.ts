@@ -2,12 +2,15 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { db, transaction, type Transaction } from '$lib/server/db';
 import { question, review, type QuestionKind } from '$lib/server/db/schema';
 import { defaultInstrument } from '$lib/server/reviews/instrument';
+import { ok, refuse, type Result } from '$lib/server/result';
 import { slugify } from '$lib/slug';
 
 // Questions change only while their review is a draft. Every edit runs in a transaction that
 // first re-reads the review's status, so an edit racing the opening cannot slip in after it.
 
-export type EditOutcome = 'done' | 'not-draft' | 'not-found' | 'duplicate-key' | 'too-many';
+/** Why a question could not be edited. */
+export type EditRefusal = 'not-draft' | 'not-found' | 'duplicate-key' | 'too-many';
+export type EditOutcome = Result<undefined, EditRefusal>;
 
 /**
  * The most questions a review may have: more than anyone answers well on a phone, and a bound on
@@ -15,17 +18,15 @@ export type EditOutcome = 'done' | 'not-draft' | 'not-found' | 'duplicate-key' |
  */
 export const maxQuestions = 40;
 
-type Edited = 'done' | 'not-found' | 'too-many' | 'duplicate-key';
-
-function inDraft(reviewId: string, edit: (tx: Transaction) => Edited) {
-	return transaction((tx) => {
+function inDraft(reviewId: string, edit: (tx: Transaction) => EditOutcome) {
+	return transaction((tx): EditOutcome => {
 		const [row] = tx
 			.select({ status: review.status })
 			.from(review)
 			.where(eq(review.id, reviewId))
 			.all();
-		if (!row) return 'not-found' as const;
-		if (row.status !== 'draft') return 'not-draft' as const;
+		if (!row) return refuse('not-found');
+		if (row.status !== 'draft') return refuse('not-draft');
 		return edit(tx);
 	});
 }
@@ -46,11 +47,11 @@ export function addQuestion(reviewId: string, input: QuestionInput & { standardK
 			.from(question)
 			.where(eq(question.reviewId, reviewId))
 			.all();
-		if (existing.length >= maxQuestions) return 'too-many' as const;
+		if (existing.length >= maxQuestions) return refuse('too-many');
 		const keys = new Set(existing.map((q) => q.key));
 		let key: string;
 		if (input.standardKey) {
-			if (keys.has(input.standardKey)) return 'duplicate-key' as const;
+			if (keys.has(input.standardKey)) return refuse('duplicate-key');
 			key = input.standardKey;
 		} else {
 			const base = `custom-${slugify(input.title).slice(0, 40) || 'question'}`;
@@ -72,7 +73,7 @@ export function addQuestion(reviewId: string, input: QuestionInput & { standardK
 		tx.insert(question)
 			.values({ reviewId, key, position, ...input })
 			.run();
-		return 'done' as const;
+		return ok(undefined);
 	});
 }
 
@@ -96,7 +97,7 @@ export function updateQuestion(reviewId: string, key: string, input: Omit<Questi
 			.from(question)
 			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)))
 			.all();
-		if (!current) return 'not-found' as const;
+		if (!current) return refuse('not-found');
 		tx.update(question)
 			.set({
 				title: input.title,
@@ -106,7 +107,7 @@ export function updateQuestion(reviewId: string, key: string, input: Omit<Questi
 			})
 			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)))
 			.run();
-		return 'done' as const;
+		return ok(undefined);
 	});
 }
 
@@ -117,7 +118,7 @@ export function removeQuestion(reviewId: string, key: string) {
 			.where(and(eq(question.reviewId, reviewId), eq(question.key, key)))
 			.returning({ key: question.key })
 			.all();
-		return removed.length > 0 ? ('done' as const) : ('not-found' as const);
+		return removed.length > 0 ? ok(undefined) : refuse('not-found');
 	});
 }
 
@@ -131,12 +132,12 @@ export function moveQuestion(reviewId: string, key: string, direction: -1 | 1) {
 			.orderBy(asc(question.position))
 			.all();
 		const index = ordered.findIndex((q) => q.key === key);
-		if (index === -1) return 'not-found' as const;
+		if (index === -1) return refuse('not-found');
 		const other = ordered[index + direction];
-		if (!other) return 'done' as const;
+		if (!other) return ok(undefined);
 		const target = (k: string) => and(eq(question.reviewId, reviewId), eq(question.key, k));
 		tx.update(question).set({ position: other.position }).where(target(key)).run();
 		tx.update(question).set({ position: ordered[index].position }).where(target(other.key)).run();
-		return 'done' as const;
+		return ok(undefined);
 	});
 }

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import { db, prepared, transaction } from '$lib/server/db';
 import { group, minimumThreshold, question, review, type Review } from '$lib/server/db/schema';
 import { defaultInstrument, quarterTitle } from '$lib/server/reviews/instrument';
+import { ok, refuse, type Result } from '$lib/server/result';
 import { newId } from '$lib/server/tokens';
 
 export async function createReview(input: {
@@ -98,14 +99,18 @@ export async function setGroupThreshold(groupId: string, threshold: number) {
 	db.update(group).set({ anonymityThreshold: threshold }).where(eq(group.id, groupId)).run();
 }
 
-export async function renameReview(reviewId: string, title: string) {
+/** Renames a draft; an open or closed review keeps the title its members saw. */
+export async function renameReview(
+	reviewId: string,
+	title: string
+): Promise<Result<undefined, 'not-draft'>> {
 	const updated = db
 		.update(review)
 		.set({ title })
 		.where(and(eq(review.id, reviewId), eq(review.status, 'draft')))
 		.returning({ id: review.id })
 		.all();
-	return updated.length > 0;
+	return updated.length > 0 ? ok(undefined) : refuse('not-draft');
 }
 
 const closedBefore = prepared(() =>

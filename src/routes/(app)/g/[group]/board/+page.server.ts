@@ -1,7 +1,12 @@
 import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
 import { areasOf } from '$lib/server/tasks/areas';
-import { boardOwners, boardTasks, type BoardFilter, type ColumnLimits } from '$lib/server/tasks/board';
+import {
+	boardOwners,
+	boardTasks,
+	type BoardFilter,
+	type ColumnLimits
+} from '$lib/server/tasks/board';
 import { taskActions } from '$lib/server/tasks/actions';
 import { taskStatuses } from '$lib/server/db/work-schema';
 import type { Actions, PageServerLoad } from './$types';

@@ -8,7 +8,7 @@ import {
 	changeRole,
 	pageOfMembers,
 	removeMember,
-	type MembershipChange
+	type MembershipRefusal
 } from '$lib/server/groups/memberships';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,12 +27,12 @@ const groupDeletion = z.object({
 		.max(200, 'Type the group name to confirm.')
 });
 
-const refusals: Record<Exclude<MembershipChange, 'done'>, string> = {
+const refusals: Record<MembershipRefusal, string> = {
 	'not-a-member': 'That person is not a member of this group (any more).',
 	'last-owner': 'A group needs at least one owner. Make someone else an owner first.'
 };
-const refused = (outcome: Exclude<MembershipChange, 'done'>, userId?: string) =>
-	fail(outcome === 'last-owner' ? 409 : 400, { message: refusals[outcome], userId });
+const refused = (refusal: MembershipRefusal, userId?: string) =>
+	fail(refusal === 'last-owner' ? 409 : 400, { message: refusals[refusal], userId });
 
 /** Members shown per page: a group of hundreds stays a page people can scan. */
 const perPage = 50;
@@ -67,7 +67,7 @@ export const actions: Actions = {
 		if (!form.ok) return fail(400, { message: form.message });
 		const { userId, role } = form.data;
 		const outcome = await changeRole(group.id, userId, role);
-		if (outcome !== 'done') return refused(outcome, userId);
+		if (!outcome.ok) return refused(outcome.refusal, userId);
 		return { success: 'Role changed.', userId };
 	},
 	remove: async (event) => {
@@ -75,14 +75,14 @@ export const actions: Actions = {
 		const form = await readForm(event.request, removal);
 		if (!form.ok) return fail(400, { message: form.message });
 		const outcome = await removeMember(group.id, form.data.userId);
-		if (outcome !== 'done') return refused(outcome, form.data.userId);
+		if (!outcome.ok) return refused(outcome.refusal, form.data.userId);
 		if (form.data.userId === user.id) redirect(303, '/');
 		return { success: 'Member removed.' };
 	},
 	leave: async (event) => {
 		const { group, user } = await requireMember(event);
 		const outcome = await removeMember(group.id, user.id);
-		if (outcome !== 'done') return refused(outcome);
+		if (!outcome.ok) return refused(outcome.refusal);
 		redirect(303, '/');
 	},
 	deleteGroup: async (event) => {

@@ -12,19 +12,27 @@ import {
 	closeReview,
 	deleteReview,
 	openReview,
-	scheduleReview
+	scheduleReview,
+	type LifecycleRefusal
 } from '$lib/server/reviews/lifecycle';
 import { openReviewOf, questionsOf } from '$lib/server/reviews/reviews';
 import { scheduleForm, toInstant } from '$lib/server/reviews/schedule-form';
 import type { Actions, PageServerLoad } from './$types';
 
-const lifecycleMessages = {
+const lifecycleMessages: Record<LifecycleRefusal, string> = {
 	'not-found': 'That review does not exist.',
 	'wrong-status':
 		'The review has already moved on (someone else may have opened or closed it). Reload the page.',
 	'another-open': 'Another review of this group is open. Close it before opening this one.',
-	'no-questions': 'Add at least one question before opening the review.'
-} as const;
+	'no-questions': 'Add at least one question before opening the review.',
+	'opens-in-the-past': 'Choose an opening time in the future, or open it now.',
+	'closes-too-early': 'The closing time must come after the opening time and after now.'
+};
+const scheduleMessages: Record<LifecycleRefusal, string> = {
+	...lifecycleMessages,
+	'wrong-status':
+		'A closed review cannot be changed, and an open one only its closing time. Reload the page.'
+};
 
 const deletionForm = z.object({
 	confirm: z.literal('delete', { error: 'Confirm that you want to delete this review.' })
@@ -97,8 +105,8 @@ export const actions: Actions = {
 	open: async (event) => {
 		const { group, review } = await requireReview(event, 'facilitator');
 		const outcome = await openReview(group.id, review.id);
-		if (outcome !== 'done')
-			return fail(409, { intent: 'lifecycle', message: lifecycleMessages[outcome] });
+		if (!outcome.ok)
+			return fail(409, { intent: 'lifecycle', message: lifecycleMessages[outcome.refusal] });
 		// members hear of it now, not at the scheduler's next tick
 		await produceReviewOpened();
 		return { intent: 'lifecycle', success: 'The review is open. Members can answer it now.' };
@@ -106,8 +114,8 @@ export const actions: Actions = {
 	close: async (event) => {
 		const { group, review } = await requireReview(event, 'facilitator');
 		const outcome = await closeReview(group.id, review.id);
-		if (outcome !== 'done')
-			return fail(409, { intent: 'lifecycle', message: lifecycleMessages[outcome] });
+		if (!outcome.ok)
+			return fail(409, { intent: 'lifecycle', message: lifecycleMessages[outcome.refusal] });
 		redirect(303, `/g/${group.slug}/reviews/${review.id}/results`);
 	},
 	// The app reminds whoever has not answered; the facilitator learns only what turnout shows.
@@ -131,13 +139,13 @@ export const actions: Actions = {
 		const form = await readForm(event.request, deletionForm);
 		if (!form.ok) return fail(400, { intent: 'lifecycle', message: form.message });
 		const outcome = await deleteReview(group.id, review.id);
-		if (outcome !== 'done')
+		if (!outcome.ok)
 			return fail(409, {
 				intent: 'lifecycle',
 				message:
-					outcome === 'wrong-status'
+					outcome.refusal === 'wrong-status'
 						? 'Close the review before deleting it: people may be answering it.'
-						: lifecycleMessages[outcome]
+						: lifecycleMessages[outcome.refusal]
 			});
 		redirect(303, `/g/${group.slug}/reviews`);
 	},
@@ -150,7 +158,8 @@ export const actions: Actions = {
 			opensAt: toInstant(opensAt, tzOffset),
 			closesAt: toInstant(closesAt, tzOffset)
 		});
-		if (!result.ok) return fail(400, { intent: 'schedule', message: result.message });
+		if (!result.ok)
+			return fail(400, { intent: 'schedule', message: scheduleMessages[result.refusal] });
 		const cleared = !opensAt && !closesAt;
 		return {
 			intent: 'schedule',

@@ -11,7 +11,8 @@ import {
 	removeQuestion,
 	updateQuestion,
 	maxQuestions,
-	type EditOutcome
+	type EditOutcome,
+	type EditRefusal
 } from '$lib/server/reviews/questions';
 import { questionsOf, renameReview } from '$lib/server/reviews/reviews';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -44,7 +45,7 @@ const forms = {
 	move: z.object({ key, direction: z.enum(['up', 'down'], 'Choose up or down.') })
 };
 
-const refusals: Record<Exclude<EditOutcome, 'done'>, string> = {
+const refusals: Record<EditRefusal, string> = {
 	'not-draft': 'This review is no longer a draft, so its questions cannot change.',
 	'not-found': 'That question is not in this review (any more). Reload the page.',
 	'duplicate-key': 'That question is already in this review.',
@@ -66,9 +67,10 @@ async function editing(event: RequestEvent) {
 	return review.id;
 }
 
-function answer(outcome: EditOutcome | 'ok', success: string) {
-	if (outcome === 'done' || outcome === 'ok') return { success };
-	return fail(outcome === 'not-found' ? 404 : 409, { message: refusals[outcome] });
+function answer(outcome: EditOutcome, success: string) {
+	if (outcome.ok) return { success };
+	const { refusal } = outcome;
+	return fail(refusal === 'not-found' ? 404 : 409, { message: refusals[refusal] });
 }
 
 const wordingOf = (data: z.infer<typeof forms.update>) => ({
@@ -84,10 +86,7 @@ export const actions: Actions = {
 		const reviewId = await editing(event);
 		const form = await readForm(event.request, forms.rename);
 		if (!form.ok) return fail(400, { message: form.message });
-		return answer(
-			(await renameReview(reviewId, form.data.title)) ? 'ok' : 'not-draft',
-			'Title saved.'
-		);
+		return answer(await renameReview(reviewId, form.data.title), 'Title saved.');
 	},
 	addQuestion: async (event) => {
 		const reviewId = await editing(event);
