@@ -63,9 +63,9 @@ async function answeredReview(tag: string) {
 			text: `${tag}-${q.key}-rank-${rank}-end`
 		}));
 		const result = await submitResponse(reviewId, member.id, answers);
-		if (result.outcome !== 'submitted') throw new Error(result.outcome);
+		if (!result.ok) throw new Error(result.refusal);
 		rankOfUser.set(member.id, rank);
-		rankOfReceipt.set(receiptHash(result.receipt), rank);
+		rankOfReceipt.set(receiptHash(result.value), rank);
 	}
 	return { ...world, reviewId, questions, rankOfUser, rankOfReceipt, placesAtOpening };
 }

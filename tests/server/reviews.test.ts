@@ -100,9 +100,9 @@ describe('answering', () => {
 	it('once per member: the second submission is refused and stores nothing', async () => {
 		const { reviewId, questions, members } = await openWith(3);
 		const first = await submitResponse(reviewId, members[1].id, answersFor(questions, 4));
-		expect(first.outcome).toBe('submitted');
+		expect(outcome(first)).toBe('done');
 		const second = await submitResponse(reviewId, members[1].id, answersFor(questions, 1));
-		expect(second.outcome).toBe('already-answered');
+		expect(outcome(second)).toBe('already-answered');
 		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(1);
 	});
 
@@ -113,8 +113,8 @@ describe('answering', () => {
 				submitResponse(reviewId, members[2].id, answersFor(questions, 3))
 			)
 		);
-		expect(results.filter((r) => r.outcome === 'submitted')).toHaveLength(1);
-		expect(results.filter((r) => r.outcome === 'already-answered')).toHaveLength(19);
+		expect(results.filter((r) => r.ok)).toHaveLength(1);
+		expect(results.filter((r) => outcome(r) === 'already-answered')).toHaveLength(19);
 		expect(await answeredCount(reviewId)).toBe(1);
 		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(1);
 	});
@@ -131,8 +131,8 @@ describe('answering', () => {
 		expect(marks).toHaveLength(3);
 		expect(marks.filter((m) => m.answered)).toHaveLength(0);
 		expect(await db.select().from(response).where(eq(response.reviewId, reviewId))).toHaveLength(0);
-		expect((await submitResponse(reviewId, members[0].id, answersFor(questions, 3))).outcome).toBe(
-			'submitted'
+		expect(outcome(await submitResponse(reviewId, members[0].id, answersFor(questions, 3)))).toBe(
+			'done'
 		);
 	});
 
@@ -141,11 +141,11 @@ describe('answering', () => {
 		const { makeUser, addMember } = await import('../support/factories');
 		const late = await makeUser();
 		await addMember(group.id, late.id);
-		expect((await submitResponse(reviewId, late.id, answersFor(questions, 3))).outcome).toBe(
+		expect(outcome(await submitResponse(reviewId, late.id, answersFor(questions, 3)))).toBe(
 			'not-eligible'
 		);
 		await closeReview(group.id, reviewId);
-		expect((await submitResponse(reviewId, members[0].id, answersFor(questions, 3))).outcome).toBe(
+		expect(outcome(await submitResponse(reviewId, members[0].id, answersFor(questions, 3)))).toBe(
 			'not-open'
 		);
 	});
@@ -153,13 +153,13 @@ describe('answering', () => {
 	it('gives a receipt stored only as a hash, which checks against the hash list', async () => {
 		const { reviewId, questions, members } = await openWith(3);
 		const result = await submitResponse(reviewId, members[0].id, answersFor(questions, 5));
-		if (result.outcome !== 'submitted') throw new Error(result.outcome);
-		expect(result.receipt).toMatch(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
+		if (!result.ok) throw new Error(result.refusal);
+		expect(result.value).toMatch(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
 		const [stored] = await db.select().from(response).where(eq(response.reviewId, reviewId));
-		expect(stored.receiptHash).toBe(receiptHash(result.receipt));
-		expect(JSON.stringify(stored)).not.toContain(result.receipt);
+		expect(stored.receiptHash).toBe(receiptHash(result.value));
+		expect(JSON.stringify(stored)).not.toContain(result.value);
 		const hashes = await receiptHashes(reviewId);
-		expect(hashes).toContain(receiptHash(result.receipt));
+		expect(hashes).toContain(receiptHash(result.value));
 		expect(hashes).not.toContain(receiptHash('AAAA-BBBB-CCCC'));
 	});
 });

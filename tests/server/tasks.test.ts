@@ -2,7 +2,15 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { areaOwner, reminder, task, taskOwner } from '$lib/server/db/work-schema';
-import { areasOf, defaultAreas, holdArea } from '$lib/server/tasks/areas';
+import {
+	addArea,
+	areasOf,
+	defaultAreas,
+	holdArea,
+	releaseArea,
+	removeArea,
+	renameArea
+} from '$lib/server/tasks/areas';
 import { removeMember } from '$lib/server/groups/memberships';
 import { produceTaskReminders } from '$lib/server/reminders/producers';
 import {
@@ -382,6 +390,29 @@ describe('the board', () => {
 		expect(areas.map((x) => x.name).sort()).toEqual([...defaultAreas].sort());
 		expect(areas.every((x) => x.unowned)).toBe(true);
 	});
+
+	it('refuses an area name the group has already, in any case, and says what went wrong', async () => {
+		const owner = await makeUser();
+		const other = await makeUser();
+		const { id } = await makeGroup(owner.id);
+		expect(outcome(await addArea(id, 'Legal support'))).toBe('done');
+		expect(outcome(await addArea(id, 'LEGAL SUPPORT'))).toBe('name-taken');
+		const areas = await areasOf(id);
+		const legal = areas.find((x) => x.name === 'Legal support')!;
+		const outreach = areas.find((x) => x.name === 'Outreach')!;
+		expect(outcome(await renameArea(id, outreach.id, 'legal Support'))).toBe('name-taken');
+		// renaming to its own name in another case is not a clash with itself
+		expect(outcome(await renameArea(id, legal.id, 'Legal Support'))).toBe('done');
+		expect(outcome(await renameArea(id, 'no-such-area', 'Newsletter'))).toBe('not-found');
+		expect(outcome(await holdArea(id, legal.id, owner.id))).toBe('done');
+		expect(outcome(await holdArea(id, legal.id, owner.id))).toBe('already-held');
+		// someone outside the group cannot be named to its area
+		expect(outcome(await holdArea(id, legal.id, other.id))).toBe('not-found');
+		expect(outcome(await releaseArea(id, legal.id, owner.id))).toBe('done');
+		expect(outcome(await releaseArea(id, legal.id, owner.id))).toBe('not-found');
+		expect(outcome(await removeArea(id, legal.id))).toBe('done');
+		expect(outcome(await removeArea(id, legal.id))).toBe('not-found');
+	});
 });
 
 describe('recurring tasks', () => {
@@ -452,8 +483,8 @@ describe('leaving a group', () => {
 		const handedOn = await newTask(c, [c.userId], { dueOn });
 		expect((await delegateTask(c, handedOn, a.userId, 'Over to you', now)).ok).toBe(true);
 		const [outreach] = (await areasOf(group.id)).filter((x) => x.name === 'Outreach');
-		expect(await holdArea(group.id, outreach.id, a.userId)).toBe(true);
-		expect(await holdArea(group.id, outreach.id, b.userId)).toBe(true);
+		expect(outcome(await holdArea(group.id, outreach.id, a.userId))).toBe('done');
+		expect(outcome(await holdArea(group.id, outreach.id, b.userId))).toBe('done');
 		// c stays in another group, with a task due the same day there
 		const elsewhere = await makeGroup(users.owner.id);
 		await addMember(elsewhere.id, c.userId);
@@ -499,7 +530,7 @@ describe('leaving a group', () => {
 		const { owner, users, group } = await board();
 		const id = await newTask(owner, [owner.userId]);
 		const [area] = await areasOf(group.id);
-		expect(await holdArea(group.id, area.id, owner.userId)).toBe(true);
+		expect(outcome(await holdArea(group.id, area.id, owner.userId))).toBe('done');
 		expect(outcome(await removeMember(group.id, users.owner.id))).toBe('last-owner');
 		expect(await ownerIdsOf(group.id, id)).toEqual([owner.userId]);
 		expect((await areasOf(group.id))[0].owners.map((o) => o.userId)).toEqual([owner.userId]);

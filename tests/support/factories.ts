@@ -22,12 +22,13 @@ export async function makeUser(
 	noteSecret(email);
 	noteSecret(displayName);
 	noteSecret(overrides.password ?? defaultPassword);
-	const id = await createAccount({
+	const created = await createAccount({
 		email,
 		displayName,
 		password: overrides.password ?? defaultPassword
 	});
-	return { id, email, displayName };
+	if (!created.ok) throw new Error(`makeUser: ${created.refusal}`);
+	return { id: created.value, email, displayName };
 }
 
 /** A `Cookie` header value for a fresh session of `userId`. */
@@ -43,13 +44,14 @@ export async function makeGroup(
 ) {
 	counter += 1;
 	const slug = overrides.slug ?? `group-${counter}-${crypto.randomUUID().slice(0, 6)}`;
-	const id = await createGroup({
+	const created = await createGroup({
 		name: overrides.name ?? `Group ${counter}`,
 		slug,
 		purpose: overrides.purpose ?? 'Keep every tenant on our street housed and heard.',
 		ownerId
 	});
-	return { id, slug };
+	if (!created.ok) throw new Error(`makeGroup: ${created.refusal}`);
+	return { id: created.value, slug };
 }
 
 export async function addMember(groupId: string, userId: string, role: Role = 'member') {

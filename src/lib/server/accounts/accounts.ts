@@ -6,15 +6,14 @@ import { forgetRecentWrites } from '$lib/server/anonymity';
 import { deleteGroupRows } from '$lib/server/groups/groups';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '$lib/server/accounts/passwords';
 import { endUserSessions } from '$lib/server/accounts/sessions';
+import { ok, refuse, type Result } from '$lib/server/result';
 import { newId } from '$lib/server/tokens';
-
-export class EmailTaken extends Error {}
 
 export async function createAccount(input: {
 	email: string;
 	displayName: string;
 	password: string;
-}) {
+}): Promise<Result<string, 'email-taken'>> {
 	const id = newId();
 	const passwordHash = await hashPassword(input.password);
 	// The unique index on email, not this function, is what keeps two accounts from sharing one.
@@ -24,8 +23,7 @@ export async function createAccount(input: {
 		.onConflictDoNothing({ target: user.email })
 		.returning({ id: user.id })
 		.all();
-	if (inserted.length === 0) throw new EmailTaken();
-	return id;
+	return inserted.length > 0 ? ok(id) : refuse('email-taken');
 }
 
 /** The account's id when email and password match; null otherwise, in about the same time. */

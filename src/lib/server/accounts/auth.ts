@@ -1,4 +1,4 @@
-import { checkCredentials, createAccount, EmailTaken } from '$lib/server/accounts/accounts';
+import { checkCredentials, createAccount } from '$lib/server/accounts/accounts';
 import { passwordProblem } from '$lib/server/accounts/passwords';
 import { clearAttempts, countAttempt, limits, retryAfter } from '$lib/server/accounts/rate-limit';
 
@@ -50,15 +50,12 @@ export async function signUp(
 	if (wait > 0) return { ok: false, retryAfter: wait };
 	const problem = passwordProblem(input.password);
 	if (problem) return { ok: false, retryAfter: 0, field: 'password', message: problem };
-	try {
-		return { ok: true, userId: await createAccount(input) };
-	} catch (error) {
-		if (!(error instanceof EmailTaken)) throw error;
-		return {
-			ok: false,
-			retryAfter: 0,
-			field: 'email',
-			message: 'An account with this email already exists. Log in instead, or use another email.'
-		};
-	}
+	const created = await createAccount(input);
+	if (created.ok) return { ok: true, userId: created.value };
+	return {
+		ok: false,
+		retryAfter: 0,
+		field: 'email',
+		message: 'An account with this email already exists. Log in instead, or use another email.'
+	};
 }

@@ -2,11 +2,10 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { db, prepared, type Executor, transaction } from '$lib/server/db';
 import { group, membership, purpose, type Group, type Role } from '$lib/server/db/schema';
 import { forgetRecentWrites } from '$lib/server/anonymity';
+import { ok, refuse, type Result } from '$lib/server/result';
 import { newId } from '$lib/server/tokens';
 import { addDefaultAreas } from '$lib/server/tasks/areas';
 import { slugify } from '$lib/slug';
-
-export class SlugTaken extends Error {}
 
 const roleRank: Record<Role, number> = { member: 0, facilitator: 1, owner: 2 };
 
@@ -36,17 +35,17 @@ export async function createGroup(input: {
 	purpose: string;
 	ownerId: string;
 	now?: Date;
-}) {
+}): Promise<Result<string, 'slug-taken'>> {
 	const now = input.now ?? new Date();
 	const id = newId();
-	transaction((tx) => {
+	return transaction((tx): Result<string, 'slug-taken'> => {
 		const inserted = tx
 			.insert(group)
 			.values({ id, slug: input.slug, name: input.name, createdAt: now })
 			.onConflictDoNothing({ target: group.slug })
 			.returning({ id: group.id })
 			.all();
-		if (inserted.length === 0) throw new SlugTaken();
+		if (inserted.length === 0) return refuse('slug-taken');
 		tx.insert(purpose)
 			.values({ groupId: id, version: 1, text: input.purpose, setBy: input.ownerId, setAt: now })
 			.run();
@@ -54,8 +53,8 @@ export async function createGroup(input: {
 			.values({ groupId: id, userId: input.ownerId, role: 'owner', joinedAt: now })
 			.run();
 		addDefaultAreas(tx, id, now);
+		return ok(id);
 	});
-	return id;
 }
 
 const currentPurposeText = sql<string>`(select p.text from ${purpose} p where p.group_id = ${group.id} order by p.version desc limit 1)`;

@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { db, transaction } from '$lib/server/db';
 import { group, invite, membership, type Invite, type Role } from '$lib/server/db/schema';
 import { generateToken, hashToken, newId } from '$lib/server/tokens';
+import { ok, refuse, type Result } from '$lib/server/result';
 
 export type InviteStatus = 'active' | 'expired' | 'revoked' | 'used-up';
 export type InviteLookup =
@@ -79,9 +80,10 @@ export async function findInvite(token: string, now = new Date()): Promise<Invit
 	return status === 'active' ? { status, ...row } : { status, groupSlug: row.groupSlug };
 }
 
-export type AcceptResult =
-	| { outcome: 'joined' | 'already-member'; groupSlug: string }
-	| { outcome: Exclude<InviteStatus, 'active'> | 'unknown' };
+/** Why a link let nobody in. */
+export type InviteRefusal = Exclude<InviteStatus, 'active'> | 'unknown';
+/** The group the person is now in, and whether they joined just now or were in it already. */
+export type AcceptResult = Result<{ groupSlug: string; joined: boolean }, InviteRefusal>;
 
 /**
  * Adds the person to the invite's group. The use is counted by an UPDATE that only succeeds while
@@ -93,23 +95,23 @@ export async function acceptInvite(
 	userId: string,
 	now = new Date()
 ): Promise<AcceptResult> {
-	return transaction((tx) => {
+	return transaction((tx): AcceptResult => {
 		const [row] = tx
 			.select({ invite, groupSlug: group.slug })
 			.from(invite)
 			.innerJoin(group, eq(group.id, invite.groupId))
 			.where(eq(invite.tokenHash, hashToken(token)))
 			.all();
-		if (!row) return { outcome: 'unknown' };
+		if (!row) return refuse('unknown');
 		const status = inviteStatus(row.invite, now);
-		if (status !== 'active') return { outcome: status };
+		if (status !== 'active') return refuse(status);
 
 		const [existing] = tx
 			.select({ role: membership.role })
 			.from(membership)
 			.where(and(eq(membership.groupId, row.invite.groupId), eq(membership.userId, userId)))
 			.all();
-		if (existing) return { outcome: 'already-member', groupSlug: row.groupSlug };
+		if (existing) return ok({ groupSlug: row.groupSlug, joined: false });
 
 		const used = tx
 			.update(invite)
@@ -124,11 +126,11 @@ export async function acceptInvite(
 			)
 			.returning({ id: invite.id })
 			.all();
-		if (used.length === 0) return { outcome: 'used-up' };
+		if (used.length === 0) return refuse('used-up');
 		tx.insert(membership)
 			.values({ groupId: row.invite.groupId, userId, role: row.invite.role, joinedAt: now })
 			.run();
-		return { outcome: 'joined', groupSlug: row.groupSlug };
+		return ok({ groupSlug: row.groupSlug, joined: true });
 	});
 }
 

@@ -4,6 +4,7 @@ import { db, prepared, transaction } from '$lib/server/db';
 import { answer, eligibility, response, review } from '$lib/server/db/schema';
 import { forgetSoon } from '$lib/server/anonymity';
 import { hashToken, newId } from '$lib/server/tokens';
+import { ok, refuse, type Result } from '$lib/server/result';
 
 // This module is where the anonymity promise is kept. A member's identity and their answers meet
 // in exactly one place, `submitResponse`, and only inside one transaction:
@@ -20,9 +21,10 @@ export interface AnswerInput {
 	text: string | null;
 }
 
-export type SubmitOutcome =
-	| { outcome: 'submitted'; receipt: string }
-	| { outcome: 'already-answered' | 'not-eligible' | 'not-open' };
+/** Why an answer was not taken. */
+export type SubmitRefusal = 'already-answered' | 'not-eligible' | 'not-open';
+/** The receipt code (shown once to the respondent), or why the answer was not taken. */
+export type SubmitOutcome = Result<string, SubmitRefusal>;
 
 /** "K7QM-2XPA-9RTD": 60 random bits, shown once to the respondent; only its hash is stored. */
 function newReceipt() {
@@ -42,14 +44,14 @@ export async function submitResponse(
 	now = new Date()
 ): Promise<SubmitOutcome> {
 	const receipt = newReceipt();
-	const outcome: SubmitOutcome = transaction((tx) => {
+	const outcome = transaction((tx): SubmitOutcome => {
 		const [row] = tx
 			.select({ status: review.status, closesAt: review.closesAt })
 			.from(review)
 			.where(eq(review.id, reviewId))
 			.all();
 		if (!row || row.status !== 'open' || (row.closesAt && row.closesAt <= now))
-			return { outcome: 'not-open' };
+			return refuse('not-open');
 		// Flipping the flag decides who is first: a second submission finds it set, changes nothing.
 		const flipped = tx
 			.update(eligibility)
@@ -69,7 +71,7 @@ export async function submitResponse(
 				.from(eligibility)
 				.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)))
 				.all();
-			return { outcome: eligible ? 'already-answered' : 'not-eligible' };
+			return refuse(eligible ? 'already-answered' : 'not-eligible');
 		}
 		const responseId = newId();
 		tx.insert(response)
@@ -80,11 +82,11 @@ export async function submitResponse(
 				.values(answers.map((a) => ({ ...a, responseId })))
 				.run();
 		}
-		return { outcome: 'submitted', receipt };
+		return ok(receipt);
 	});
 	// The write-ahead log holds this transaction's pages together, the flipped flag beside the new
 	// answers: moved into the database file a moment later, the log links nobody to anything.
-	if (outcome.outcome === 'submitted') forgetSoon();
+	if (outcome.ok) forgetSoon();
 	return outcome;
 }
 

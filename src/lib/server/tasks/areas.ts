@@ -1,7 +1,8 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { db, prepared, type Executor } from '$lib/server/db';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { db, prepared, transaction, type Executor } from '$lib/server/db';
 import { membership, user } from '$lib/server/db/schema';
 import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
+import { ok, refuse, type Result } from '$lib/server/result';
 import { newId } from '$lib/server/tokens';
 
 /** Every group starts with these areas of work; facilitators rename, add and remove them. */
@@ -13,70 +14,96 @@ export function addDefaultAreas(tx: Executor, groupId: string, now = new Date())
 		.run();
 }
 
-export class AreaNameTaken extends Error {}
+/** Why an area could not be added, renamed, removed or held. */
+export type AreaRefusal = 'name-taken' | 'not-found' | 'already-held';
+export type AreaOutcome = Result<undefined, AreaRefusal>;
 
-const isNameTaken = (error: unknown) =>
-	String((error as { cause?: unknown })?.cause ?? error).includes('UNIQUE constraint failed');
+/** Another area of the group with this name, in any case (the unique index ignores case too). */
+function nameTaken(tx: Executor, groupId: string, name: string, except: string | null = null) {
+	const [other] = tx
+		.select({ id: area.id })
+		.from(area)
+		.where(
+			and(
+				eq(area.groupId, groupId),
+				eq(sql`lower(${area.name})`, name.toLowerCase()),
+				except ? ne(area.id, except) : undefined
+			)
+		)
+		.all();
+	return Boolean(other);
+}
 
 export async function addArea(groupId: string, name: string, now = new Date()) {
-	try {
-		db.insert(area).values({ id: newId(), groupId, name, createdAt: now }).run();
-	} catch (error) {
-		if (isNameTaken(error)) throw new AreaNameTaken();
-		throw error;
-	}
+	return transaction((tx): AreaOutcome => {
+		if (nameTaken(tx, groupId, name)) return refuse('name-taken');
+		tx.insert(area).values({ id: newId(), groupId, name, createdAt: now }).run();
+		return ok(undefined);
+	});
 }
 
 export async function renameArea(groupId: string, areaId: string, name: string) {
-	try {
-		const updated = db
+	return transaction((tx): AreaOutcome => {
+		if (nameTaken(tx, groupId, name, areaId)) return refuse('name-taken');
+		const updated = tx
 			.update(area)
 			.set({ name })
 			.where(and(eq(area.id, areaId), eq(area.groupId, groupId)))
 			.returning({ id: area.id })
 			.all();
-		return updated.length === 1;
-	} catch (error) {
-		if (isNameTaken(error)) throw new AreaNameTaken();
-		throw error;
-	}
+		return updated.length === 1 ? ok(undefined) : refuse('not-found');
+	});
 }
 
 /** Removes an area; its tasks stay on the board, without an area. */
-export async function removeArea(groupId: string, areaId: string) {
+export async function removeArea(groupId: string, areaId: string): Promise<AreaOutcome> {
 	const removed = db
 		.delete(area)
 		.where(and(eq(area.id, areaId), eq(area.groupId, groupId)))
 		.returning({ id: area.id })
 		.all();
-	return removed.length === 1;
+	return removed.length === 1 ? ok(undefined) : refuse('not-found');
+}
+
+/** The area, if it is the group's. */
+function areaOf(tx: Executor, groupId: string, areaId: string) {
+	const [found] = tx
+		.select({ id: area.id })
+		.from(area)
+		.where(and(eq(area.id, areaId), eq(area.groupId, groupId)))
+		.all();
+	return found;
 }
 
 /** Adds a member as an owner of an area, if both belong to the group. */
 export async function holdArea(groupId: string, areaId: string, userId: string) {
-	const result = db.run(
-		sql`insert into ${areaOwner} (area_id, user_id)
-			select ${areaId}, ${userId}
-			where exists (select 1 from ${area} where id = ${areaId} and group_id = ${groupId})
-			and exists (select 1 from ${membership} where group_id = ${groupId} and user_id = ${userId})
-			on conflict do nothing`
-	);
-	return result.changes === 1;
+	return transaction((tx): AreaOutcome => {
+		const [member] = tx
+			.select({ userId: membership.userId })
+			.from(membership)
+			.where(and(eq(membership.groupId, groupId), eq(membership.userId, userId)))
+			.all();
+		if (!member || !areaOf(tx, groupId, areaId)) return refuse('not-found');
+		const added = tx
+			.insert(areaOwner)
+			.values({ areaId, userId })
+			.onConflictDoNothing()
+			.returning({ areaId: areaOwner.areaId })
+			.all();
+		return added.length === 1 ? ok(undefined) : refuse('already-held');
+	});
 }
 
 export async function releaseArea(groupId: string, areaId: string, userId: string) {
-	const removed = db
-		.delete(areaOwner)
-		.where(
-			and(
-				eq(areaOwner.areaId, areaId),
-				eq(areaOwner.userId, userId),
-				sql`exists (select 1 from ${area} where id = ${areaId} and group_id = ${groupId})`
-			)
-		)
-		.returning()
-		.all();
-	return removed.length === 1;
+	return transaction((tx): AreaOutcome => {
+		if (!areaOf(tx, groupId, areaId)) return refuse('not-found');
+		const removed = tx
+			.delete(areaOwner)
+			.where(and(eq(areaOwner.areaId, areaId), eq(areaOwner.userId, userId)))
+			.returning({ areaId: areaOwner.areaId })
+			.all();
+		return removed.length === 1 ? ok(undefined) : refuse('not-found');
+	});
 }
 
 const areasByName = prepared(() =>

@@ -1,13 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { groupForMember } from '$lib/server/groups/groups';
 import { requireUser } from '$lib/server/guards';
-import { acceptInvite, findInvite, type InviteLookup } from '$lib/server/groups/invites';
+import { acceptInvite, findInvite, type InviteRefusal } from '$lib/server/groups/invites';
 import type { Actions, PageServerLoad } from './$types';
 
-const problems: Record<
-	Exclude<InviteLookup['status'], 'active'>,
-	{ status: number; message: string }
-> = {
+const problems: Record<InviteRefusal, { status: number; message: string }> = {
 	unknown: {
 		status: 404,
 		message:
@@ -46,8 +43,11 @@ export const actions: Actions = {
 	accept: async (event) => {
 		const user = requireUser(event);
 		const result = await acceptInvite(event.params.token, user.id);
-		if (result.outcome === 'joined') redirect(303, `/g/${result.groupSlug}?welcome=1`);
-		if (result.outcome === 'already-member') redirect(303, `/g/${result.groupSlug}`);
-		return fail(problems[result.outcome].status, { message: problems[result.outcome].message });
+		if (result.ok) {
+			const { groupSlug, joined } = result.value;
+			redirect(303, joined ? `/g/${groupSlug}?welcome=1` : `/g/${groupSlug}`);
+		}
+		const problem = problems[result.refusal];
+		return fail(problem.status, { message: problem.message });
 	}
 };

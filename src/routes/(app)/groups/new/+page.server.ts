@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { readForm, textField } from '$lib/server/forms';
-import { createGroup, SlugTaken, suggestSlug } from '$lib/server/groups/groups';
+import { createGroup, suggestSlug } from '$lib/server/groups/groups';
 import { requireUser } from '$lib/server/guards';
 import { slugPattern, slugRules } from '$lib/slug';
 import type { Actions, PageServerLoad } from './$types';
@@ -30,10 +30,8 @@ export const actions: Actions = {
 			return fail(400, { message: form.message, errors: form.errors, values: form.values });
 		const { name, purpose } = form.data;
 		const slug = form.data.slug || (await suggestSlug(name));
-		try {
-			await createGroup({ name, slug, purpose, ownerId: user.id });
-		} catch (error) {
-			if (!(error instanceof SlugTaken)) throw error;
+		const created = await createGroup({ name, slug, purpose, ownerId: user.id });
+		if (!created.ok) {
 			const suggestion = await suggestSlug(name);
 			const message = `The address "${slug}" is taken. How about "${suggestion}"?`;
 			return fail(400, {

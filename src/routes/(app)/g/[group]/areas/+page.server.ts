@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import {
 	addArea,
-	AreaNameTaken,
+	type AreaRefusal,
 	areasOf,
 	holdArea,
 	releaseArea,
@@ -23,8 +23,12 @@ const id = (what: string) =>
 const named = z.object({ name: textField('The name', { max: 60 }) });
 const areaRef = z.object({ areaId: id('an area') });
 const holder = areaRef.extend({ userId: id('a member').optional() });
-const taken = () => fail(409, { message: 'There is already an area with that name.' });
-const gone = () => fail(404, { message: 'That area no longer exists.' });
+const refusals: Record<AreaRefusal, { status: number; message: string }> = {
+	'name-taken': { status: 409, message: 'There is already an area with that name.' },
+	'not-found': { status: 404, message: 'That area no longer exists.' },
+	'already-held': { status: 409, message: 'They already hold that area.' }
+};
+const refused = (refusal: AreaRefusal) => fail(refusals[refusal].status, refusals[refusal]);
 
 export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
@@ -42,31 +46,24 @@ export const actions: Actions = {
 		const { group } = await requireMember(event, 'facilitator');
 		const form = await readForm(event.request, named);
 		if (!form.ok) return fail(400, { message: form.message, values: form.values });
-		try {
-			await addArea(group.id, form.data.name);
-		} catch (error) {
-			if (error instanceof AreaNameTaken) return taken();
-			throw error;
-		}
+		const outcome = await addArea(group.id, form.data.name);
+		if (!outcome.ok) return refused(outcome.refusal);
 		return { success: `Added ${form.data.name}.` };
 	},
 	rename: async (event) => {
 		const { group } = await requireMember(event, 'facilitator');
 		const form = await readForm(event.request, named.extend(areaRef.shape));
 		if (!form.ok) return fail(400, { message: form.message });
-		try {
-			if (!(await renameArea(group.id, form.data.areaId, form.data.name))) return gone();
-		} catch (error) {
-			if (error instanceof AreaNameTaken) return taken();
-			throw error;
-		}
+		const outcome = await renameArea(group.id, form.data.areaId, form.data.name);
+		if (!outcome.ok) return refused(outcome.refusal);
 		return { success: 'Renamed.' };
 	},
 	remove: async (event) => {
 		const { group } = await requireMember(event, 'facilitator');
 		const form = await readForm(event.request, areaRef);
 		if (!form.ok) return fail(400, { message: form.message });
-		if (!(await removeArea(group.id, form.data.areaId))) return gone();
+		const outcome = await removeArea(group.id, form.data.areaId);
+		if (!outcome.ok) return refused(outcome.refusal);
 		return { success: 'Area removed. Its tasks stay on the board, without an area.' };
 	},
 	// Anyone may take on an area themselves; facilitators may name anyone to it.
@@ -77,8 +74,8 @@ export const actions: Actions = {
 		const userId = form.data.userId ?? user.id;
 		if (userId !== user.id && !hasRole(role, 'facilitator'))
 			return fail(403, { message: 'Only facilitators can name someone else to an area.' });
-		if (!(await holdArea(group.id, form.data.areaId, userId)))
-			return fail(400, { message: 'They already hold that area, or it no longer exists.' });
+		const outcome = await holdArea(group.id, form.data.areaId, userId);
+		if (!outcome.ok) return refused(outcome.refusal);
 		return { success: userId === user.id ? 'You hold this area now.' : 'Owner added.' };
 	},
 	release: async (event) => {
@@ -88,8 +85,8 @@ export const actions: Actions = {
 		const userId = form.data.userId ?? user.id;
 		if (userId !== user.id && !hasRole(role, 'facilitator'))
 			return fail(403, { message: 'Only facilitators can take someone else off an area.' });
-		if (!(await releaseArea(group.id, form.data.areaId, userId)))
-			return fail(400, { message: 'They do not hold that area.' });
+		const outcome = await releaseArea(group.id, form.data.areaId, userId);
+		if (!outcome.ok) return fail(400, { message: 'They do not hold that area.' });
 		return { success: userId === user.id ? 'You no longer hold this area.' : 'Owner removed.' };
 	}
 };

@@ -81,9 +81,8 @@ export const actions: Actions = {
 			event.locals.user!.id,
 			toAnswers(questions, form.data)
 		);
-		switch (result.outcome) {
-			case 'submitted':
-				return { intent: 'submit', receipt: result.receipt };
+		if (result.ok) return { intent: 'submit', receipt: result.value };
+		switch (result.refusal) {
 			case 'already-answered':
 				return fail(409, {
 					intent: 'submit',
