@@ -4,6 +4,7 @@ import { group, membership, user } from '$lib/server/db/schema';
 import { delegation, mail, taskComment } from '$lib/server/db/work-schema';
 import { forgetRecentWrites } from '$lib/server/anonymity';
 import { deleteGroupRows } from '$lib/server/groups/groups';
+import { membersOfItsGroup } from '$lib/server/groups/memberships';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '$lib/server/accounts/passwords';
 import { endUserSessions } from '$lib/server/accounts/sessions';
 import { ok, refuse, type Result } from '$lib/server/result';
@@ -75,8 +76,8 @@ export function groupsBlockingDeletion(userId: string, executor: Executor = db) 
 			and(
 				eq(membership.userId, userId),
 				eq(membership.role, 'owner'),
-				sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId} and m.role = 'owner') = 1`,
-				sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId}) > 1`
+				sql`${membersOfItsGroup('owner')} = 1`,
+				sql`${membersOfItsGroup()} > 1`
 			)
 		)
 		.all();
@@ -96,12 +97,7 @@ export async function deleteAccount(userId: string) {
 		const soleGroups = tx
 			.select({ id: membership.groupId })
 			.from(membership)
-			.where(
-				and(
-					eq(membership.userId, userId),
-					sql`(select count(*) from ${membership} m where m.group_id = ${membership.groupId}) = 1`
-				)
-			)
+			.where(and(eq(membership.userId, userId), sql`${membersOfItsGroup()} = 1`))
 			.all();
 		for (const { id } of soleGroups) deleteGroupRows(tx, id);
 		tx.delete(taskComment).where(eq(taskComment.userId, userId)).run();

@@ -1,5 +1,5 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { and, eq, lte, ne, or, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { db, prepared } from '$lib/server/db';
 import { session, user, type Session } from '$lib/server/db/schema';
 import { notification } from '$lib/server/db/work-schema';
@@ -37,7 +37,10 @@ const findSession = prepared(() =>
 		.select({
 			session,
 			user: { id: user.id, email: user.email, displayName: user.displayName },
-			unread: sql<number>`(select count(*) from ${notification} n where n.user_id = ${user.id} and n.read_at is null)`
+			unread: sql<number>`${db
+				.select({ unread: count() })
+				.from(notification)
+				.where(and(eq(notification.userId, user.id), isNull(notification.readAt)))}`
 		})
 		.from(session)
 		.innerJoin(user, eq(session.userId, user.id))

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { db, prepared, type Executor, transaction } from '$lib/server/db';
 import { group, membership, purpose, type Group, type Role } from '$lib/server/db/schema';
 import { forgetRecentWrites } from '$lib/server/anonymity';
@@ -57,7 +58,15 @@ export async function createGroup(input: {
 	});
 }
 
-const currentPurposeText = sql<string>`(select p.text from ${purpose} p where p.group_id = ${group.id} order by p.version desc limit 1)`;
+const latest = alias(purpose, 'latest');
+/** The outer query's group's purpose as it stands: a subquery to select. */
+const currentPurposeText = () =>
+	sql<string>`${db
+		.select({ text: latest.text })
+		.from(latest)
+		.where(eq(latest.groupId, group.id))
+		.orderBy(desc(latest.version))
+		.limit(1)}`;
 
 /** The groups a person belongs to, with their role and the group's current purpose. */
 export async function groupsOf(userId: string) {
@@ -66,7 +75,7 @@ export async function groupsOf(userId: string) {
 			slug: group.slug,
 			name: group.name,
 			role: membership.role,
-			purpose: currentPurposeText
+			purpose: currentPurposeText()
 		})
 		.from(membership)
 		.innerJoin(group, eq(group.id, membership.groupId))

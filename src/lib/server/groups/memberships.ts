@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { db, prepared, transaction } from '$lib/server/db';
 import { membership, user, type Role } from '$lib/server/db/schema';
 import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
@@ -83,9 +84,22 @@ export async function memberCount(groupId: string) {
 	return row.count;
 }
 
+const fellow = alias(membership, 'fellow');
+
+/**
+ * How many members (with `role`, if given) the group of the outer query's membership row has:
+ * a subquery to compare in a condition.
+ */
+export function membersOfItsGroup(role?: Role) {
+	return db
+		.select({ members: count() })
+		.from(fellow)
+		.where(and(eq(fellow.groupId, membership.groupId), role ? eq(fellow.role, role) : undefined));
+}
+
 // The last-owner rule lives inside the UPDATE/DELETE itself: two owners demoting each other at
 // once cannot both succeed, because SQLite runs the two statements one after the other.
-const isLastOwner = sql`(${membership.role} = 'owner' and (select count(*) from ${membership} m where m.group_id = ${membership.groupId} and m.role = 'owner') = 1)`;
+const isLastOwner = () => and(eq(membership.role, 'owner'), sql`${membersOfItsGroup('owner')} = 1`);
 
 export async function changeRole(
 	groupId: string,
@@ -96,7 +110,7 @@ export async function changeRole(
 	const updated = db
 		.update(membership)
 		.set({ role })
-		.where(role === 'owner' ? target : and(target, sql`not ${isLastOwner}`))
+		.where(role === 'owner' ? target : and(target, sql`not ${isLastOwner()}`))
 		.returning({ userId: membership.userId })
 		.all();
 	return updated.length > 0 ? ok(undefined) : explainRefusal(groupId, userId);
@@ -108,7 +122,11 @@ export async function removeMember(groupId: string, userId: string): Promise<Mem
 		const rows = tx
 			.delete(membership)
 			.where(
-				and(eq(membership.groupId, groupId), eq(membership.userId, userId), sql`not ${isLastOwner}`)
+				and(
+					eq(membership.groupId, groupId),
+					eq(membership.userId, userId),
+					sql`not ${isLastOwner()}`
+				)
 			)
 			.returning({ userId: membership.userId })
 			.all();

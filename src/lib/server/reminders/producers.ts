@@ -1,6 +1,6 @@
 // The jobs that make reminders: from tasks that come due, reviews that open or close soon, and
 // a facilitator's "remind". What they say is in messages.ts; delivering them is in queue.ts.
-import { and, eq, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lte, ne, notExists, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { eligibility, group, membership, review, user } from '$lib/server/db/schema';
 import { reminder, task, taskOwner } from '$lib/server/db/work-schema';
@@ -26,7 +26,10 @@ export async function remindAssigned(
 			groupId: group.id,
 			slug: group.slug,
 			groupName: group.name,
-			asker: sql<string | null>`(select display_name from ${user} where id = ${askedBy ?? null})`
+			asker: sql<string | null>`${db
+				.select({ name: user.displayName })
+				.from(user)
+				.where(eq(user.id, askedBy ?? ''))}`
 		})
 		.from(task)
 		.innerJoin(group, eq(group.id, task.groupId))
@@ -207,7 +210,17 @@ async function reviewMembers(
 				eq(review.status, 'open'),
 				onlyUnanswered ? eq(eligibility.answered, false) : undefined,
 				skipMade
-					? sql`not exists (select 1 from ${reminder} x where x.key = ${skipMade + ':'} || ${review.id} || ':' || ${eligibility.userId})`
+					? notExists(
+							db
+								.select({ id: reminder.id })
+								.from(reminder)
+								.where(
+									eq(
+										reminder.key,
+										sql`${skipMade + ':'} || ${review.id} || ':' || ${eligibility.userId}`
+									)
+								)
+						)
 					: undefined
 			)
 		)

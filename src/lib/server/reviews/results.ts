@@ -1,8 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { db, prepared, type Executor } from '$lib/server/db';
 import {
 	answer,
 	dimensionResult,
+	question,
 	response,
 	revealedText,
 	type Review
@@ -165,5 +166,40 @@ export async function revealedTextsOf(reviewId: string) {
 	const rows = await revealedTextsByQuestion().all({ reviewId });
 	return new Map(
 		rows.map((row) => [row.questionKey, JSON.parse(row.texts) as { id: string; text: string }[]])
+	);
+}
+
+/** The dimensions about the group's work (follow-through, multiplying effort), for the overview. */
+export const workDimensions = ['execution', 'multiplication'];
+
+const workScoresOf = prepared(() =>
+	db
+		.select({
+			key: dimensionResult.questionKey,
+			title: question.title,
+			mean: dimensionResult.mean
+		})
+		.from(dimensionResult)
+		.innerJoin(
+			question,
+			and(
+				eq(question.reviewId, dimensionResult.reviewId),
+				eq(question.key, dimensionResult.questionKey)
+			)
+		)
+		.where(
+			and(
+				eq(dimensionResult.reviewId, sql.placeholder('reviewId')),
+				inArray(dimensionResult.questionKey, workDimensions)
+			)
+		)
+		.prepare()
+);
+
+/** A revealed review's scores on the work dimensions, in that order, in the review's own words. */
+export function workScores(reviewId: string) {
+	const scores = workScoresOf().all({ reviewId });
+	return workDimensions.flatMap((key) =>
+		scores.filter((s) => s.key === key).map(({ title, mean }) => ({ title, mean }))
 	);
 }

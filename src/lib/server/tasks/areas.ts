@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import { db, prepared, transaction, type Executor } from '$lib/server/db';
 import { membership, user } from '$lib/server/db/schema';
 import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
@@ -121,9 +121,18 @@ const areaOwners = prepared(() =>
 			areaId: areaOwner.areaId,
 			userId: user.id,
 			name: user.displayName,
-			openTasks: sql<number>`(select count(*) from ${task} t join ${taskOwner} o on o.task_id = t.id
-				where t.area_id = ${areaOwner.areaId} and o.user_id = ${areaOwner.userId}
-				and t.status != 'done' and t.archived_at is null)`
+			openTasks: sql<number>`${db
+				.select({ open: count() })
+				.from(task)
+				.innerJoin(taskOwner, eq(taskOwner.taskId, task.id))
+				.where(
+					and(
+						eq(task.areaId, areaOwner.areaId),
+						eq(taskOwner.userId, areaOwner.userId),
+						ne(task.status, 'done'),
+						isNull(task.archivedAt)
+					)
+				)}`
 		})
 		.from(areaOwner)
 		.innerJoin(area, eq(area.id, areaOwner.areaId))

@@ -1,5 +1,7 @@
 // The board: columns of cards, filtered and capped in SQL, and who can be filtered by.
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, isNull, not, or, sql, type SQL } from 'drizzle-orm';
+import type { Placeholder } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { db, prepared } from '$lib/server/db';
 import { membership, user } from '$lib/server/db/schema';
 import {
@@ -29,17 +31,28 @@ const noLimit = Number.MAX_SAFE_INTEGER;
 
 // The board's filters, as one condition whose placeholders are set to match everything when a
 // filter is left out: each query is then built and prepared once (building cost more than running).
+/** Another row of task_owner, for the filters' subqueries. */
+const owner = alias(taskOwner, 'owner');
+
 function boardFilter() {
-	const owns = (who: string) =>
-		sql`exists (select 1 from ${taskOwner} o where o.task_id = ${task.id} and o.user_id = ${sql.placeholder(who)})`;
+	const ownedBy = (who: SQL | Placeholder) =>
+		exists(
+			db
+				.select({ taskId: owner.taskId })
+				.from(owner)
+				.where(and(eq(owner.taskId, task.id), eq(owner.userId, who)))
+		);
+	const owned = exists(
+		db.select({ taskId: owner.taskId }).from(owner).where(eq(owner.taskId, task.id))
+	);
 	return and(
 		eq(task.groupId, sql.placeholder('groupId')),
 		isNull(task.archivedAt),
-		sql`(${sql.placeholder('mine')} = 0 or ${owns('viewerId')})`,
-		sql`(${sql.placeholder('unowned')} = 0 or not exists (select 1 from ${taskOwner} o where o.task_id = ${task.id}))`,
-		sql`(${sql.placeholder('overdue')} = 0 or ${overdueInSql(sql.placeholder('today'))})`,
-		sql`(${sql.placeholder('areaId')} is null or ${task.areaId} = ${sql.placeholder('areaId')})`,
-		sql`(${sql.placeholder('ownerId')} is null or ${owns('ownerId')})`
+		or(eq(sql.placeholder('mine'), 0), ownedBy(sql.placeholder('viewerId'))),
+		or(eq(sql.placeholder('unowned'), 0), not(owned)),
+		or(eq(sql.placeholder('overdue'), 0), overdueInSql(sql.placeholder('today'))),
+		or(isNull(sql.placeholder('areaId')), eq(task.areaId, sql.placeholder('areaId'))),
+		or(isNull(sql.placeholder('ownerId')), ownedBy(sql.placeholder('ownerId')))
 	);
 }
 

@@ -127,15 +127,16 @@ export async function moveTask(
 	});
 }
 
-/** Takes an unowned task. The check and the insert are one statement: two takers, one owner. */
+/**
+ * Takes an unowned task. The check and the insert are one write transaction, which no other
+ * writer can enter between them: two takers, one owner.
+ */
 export async function takeTask(actor: Actor, taskId: string): Promise<Outcome> {
 	return transaction((tx) => {
 		if (!findTask(tx, actor, taskId)) return refuse('not-found');
-		const inserted = tx.run(
-			sql`insert into ${taskOwner} (task_id, user_id) select ${taskId}, ${actor.userId}
-				where not exists (select 1 from ${taskOwner} where ${taskOwner.taskId} = ${taskId})`
-		);
-		return inserted.changes === 1 ? ok(undefined) : refuse('already-owned');
+		if (ownersOf(tx, taskId).length > 0) return refuse('already-owned');
+		tx.insert(taskOwner).values({ taskId, userId: actor.userId }).run();
+		return ok(undefined);
 	});
 }
 

@@ -1,5 +1,6 @@
 // One task's page: the task, its owners, the chain of who asked whom, its comments.
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { db } from '$lib/server/db';
 import { question, review, user } from '$lib/server/db/schema';
 import { area, delegation, task, taskComment, taskOwner } from '$lib/server/db/work-schema';
@@ -12,19 +13,21 @@ export async function taskDetail(groupId: string, taskId: string) {
 		.select({
 			task,
 			areaName: area.name,
-			reviewTitle: sql<
-				string | null
-			>`(select title from ${review} r where r.id = ${task.reviewId})`,
-			dimensionTitle: sql<
-				string | null
-			>`(select title from ${question} q where q.review_id = ${task.reviewId} and q.key = ${task.dimensionKey})`
+			reviewTitle: review.title,
+			dimensionTitle: question.title
 		})
 		.from(task)
 		.leftJoin(area, eq(area.id, task.areaId))
+		.leftJoin(review, eq(review.id, task.reviewId))
+		.leftJoin(
+			question,
+			and(eq(question.reviewId, task.reviewId), eq(question.key, task.dimensionKey))
+		)
 		.where(and(eq(task.id, taskId), eq(task.groupId, groupId), isNull(task.archivedAt)))
 		.all();
 	if (!row) return undefined;
-	const names = sql<string>`(select display_name from ${user} u where u.id = ${delegation.fromUserId})`;
+	const asker = alias(user, 'asker');
+	const asked = alias(user, 'asked');
 	const [owners, chain, comments] = await Promise.all([
 		db
 			.select({ userId: user.id, name: user.displayName })
@@ -34,13 +37,15 @@ export async function taskDetail(groupId: string, taskId: string) {
 			.orderBy(asc(user.displayName)),
 		db
 			.select({
-				fromName: names,
-				toName: sql<string>`(select display_name from ${user} u where u.id = ${delegation.toUserId})`,
+				fromName: asker.displayName,
+				toName: asked.displayName,
 				note: delegation.note,
 				depth: delegation.depth,
 				createdAt: delegation.createdAt
 			})
 			.from(delegation)
+			.leftJoin(asker, eq(asker.id, delegation.fromUserId))
+			.leftJoin(asked, eq(asked.id, delegation.toUserId))
 			.where(eq(delegation.taskId, taskId))
 			.orderBy(asc(delegation.createdAt), asc(delegation.depth)),
 		db

@@ -1,5 +1,6 @@
 // Recurring tasks: the next instance once one is done or its due day has passed.
-import { and, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, notExists } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { db, type Executor, transaction } from '$lib/server/db';
 import { task, taskOwner, type Recurrence, type Task } from '$lib/server/db/work-schema';
 import { newId } from '$lib/server/tokens';
@@ -47,16 +48,19 @@ export function recur(tx: Executor, current: Task, now: Date) {
 }
 
 /** Recurring tasks whose due day has passed get their next instance even if not done yet. */
+/** A task made as the next instance of another. */
+const next = alias(task, 'next');
+
 export async function recurDueTasks(now = new Date()) {
 	const due = db
 		.select()
 		.from(task)
 		.where(
 			and(
-				sql`${task.recurrence} is not null`,
+				isNotNull(task.recurrence),
 				isNull(task.archivedAt),
-				sql`${task.dueOn} < ${todayUtc(now)}`,
-				sql`not exists (select 1 from ${task} t2 where t2.recurs_from = ${task.id})`
+				lt(task.dueOn, todayUtc(now)),
+				notExists(db.select({ id: next.id }).from(next).where(eq(next.recursFrom, task.id)))
 			)
 		)
 		.all();

@@ -4,10 +4,8 @@ import { memberCount } from '$lib/server/groups/memberships';
 import { hasAnswered } from '$lib/server/reviews/responses';
 import { listReviews } from '$lib/server/reviews/reviews';
 import { isRevealed } from '$lib/server/reviews/thresholds';
-import { db } from '$lib/server/db';
-import { dimensionResult, question } from '$lib/server/db/schema';
+import { workScores } from '$lib/server/reviews/results';
 import { delegationStats } from '$lib/server/tasks/delegation-stats';
-import { and, eq, inArray } from 'drizzle-orm';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,31 +17,8 @@ export const load: PageServerLoad = async (event) => {
 	]);
 	const open = reviews.find((r) => r.status === 'open');
 	const latestRevealed = reviews.find((r) => isRevealed(r));
-	const [stats, scores] = await Promise.all([
-		delegationStats(group.id),
-		latestRevealed
-			? db
-					.select({
-						key: dimensionResult.questionKey,
-						title: question.title,
-						mean: dimensionResult.mean
-					})
-					.from(dimensionResult)
-					.innerJoin(
-						question,
-						and(
-							eq(question.reviewId, dimensionResult.reviewId),
-							eq(question.key, dimensionResult.questionKey)
-						)
-					)
-					.where(
-						and(
-							eq(dimensionResult.reviewId, latestRevealed.id),
-							inArray(dimensionResult.questionKey, ['execution', 'multiplication'])
-						)
-					)
-			: []
-	]);
+	const stats = await delegationStats(group.id);
+	const scores = latestRevealed ? workScores(latestRevealed.id) : [];
 	return {
 		purpose: { text: purpose.text, version: purpose.version, setAt: purpose.setAt },
 		members,
@@ -55,10 +30,7 @@ export const load: PageServerLoad = async (event) => {
 		latestResults: latestRevealed && { id: latestRevealed.id, title: latestRevealed.title },
 		work: {
 			...stats,
-			// as the review asked them, in its own words
-			scores: ['execution', 'multiplication'].flatMap((key) =>
-				scores.filter((s) => s.key === key).map(({ title, mean }) => ({ title, mean }))
-			)
+			scores
 		}
 	};
 };
