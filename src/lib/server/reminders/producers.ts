@@ -5,6 +5,7 @@ import { db } from '$lib/server/db';
 import { eligibility, group, membership, review, user } from '$lib/server/db/schema';
 import { reminder, task, taskOwner } from '$lib/server/db/work-schema';
 import { daysBetween, todayUtc } from '$lib/days';
+import * as messages from './messages';
 import { enqueue, type NewReminder } from './queue';
 
 const hour = 3_600_000;
@@ -36,22 +37,14 @@ export async function remindAssigned(
 		.where(eq(task.id, taskId))
 		.all();
 	if (!row) return;
-	// handing on passes a note (or null); assigning passes none
-	const who = !row.asker
-		? `In ${row.groupName}.`
-		: note !== undefined
-			? `${row.asker} asks you to take it on, in ${row.groupName}.`
-			: `${row.asker} gave you this task, in ${row.groupName}.`;
 	await enqueue(
 		[
 			{
 				key: `assigned:${taskId}:${userId}:${now.getTime()}`,
 				userId,
 				kind: 'task_assigned',
-				title: `You were asked to take “${row.title}”`,
-				body: note
-					? `${who} Their note: “${note}”`
-					: `${who} Open the task to see what it involves.`,
+				// handing on passes a note (or null); assigning passes none
+				...messages.taskAssigned(row, note),
 				link: `/g/${row.slug}/board/${taskId}`,
 				groupId: row.groupId,
 				taskId
@@ -96,8 +89,7 @@ export async function produceTaskReminders(now = new Date()) {
 				key: `due:${r.taskId}:${r.userId}:${r.dueOn}`,
 				userId: r.userId,
 				kind: 'task_due',
-				title: `“${r.title}” is due ${late === 0 ? 'today' : 'tomorrow'}`,
-				body: `In ${r.groupName}, due ${r.dueOn}.`,
+				...messages.taskDue({ ...r, dueOn: r.dueOn! }, late),
 				link,
 				...about
 			};
@@ -107,8 +99,7 @@ export async function produceTaskReminders(now = new Date()) {
 			key: `overdue:${r.taskId}:${r.userId}:${r.dueOn}:${week}`,
 			userId: r.userId,
 			kind: 'task_due',
-			title: `“${r.title}” is overdue`,
-			body: `In ${r.groupName}, it was due ${r.dueOn}. Move it on, hand it to someone, or change its date.`,
+			...messages.taskOverdue({ ...r, dueOn: r.dueOn! }),
 			link,
 			...about
 		};
@@ -162,8 +153,7 @@ export async function produceReviewOpened(now = new Date()) {
 			key: `opened:${r.reviewId}:${r.userId}`,
 			userId: r.userId,
 			kind: 'review_opened',
-			title: `${r.groupName}: “${r.title}” is open`,
-			body: 'Look at the group the way an outsider would: score it and say what you see. Your answers are anonymous.',
+			...messages.reviewOpened(r),
 			link: `/g/${r.slug}/reviews/${r.reviewId}`,
 			groupId: r.groupId,
 			reviewId: r.reviewId
@@ -235,10 +225,7 @@ function closingReminder(
 		key,
 		userId: r.userId,
 		kind: 'review_closing',
-		title: `${r.groupName}: “${r.title}” closes soon`,
-		body: r.closesAt
-			? `It closes on ${r.closesAt.toUTCString()}. If you haven't answered yet, it takes a few minutes, and it stays anonymous.`
-			: "If you haven't answered yet, it takes a few minutes, and it stays anonymous.",
+		...messages.reviewClosingSoon(r),
 		link: `/g/${r.slug}/reviews/${r.reviewId}`,
 		groupId: r.groupId,
 		reviewId: r.reviewId
@@ -287,10 +274,7 @@ export async function remindNonResponders(reviewId: string, now = new Date()) {
 			key: `nudge:${r.reviewId}:${r.userId}:${todayUtc(now)}`,
 			userId: r.userId,
 			kind: 'review_closing',
-			title: `${r.groupName}: “${r.title}” is waiting for your answers`,
-			body: r.closesAt
-				? `It closes on ${r.closesAt.toUTCString()}. It takes a few minutes, and your answers stay anonymous.`
-				: 'It takes a few minutes, and your answers stay anonymous. If you have answered already, thank you: nobody knows who has not.',
+			...messages.reviewWaiting(r),
 			link: `/g/${r.slug}/reviews/${r.reviewId}`,
 			groupId: r.groupId,
 			reviewId: r.reviewId
