@@ -28,6 +28,25 @@ export async function listMembers(groupId: string) {
 	return membersByName().all({ groupId });
 }
 
+const oneMember = prepared(() =>
+	db
+		.select({ userId: user.id, displayName: user.displayName, role: membership.role })
+		.from(membership)
+		.innerJoin(user, eq(user.id, membership.userId))
+		.where(
+			and(
+				eq(membership.groupId, sql.placeholder('groupId')),
+				eq(membership.userId, sql.placeholder('userId'))
+			)
+		)
+		.prepare()
+);
+
+/** One member of the group, or undefined when that person is not in it. */
+export function memberOf(groupId: string, userId: string) {
+	return oneMember().get({ groupId, userId });
+}
+
 // One page of members, by name, optionally only those whose name contains `name`.
 const membersPage = prepared(() => {
 	const named = sql`(${sql.placeholder('name')} = '' or instr(lower(${user.displayName}), ${sql.placeholder('name')}) > 0)`;

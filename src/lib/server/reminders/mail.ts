@@ -93,9 +93,13 @@ export async function sendMail(message: OutgoingMail, database: Executor = db) {
 		.run();
 }
 
-/** The latest messages, for instance operators (OPERATOR_EMAILS) on the outbox page. */
-export async function recentMail(limit = 100) {
-	return db
+/**
+ * The latest messages, for instance operators (OPERATOR_EMAILS) on the outbox page, with each
+ * one-click unsubscribe link's token hidden: it would let whoever reads the outbox turn off
+ * someone else's email.
+ */
+export async function recentMail(limit = 50) {
+	const rows = db
 		.select({
 			id: mail.id,
 			toAddress: mail.toAddress,
@@ -110,4 +114,10 @@ export async function recentMail(limit = 100) {
 		.orderBy(desc(mail.createdAt))
 		.limit(limit)
 		.all();
+	return rows.map((row) => ({ ...row, text: hideUnsubscribeTokens(row.text) }));
+}
+
+/** The text with every unsubscribe link's token replaced, so that the link cannot be used. */
+export function hideUnsubscribeTokens(text: string) {
+	return text.replace(/\/unsubscribe\/[A-Za-z0-9_-]+/g, '/unsubscribe/(hidden)');
 }

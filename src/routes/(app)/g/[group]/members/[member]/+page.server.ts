@@ -1,15 +1,14 @@
 import { error } from '@sveltejs/kit';
 import { areasOf } from '$lib/server/tasks/areas';
 import { requireMember } from '$lib/server/guards';
-import { listMembers } from '$lib/server/groups/memberships';
+import { memberOf } from '$lib/server/groups/memberships';
 import { boardTasks } from '$lib/server/tasks/board';
 import type { PageServerLoad } from './$types';
 
 // A person as the group sees them: the areas they hold and the tasks they own here.
 export const load: PageServerLoad = async (event) => {
 	const { group, user } = await requireMember(event);
-	const members = await listMembers(group.id);
-	const person = members.find((m) => m.userId === event.params.member);
+	const person = memberOf(group.id, event.params.member);
 	if (!person) error(404, 'That person is not a member of this group.');
 	const [areas, { tasks }] = await Promise.all([
 		areasOf(group.id),
