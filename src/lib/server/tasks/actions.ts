@@ -1,5 +1,5 @@
 // The board's form actions, shared by the board and each task's page: validated here with zod,
-// decided in tasks.ts, and answered with a message a person understands.
+// decided by the commands in commands.ts, and answered with a message a person understands.
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { recurrences, taskStatuses } from '$lib/server/db/work-schema';
@@ -15,9 +15,21 @@ import {
 	takeTask,
 	updateTask
 } from '$lib/server/tasks/commands';
-import { refusalMessages, type Actor, type Refusal } from '$lib/server/tasks/rules';
+import { type Actor, type Refusal } from '$lib/server/tasks/rules';
 import { isCalendarDay } from '$lib/days';
 import { statusLabels } from '$lib/task-labels';
+
+/** What a person reads when a task command refuses. */
+export const refusalMessages: Record<Refusal, string> = {
+	'not-found': 'That task no longer exists.',
+	'not-allowed': 'Only its owners and facilitators can change this task.',
+	'not-a-member': 'That person is not a member of this group.',
+	'already-owned': 'Someone took this task just before you. Ask them, or pick another one.',
+	'already-owner': 'That person already owns this task.',
+	'not-owner': 'Only an owner of this task can hand it on.',
+	'no-area': 'That area no longer exists. Choose another one.',
+	'not-owning': 'That person does not own this task (any more).'
+};
 
 const id = (what: string) =>
 	z

@@ -35,17 +35,6 @@ export type Refusal =
 	| 'no-area'
 	| 'not-owning';
 
-export const refusalMessages: Record<Refusal, string> = {
-	'not-found': 'That task no longer exists.',
-	'not-allowed': 'Only its owners and facilitators can change this task.',
-	'not-a-member': 'That person is not a member of this group.',
-	'already-owned': 'Someone took this task just before you. Ask them, or pick another one.',
-	'already-owner': 'That person already owns this task.',
-	'not-owner': 'Only an owner of this task can hand it on.',
-	'no-area': 'That area no longer exists. Choose another one.',
-	'not-owning': 'That person does not own this task (any more).'
-};
-
 export type Outcome<T = undefined> = Result<T, Refusal>;
 
 export interface TaskInput {

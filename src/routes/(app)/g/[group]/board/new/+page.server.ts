@@ -8,7 +8,7 @@ import { requireMember } from '$lib/server/guards';
 import { listMembers } from '$lib/server/groups/memberships';
 import { taskFields } from '$lib/server/tasks/actions';
 import { createTask } from '$lib/server/tasks/commands';
-import { refusalMessages } from '$lib/server/tasks/rules';
+import { refusalMessages } from '$lib/server/tasks/actions';
 import type { Actions, PageServerLoad } from './$types';
 
 const source = (get: (name: string) => string | null | undefined) => ({
