@@ -42,6 +42,21 @@ const oneMember = prepared(() =>
 		.prepare()
 );
 
+const namesOfMembers = prepared(() =>
+	db
+		.select({ userId: user.id, displayName: user.displayName })
+		.from(membership)
+		.innerJoin(user, eq(user.id, membership.userId))
+		.where(eq(membership.groupId, sql.placeholder('groupId')))
+		.orderBy(asc(user.displayName))
+		.prepare()
+);
+
+/** Every member's id and name, by name: what a picker of members needs, and no more. */
+export function memberNames(groupId: string) {
+	return namesOfMembers().all({ groupId });
+}
+
 /** One member of the group, or undefined when that person is not in it. */
 export function memberOf(groupId: string, userId: string) {
 	return oneMember().get({ groupId, userId });

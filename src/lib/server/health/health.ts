@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { db, prepared } from '$lib/server/db';
-import { dimensionResult, question, review } from '$lib/server/db/schema';
-import { revealedTextsOf } from '$lib/server/reviews/results';
+import { dimensionResult, question, review, revealedText } from '$lib/server/db/schema';
 import { isRevealed } from '$lib/server/reviews/thresholds';
 import type { HealthView } from '$lib/health-view';
 import {
@@ -75,17 +74,47 @@ export async function groupAggregates(groupId: string): Promise<ReviewAggregate[
 	});
 }
 
-/** The open answers of a revealed review, per open question, in their stored (shuffled) order. */
-export async function openAnswers(reviewId: string) {
-	const [questions, texts] = await Promise.all([
-		db
-			.select({ key: question.key, title: question.title })
-			.from(question)
-			.where(and(eq(question.reviewId, reviewId), eq(question.kind, 'text')))
-			.orderBy(asc(question.position)),
-		revealedTextsOf(reviewId)
-	]);
-	return questions.map((q) => ({ ...q, texts: (texts.get(q.key) ?? []).map((t) => t.text) }));
+// For comparing two reviews: each open question's first answers in their stored order (random
+// keys, so a random few), and how many there are, read from the primary key's order.
+const samples = prepared(() => ({
+	questions: db
+		.select({ key: question.key, title: question.title })
+		.from(question)
+		.where(and(eq(question.reviewId, sql.placeholder('reviewId')), eq(question.kind, 'text')))
+		.orderBy(asc(question.position))
+		.prepare(),
+	first: db
+		.select({ text: revealedText.text })
+		.from(revealedText)
+		.where(
+			and(
+				eq(revealedText.reviewId, sql.placeholder('reviewId')),
+				eq(revealedText.questionKey, sql.placeholder('key'))
+			)
+		)
+		.orderBy(asc(revealedText.id))
+		.limit(sql.placeholder('limit'))
+		.prepare(),
+	counts: db
+		.select({ key: revealedText.questionKey, total: count() })
+		.from(revealedText)
+		.where(eq(revealedText.reviewId, sql.placeholder('reviewId')))
+		.groupBy(revealedText.questionKey)
+		.prepare()
+}));
+
+/**
+ * A revealed review's open questions, each with up to `limit` of its answers (in their stored,
+ * shuffled order) and how many it has in all.
+ */
+export function openAnswerSamples(reviewId: string, limit: number) {
+	const query = samples();
+	const totals = new Map(query.counts.all({ reviewId }).map((row) => [row.key, row.total]));
+	return query.questions.all({ reviewId }).map((q) => ({
+		...q,
+		total: totals.get(q.key) ?? 0,
+		texts: query.first.all({ reviewId, key: q.key, limit }).map((row) => row.text)
+	}));
 }
 
 /** Revealed aggregates only, one row per review and dimension, for CSV and JSON export. */
@@ -150,6 +179,8 @@ export function toCsv(rows: ReturnType<typeof exportRows>) {
 // the time of closed reviews moves: one indexed query per page. Bounded, oldest dropped first.
 interface HealthEntry {
 	version: string;
+	/** The closed reviews' aggregates the rest was built from (the compare page reads them). */
+	aggregates: ReviewAggregate[];
 	trends: Trends;
 	highlights: string[];
 	view: HealthView;
@@ -169,8 +200,15 @@ export async function groupHealth(groupId: string): Promise<HealthEntry> {
 	const [{ version }] = await healthVersion().all({ groupId });
 	const cached = healthCache.get(groupId);
 	if (cached?.version === version) return cached;
-	const trends = buildTrends(await groupAggregates(groupId));
-	const entry = { version, trends, highlights: highlights(trends), view: toHealthView(trends) };
+	const aggregates = await groupAggregates(groupId);
+	const trends = buildTrends(aggregates);
+	const entry = {
+		version,
+		aggregates,
+		trends,
+		highlights: highlights(trends),
+		view: toHealthView(trends)
+	};
 	healthCache.delete(groupId);
 	healthCache.set(groupId, entry);
 	if (healthCache.size > healthCacheSize) healthCache.delete(healthCache.keys().next().value!);

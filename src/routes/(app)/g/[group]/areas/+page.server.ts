@@ -12,7 +12,7 @@ import {
 import { readForm, textField } from '$lib/server/forms';
 import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { listMembers } from '$lib/server/groups/memberships';
+import { memberNames } from '$lib/server/groups/memberships';
 import type { Actions, PageServerLoad } from './$types';
 
 const id = (what: string) =>
@@ -32,10 +32,10 @@ const refused = (refusal: AreaRefusal) => fail(refusals[refusal].status, refusal
 
 export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
-	const [areas, members] = await Promise.all([areasOf(group.id), listMembers(group.id)]);
+	const [areas, members] = await Promise.all([areasOf(group.id), memberNames(group.id)]);
 	return {
 		areas,
-		members: members.map(({ userId, displayName }) => ({ userId, displayName })),
+		members: members,
 		me: user.id,
 		canManage: hasRole(role, 'facilitator')
 	};

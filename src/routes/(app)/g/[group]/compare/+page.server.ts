@@ -1,5 +1,5 @@
 import { requireMember } from '$lib/server/guards';
-import { groupAggregates, openAnswers } from '$lib/server/health/health';
+import { groupHealth, openAnswerSamples } from '$lib/server/health/health';
 import { trafficLight } from '$lib/server/reviews/results';
 import type { PageServerLoad } from './$types';
 
@@ -8,14 +8,12 @@ import type { PageServerLoad } from './$types';
  * each review's results page has all of them.
  */
 const answersShown = 8;
-const sample = (questions: Awaited<ReturnType<typeof openAnswers>>) =>
-	questions.map((q) => ({ ...q, total: q.texts.length, texts: q.texts.slice(0, answersShown) }));
 
 export const load: PageServerLoad = async (event) => {
 	const { group } = await requireMember(event);
 	// Only revealed reviews can be compared: a hidden one has no results to put side by side,
 	// and comparing it with another could not reveal anything either.
-	const revealed = (await groupAggregates(group.id)).filter((r) => r.revealed);
+	const revealed = (await groupHealth(group.id)).aggregates.filter((r) => r.revealed);
 	const choices = revealed.map((r) => ({ id: r.id, title: r.title }));
 	const pick = (id: string | null, fallback: number) =>
 		revealed.find((r) => r.id === id) ?? revealed.at(fallback);
@@ -33,14 +31,14 @@ export const load: PageServerLoad = async (event) => {
 		const d = review.dimensions.get(key);
 		return d ? { ...d, light: trafficLight(d.mean) } : null;
 	};
-	const [answersA, answersB] = await Promise.all([openAnswers(a.id), openAnswers(b.id)]);
+	const [answersA, answersB] = [a.id, b.id].map((id) => openAnswerSamples(id, answersShown));
 	return {
 		choices,
 		unknownChoice,
 		same: false,
 		comparison: {
-			a: { id: a.id, title: a.title, responseCount: a.responseCount, answers: sample(answersA) },
-			b: { id: b.id, title: b.title, responseCount: b.responseCount, answers: sample(answersB) },
+			a: { id: a.id, title: a.title, responseCount: a.responseCount, answers: answersA },
+			b: { id: b.id, title: b.title, responseCount: b.responseCount, answers: answersB },
 			rows: keys.map((key) => {
 				const left = side(a, key);
 				const right = side(b, key);

@@ -5,7 +5,7 @@ import { followUpSource } from '$lib/server/reviews/follow-ups';
 import { readForm } from '$lib/server/forms';
 import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { listMembers } from '$lib/server/groups/memberships';
+import { memberNames } from '$lib/server/groups/memberships';
 import { taskFields } from '$lib/server/tasks/actions';
 import { createTask } from '$lib/server/tasks/commands';
 import { refusalMessages } from '$lib/server/tasks/actions';
@@ -31,13 +31,13 @@ export const load: PageServerLoad = async (event) => {
 		? await followUpSource(group.id, from.review, from.dimension, from.text)
 		: null;
 	if (from.review && !followUp) error(404, 'That review finding was not found.');
-	const [members, areas] = await Promise.all([listMembers(group.id), areasOf(group.id)]);
+	const [members, areas] = await Promise.all([memberNames(group.id), areasOf(group.id)]);
 	return {
 		followUp,
 		from,
 		me: user.id,
 		canAssign: hasRole(role, 'facilitator'),
-		members: members.map(({ userId, displayName }) => ({ userId, displayName })),
+		members: members,
 		areas: areas.map(({ id, name }) => ({ id, name }))
 	};
 };
