@@ -69,13 +69,7 @@ let rows = empty();
 for (let g = 0; g < groupCount; g++) {
 	const groupId = id();
 	const people = Array.from({ length: memberCount }, () => id());
-	rows.group.push([
-		groupId,
-		`many-${run}-${g}`,
-		`Group ${g + 1}`,
-		5,
-		Date.now()
-	]);
+	rows.group.push([groupId, `many-${run}-${g}`, `Group ${g + 1}`, 5, Date.now()]);
 	rows.purpose.push([
 		groupId,
 		1,
