@@ -79,6 +79,7 @@ const matrix: Record<string, Expected> = {
 	'GET /g/[group]/members': inGroup(200, 200, 200),
 	'POST /g/[group]/members?/changeRole': inGroup(403, 403, 400),
 	'POST /g/[group]/members?/remove': inGroup(403, 403, 400),
+	'POST /g/[group]/members?/allowBack': inGroup(403, 403, 400),
 	// the owner is the group's only owner, so they may not leave it
 	'POST /g/[group]/members?/leave': inGroup(303, 303, 409),
 	'POST /g/[group]/members?/deleteGroup': inGroup(403, 403, 400),

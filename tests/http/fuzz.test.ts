@@ -188,6 +188,10 @@ const actions: Record<string, ActionSpec> = {
 	'POST /g/[group]/members?/remove': {
 		fields: (w) => ({ userId: [w.member.id, w.owner.id] })
 	},
+	// nobody in the world was removed, so letting someone back is always refused (400)
+	'POST /g/[group]/members?/allowBack': {
+		fields: (w) => ({ userId: [w.member.id, w.owner.id] })
+	},
 	'POST /g/[group]/purpose?/restate': {
 		fields: () => ({
 			text: ['Keep every tenant on our street housed and heard.'],

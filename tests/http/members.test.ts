@@ -1,7 +1,10 @@
 // The members page through the built server: a group of hundreds is shown a page at a time, and
 // a name finds a member on any page.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { groupForMember } from '$lib/server/groups/groups';
+import { createInvite } from '$lib/server/groups/invites';
 import { addMember, makeGroup, makeUser, sessionCookie } from '../support/factories';
+import { messageOf } from '../support/http';
 import { useBuiltServer } from '../support/server';
 
 const app = useBuiltServer();
@@ -54,5 +57,47 @@ describe('the members page', () => {
 			const response = await app.http.get(`${members}?page=${page}`, { cookie });
 			expect(response.status).toBe(200);
 		}
+	});
+});
+
+describe('removing a member', () => {
+	it('keeps them out of an invitation link they kept, until the owner lets them back', async () => {
+		const owner = await makeUser();
+		const group = await makeGroup(owner.id);
+		const ownerCookie = await sessionCookie(owner.id);
+		const { token } = await createInvite({
+			groupId: group.id,
+			role: 'member',
+			expiresInDays: 7,
+			maxUses: 10,
+			createdBy: owner.id
+		});
+		const person = await makeUser({ displayName: 'Removed Person' });
+		const personCookie = await sessionCookie(person.id);
+		const accept = () => app.http.post(`/invite/${token}?/accept`, {}, { cookie: personCookie });
+		expect((await accept()).status).toBe(303);
+
+		const page = `/g/${group.slug}/members`;
+		const removed = await app.http.post(
+			`${page}?/remove`,
+			{ userId: person.id },
+			{ cookie: ownerCookie }
+		);
+		expect(removed.status).toBe(200);
+		const refused = await accept();
+		expect(refused.status).toBe(403);
+		expect(await messageOf(refused)).toMatch(/An owner removed you from this group/);
+		expect(await groupForMember(group.slug, person.id)).toBeUndefined();
+		const listed = await (await app.http.get(page, { cookie: ownerCookie })).text();
+		expect(listed).toContain('Let Removed Person back');
+
+		const back = await app.http.post(
+			`${page}?/allowBack`,
+			{ userId: person.id },
+			{ cookie: ownerCookie }
+		);
+		expect(back.status).toBe(200);
+		expect((await accept()).status).toBe(303);
+		expect(await groupForMember(group.slug, person.id)).toBeDefined();
 	});
 });

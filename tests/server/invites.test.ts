@@ -11,6 +11,7 @@ import {
 	revokeInvite
 } from '$lib/server/groups/invites';
 import { hashToken } from '$lib/server/tokens';
+import { allowBack, removeMember, removedPeople } from '$lib/server/groups/memberships';
 import { makeGroup, makeUser } from '../support/factories';
 import { outcome } from '../support/outcome';
 
@@ -88,5 +89,34 @@ describe('invitations', () => {
 	it('are unknown when forged', async () => {
 		expect((await findInvite('not-a-real-token')).status).toBe('unknown');
 		expect(outcome(await acceptInvite('not-a-real-token', (await makeUser()).id))).toBe('unknown');
+	});
+});
+
+describe('a removal', () => {
+	it('stands against a link the removed person kept, until an owner lets them back', async () => {
+		const { group, token } = await setup({ maxUses: 10 });
+		const person = await makeUser();
+		expect(outcome(await acceptInvite(token, person.id))).toBe('done');
+		expect(outcome(await removeMember(group.id, person.id, { barred: true }))).toBe('done');
+		expect(outcome(await acceptInvite(token, person.id))).toBe('removed');
+		expect(await groupForMember(group.slug, person.id)).toBeUndefined();
+		expect(removedPeople(group.id).map((p) => p.userId)).toEqual([person.id]);
+
+		expect(outcome(allowBack(group.id, person.id))).toBe('done');
+		expect(outcome(allowBack(group.id, person.id))).toBe('not-removed');
+		expect(removedPeople(group.id)).toEqual([]);
+		expect(await acceptInvite(token, person.id)).toEqual({
+			ok: true,
+			value: { groupSlug: group.slug, joined: true }
+		});
+	});
+
+	it('is not made by leaving: someone who left may come back by a link', async () => {
+		const { group, token } = await setup({ maxUses: 10 });
+		const person = await makeUser();
+		expect(outcome(await acceptInvite(token, person.id))).toBe('done');
+		expect(outcome(await removeMember(group.id, person.id))).toBe('done');
+		expect(removedPeople(group.id)).toEqual([]);
+		expect(outcome(await acceptInvite(token, person.id))).toBe('done');
 	});
 });

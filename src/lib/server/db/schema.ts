@@ -110,6 +110,22 @@ export const invite = sqliteTable(
 	(t) => [index('invite_group_idx').on(t.groupId)]
 );
 
+// Who an owner removed from a group: an invitation link they still hold does not let them back
+// in until an owner lets them back (on the members page). Leaving by oneself leaves no row.
+export const removal = sqliteTable(
+	'removal',
+	{
+		groupId: text()
+			.notNull()
+			.references(() => group.id, { onDelete: 'cascade' }),
+		userId: text()
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		removedAt: integer({ mode: 'timestamp_ms' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.groupId, t.userId] })]
+);
+
 // Fixed-window counters for brute-force protection. Kept in the database, not in memory, so
 // that a restart does not reset them and several app instances share them.
 export const rateLimit = sqliteTable('rate_limit', {

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { db, transaction } from '$lib/server/db';
-import { group, invite, membership, type Invite, type Role } from '$lib/server/db/schema';
+import { group, invite, membership, type Invite, type Role, removal } from '$lib/server/db/schema';
 import { generateToken, hashToken, newId } from '$lib/server/tokens';
 import { ok, refuse, type Result } from '$lib/server/result';
 
@@ -81,7 +81,7 @@ export async function findInvite(token: string, now = new Date()): Promise<Invit
 }
 
 /** Why a link let nobody in. */
-export type InviteRefusal = Exclude<InviteStatus, 'active'> | 'unknown';
+export type InviteRefusal = Exclude<InviteStatus, 'active'> | 'unknown' | 'removed';
 /** The group the person is now in, and whether they joined just now or were in it already. */
 export type AcceptResult = Result<{ groupSlug: string; joined: boolean }, InviteRefusal>;
 
@@ -112,6 +112,13 @@ export async function acceptInvite(
 			.where(and(eq(membership.groupId, row.invite.groupId), eq(membership.userId, userId)))
 			.all();
 		if (existing) return ok({ groupSlug: row.groupSlug, joined: false });
+		// an owner removed this person: a link they kept does not undo that
+		const [removed] = tx
+			.select({ userId: removal.userId })
+			.from(removal)
+			.where(and(eq(removal.groupId, row.invite.groupId), eq(removal.userId, userId)))
+			.all();
+		if (removed) return refuse('removed');
 
 		const used = tx
 			.update(invite)

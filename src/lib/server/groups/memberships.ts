@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { db, prepared, transaction } from '$lib/server/db';
-import { membership, user, type Role } from '$lib/server/db/schema';
+import { membership, removal, user, type Role } from '$lib/server/db/schema';
 import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
 import { ok, refuse, type Result } from '$lib/server/result';
 
@@ -150,8 +150,15 @@ export async function changeRole(
 	return updated.length > 0 ? ok(undefined) : explainRefusal(groupId, userId);
 }
 
-/** Removes a member (an owner's decision) or lets one leave (their own); never the last owner. */
-export async function removeMember(groupId: string, userId: string): Promise<MembershipChange> {
+/**
+ * Removes a member (an owner's decision: `barred`, so that an invitation link they still hold
+ * does not let them back in) or lets one leave (their own); never the last owner.
+ */
+export async function removeMember(
+	groupId: string,
+	userId: string,
+	{ barred = false, now = new Date() }: { barred?: boolean; now?: Date } = {}
+): Promise<MembershipChange> {
 	const deleted = transaction((tx) => {
 		const rows = tx
 			.delete(membership)
@@ -164,6 +171,9 @@ export async function removeMember(groupId: string, userId: string): Promise<Mem
 			)
 			.returning({ userId: membership.userId })
 			.all();
+		if (rows.length > 0 && barred) {
+			tx.insert(removal).values({ groupId, userId, removedAt: now }).onConflictDoNothing().run();
+		}
 		if (rows.length > 0) {
 			// Whoever leaves lets go of the group's tasks and areas: they would otherwise be
 			// reminded of work on a board they can no longer open, and it would look owned.
@@ -202,4 +212,25 @@ async function explainRefusal(groupId: string, userId: string): Promise<Membersh
 		.where(and(eq(membership.groupId, groupId), eq(membership.userId, userId)))
 		.all();
 	return refuse(row ? 'last-owner' : 'not-a-member');
+}
+
+/** People an owner removed from the group, who cannot come back by an old link: by name. */
+export function removedPeople(groupId: string) {
+	return db
+		.select({ userId: user.id, displayName: user.displayName, removedAt: removal.removedAt })
+		.from(removal)
+		.innerJoin(user, eq(user.id, removal.userId))
+		.where(eq(removal.groupId, groupId))
+		.orderBy(asc(user.displayName))
+		.all();
+}
+
+/** An owner lets a removed person back: an invitation link works for them again. */
+export function allowBack(groupId: string, userId: string): Result<undefined, 'not-removed'> {
+	const lifted = db
+		.delete(removal)
+		.where(and(eq(removal.groupId, groupId), eq(removal.userId, userId)))
+		.returning({ userId: removal.userId })
+		.all();
+	return lifted.length > 0 ? ok(undefined) : refuse('not-removed');
 }

@@ -19,6 +19,11 @@ const problems: Record<InviteRefusal, { status: number; message: string }> = {
 		message:
 			'This invitation link was turned off by the group. Ask the person who sent it for a new one.'
 	},
+	removed: {
+		status: 403,
+		message:
+			'An owner removed you from this group, so this link does not let you back in. Ask an owner if you should rejoin.'
+	},
 	'used-up': {
 		status: 410,
 		message:

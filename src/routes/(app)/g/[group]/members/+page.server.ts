@@ -6,7 +6,9 @@ import { deleteGroup } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
 import {
 	changeRole,
+	allowBack,
 	pageOfMembers,
+	removedPeople,
 	removeMember,
 	type MembershipRefusal
 } from '$lib/server/groups/memberships';
@@ -56,7 +58,8 @@ export const load: PageServerLoad = async (event) => {
 		first: matching === 0 ? 0 : (page - 1) * perPage + 1,
 		matching,
 		me: user.id,
-		lastOwner: role === 'owner' && owners === 1
+		lastOwner: role === 'owner' && owners === 1,
+		removed: role === 'owner' ? removedPeople(group.id) : []
 	};
 };
 
@@ -74,10 +77,22 @@ export const actions: Actions = {
 		const { group, user } = await requireMember(event, 'owner');
 		const form = await readForm(event.request, removal);
 		if (!form.ok) return fail(400, { message: form.message });
-		const outcome = await removeMember(group.id, form.data.userId);
+		// removed by an owner, a person stays out until an owner lets them back; leaving does not bar
+		const outcome = await removeMember(group.id, form.data.userId, {
+			barred: form.data.userId !== user.id
+		});
 		if (!outcome.ok) return refused(outcome.refusal, form.data.userId);
 		if (form.data.userId === user.id) redirect(303, '/');
 		return { success: 'Member removed.' };
+	},
+	allowBack: async (event) => {
+		const { group } = await requireMember(event, 'owner');
+		const form = await readForm(event.request, removal);
+		if (!form.ok) return fail(400, { message: form.message });
+		const outcome = allowBack(group.id, form.data.userId);
+		if (!outcome.ok)
+			return fail(400, { message: 'That person is not barred from this group (any more).' });
+		return { success: 'They can join again with an invitation link.' };
 	},
 	leave: async (event) => {
 		const { group, user } = await requireMember(event);
