@@ -153,6 +153,7 @@ const matrix: Record<string, Expected> = {
 	'POST /g/[group]/board/[task]?/release': inGroup(400, 400, 400),
 	'POST /g/[group]/board/[task]?/delegate': inGroup(400, 400, 400),
 	'POST /g/[group]/board/[task]?/archive': inGroup(400, 400, 400),
+	// any member may comment on any task of the group, as the README says
 	'POST /g/[group]/board/[task]?/comment': inGroup(400, 400, 400),
 	'GET /g/[group]/areas': inGroup(200, 200, 200),
 	'POST /g/[group]/areas?/add': inGroup(403, 400, 400),
