@@ -9,25 +9,6 @@ import { ok, refuse, type Result } from '$lib/server/result';
 export type MembershipRefusal = 'not-a-member' | 'last-owner';
 export type MembershipChange = Result<undefined, MembershipRefusal>;
 
-const membersByName = prepared(() =>
-	db
-		.select({
-			userId: user.id,
-			displayName: user.displayName,
-			role: membership.role,
-			joinedAt: membership.joinedAt
-		})
-		.from(membership)
-		.innerJoin(user, eq(user.id, membership.userId))
-		.where(eq(membership.groupId, sql.placeholder('groupId')))
-		.orderBy(asc(user.displayName))
-		.prepare()
-);
-
-export async function listMembers(groupId: string) {
-	return membersByName().all({ groupId });
-}
-
 const oneMember = prepared(() =>
 	db
 		.select({ userId: user.id, displayName: user.displayName, role: membership.role })

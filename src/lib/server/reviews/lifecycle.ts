@@ -59,11 +59,7 @@ export async function openReview(
 ): Promise<LifecycleOutcome> {
 	const purpose = await currentPurpose(groupId);
 	return transaction((tx): LifecycleOutcome => {
-		const [row] = tx
-			.select()
-			.from(review)
-			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
-			.all();
+		const row = findReview(groupId, reviewId);
 		if (!row) return refuse('not-found');
 		if (row.status !== 'draft') return refuse('wrong-status');
 		const [other] = tx
@@ -121,11 +117,7 @@ export async function closeReview(
 	now = new Date()
 ): Promise<LifecycleOutcome> {
 	const outcome = transaction((tx): LifecycleOutcome => {
-		const [row] = tx
-			.select()
-			.from(review)
-			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
-			.all();
+		const row = findReview(groupId, reviewId);
 		if (!row) return refuse('not-found');
 		if (row.status !== 'open') return refuse('wrong-status');
 		const [{ responses }] = tx
@@ -154,12 +146,7 @@ export async function closeReview(
  */
 export async function deleteReview(groupId: string, reviewId: string): Promise<LifecycleOutcome> {
 	const outcome = transaction((tx): LifecycleOutcome => {
-		const [row] = tx
-			.select({ status: review.status, slug: group.slug })
-			.from(review)
-			.innerJoin(group, eq(group.id, review.groupId))
-			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
-			.all();
+		const row = findReview(groupId, reviewId);
 		if (!row) return refuse('not-found');
 		if (row.status === 'open') return refuse('wrong-status');
 		// its reminders, notices and their mail go with it: they cascade from the review
@@ -181,11 +168,7 @@ export async function scheduleReview(
 	now = new Date()
 ): Promise<LifecycleOutcome> {
 	return transaction((tx): LifecycleOutcome => {
-		const [row] = tx
-			.select()
-			.from(review)
-			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
-			.all();
+		const row = findReview(groupId, reviewId);
 		if (!row) return refuse('not-found');
 		// a closed review cannot change; an open one only its closing time
 		if (row.status === 'closed' || (row.status === 'open' && input.opensAt)) {
