@@ -106,12 +106,31 @@ async function world(page: Page, baseURL: string, name: string) {
 		['/g/[group]/board/[task]', `${base}/board/${task}`],
 		['/g/[group]/areas', `${base}/areas`]
 	];
+	// a real reset link, with its form, from the mail a member gets on asking for one
+	await post(request, baseURL, '/forgot-password?/send', { email: people[1].email });
+	let resetPath = '';
+	await expect
+		.poll(
+			async () => {
+				const mail = (await mailTo(people[1].email)).find((m) =>
+					m.text.includes('/reset-password/')
+				);
+				resetPath = mail?.text.match(/\/reset-password\/[a-z0-9]+/)?.[0] ?? '';
+				return resetPath;
+			},
+			{ timeout: 15_000 }
+		)
+		.not.toBe('');
 	const signedOut: [string, string][] = [
 		['/', '/'],
 		['/login', '/login'],
 		['/signup', '/signup'],
+		['/forgot-password', '/forgot-password'],
 		['/invite/[token]', `/invite/${inviteToken}`],
-		['/unsubscribe/[token]', `/unsubscribe/${unsubscribeToken}`]
+		['/unsubscribe/[token]', `/unsubscribe/${unsubscribeToken}`],
+		['/reset-password/[token]', resetPath],
+		// a link that no longer works: what most people who open an old one meet
+		['/verify-email/[token]', '/verify-email/usedalready']
 	];
 	return { signedIn, signedOut, base, task, people, open, hidden };
 }

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
-import { session, user } from '$lib/server/db/schema';
+import { membership, session, user } from '$lib/server/db/schema';
+import { createInvite, revokeInvite } from '$lib/server/groups/invites';
 import { hashToken } from '$lib/server/tokens';
 import {
 	defaultPassword,
@@ -95,6 +96,56 @@ describe('sign-up and log-in', () => {
 		});
 		expect(broken.status).toBe(303);
 		expect(broken.headers.get('location')).toBe('/');
+	});
+});
+
+describe('arriving through an invitation', () => {
+	it('joins the group on the way back from sign-up or log-in, with no second step', async () => {
+		const owner = await makeUser();
+		const group = await makeGroup(owner.id);
+		const link = await createInvite({
+			groupId: group.id,
+			role: 'member',
+			expiresInDays: 7,
+			maxUses: 5,
+			createdBy: owner.id
+		});
+		const email = uniqueEmail('invited');
+		const signedUp = await app.http.post('/signup?/signup', {
+			displayName: 'Invited Ines',
+			email,
+			password: defaultPassword,
+			next: `/invite/${link.token}`
+		});
+		expect(signedUp.status).toBe(303);
+		expect(signedUp.headers.get('location')).toBe(`/g/${group.slug}?welcome=1`);
+
+		const existing = await makeUser();
+		const loggedIn = await app.http.post('/login?/login', {
+			email: existing.email,
+			password: defaultPassword,
+			next: `/invite/${link.token}`
+		});
+		expect(loggedIn.headers.get('location')).toBe(`/g/${group.slug}?welcome=1`);
+		const members = db
+			.select({ userId: membership.userId })
+			.from(membership)
+			.where(eq(membership.groupId, group.id))
+			.all()
+			.map((m) => m.userId);
+		expect(members).toContain(existing.id);
+		expect(members).toHaveLength(3);
+
+		// a link turned off meanwhile: back to its page, which says why
+		await revokeInvite(group.id, link.id);
+		const late = await makeUser();
+		const refused = await app.http.post('/login?/login', {
+			email: late.email,
+			password: defaultPassword,
+			next: `/invite/${link.token}`
+		});
+		expect(refused.headers.get('location')).toBe(`/invite/${link.token}`);
+		expect(db.select().from(membership).where(eq(membership.userId, late.id)).all()).toEqual([]);
 	});
 });
 

@@ -73,6 +73,13 @@ const matrix: Record<string, Expected> = {
 	'POST /account?/rename': signedIn(303, 400),
 	'POST /account?/changePassword': signedIn(303, 400),
 	'POST /account?/deleteAccount': signedIn(303, 400),
+	'POST /account?/changeEmail': signedIn(303, 400),
+	// everyone here has confirmed their address: "confirmed already"
+	'POST /account?/sendVerification': signedIn(303, 200),
+	'POST /account?/dismissBanner': signedIn(303, 303),
+	'POST /account?/logOutOthers': signedIn(303, 200),
+	'GET /forgot-password': everyone(200),
+	'POST /forgot-password?/send': everyone(400),
 	'GET /groups/new': signedIn(303, 200),
 	'POST /groups/new?/create': signedIn(303, 400),
 	'GET /g/[group]': inGroup(200, 200, 200),
@@ -171,12 +178,17 @@ const matrix: Record<string, Expected> = {
 	'POST /notifications?/readAll': signedIn(303, 200),
 	'POST /account?/preferences': signedIn(303, 400),
 	'POST /account?/calendar': signedIn(303, 200),
-	// only instance operators (OPERATOR_EMAILS, none here) see the outbox; to others it is not there
+	// only instance operators (confirmed and in OPERATOR_EMAILS, none here) see the outbox; to others it is not there
 	'GET /outbox': signedIn(303, 404),
 	// secret links are the permission; an unknown one is not found, whoever asks
 	'GET /calendar/[token]': everyone(404),
 	'GET /unsubscribe/[token]': everyone(200),
-	'POST /unsubscribe/[token]?/unsubscribe': everyone(404)
+	'POST /unsubscribe/[token]?/unsubscribe': everyone(404),
+	'GET /verify-email/[token]': everyone(200),
+	'POST /verify-email/[token]?/confirm': everyone(404),
+	'GET /reset-password/[token]': everyone(200),
+	// the form is read before the link: an empty one is refused first
+	'POST /reset-password/[token]?/reset': everyone(400)
 };
 
 let server: RunningServer;

@@ -84,6 +84,10 @@ async function newAddress() {
 	const match = html.match(/(http:\/\/[^\s"<]+)\/calendar\/([a-z0-9]+)\.ics/);
 	expect(match, 'the calendar address on the page').toBeTruthy();
 	expect(match![1]).toBe(app.server.url);
+	// and the same address as a link that calendars open as a subscription
+	expect(html).toContain(
+		`href="${app.server.url.replace('http:', 'webcal:')}/calendar/${match![2]}.ics"`
+	);
 	return `/calendar/${match![2]}.ics`;
 }
 

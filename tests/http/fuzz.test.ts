@@ -286,7 +286,27 @@ const actions: Record<string, ActionSpec> = {
 		})
 	},
 	// the token in the path is fuzzed as well (junkSegment)
-	'POST /unsubscribe/[token]?/unsubscribe': { fields: () => ({}) }
+	'POST /unsubscribe/[token]?/unsubscribe': { fields: () => ({}) },
+	'POST /verify-email/[token]?/confirm': { signedOut: true, fields: () => ({}) },
+	'POST /reset-password/[token]?/reset': {
+		signedOut: true,
+		fields: () => ({ password: ['plum tractor window', 'short', ''] })
+	},
+	'POST /forgot-password?/send': {
+		signedOut: true,
+		fields: (w) => ({ email: [w.owner.email, uniqueEmail(), 'not an address'] })
+	},
+	'POST /account?/changeEmail': {
+		fields: () => ({
+			email: [uniqueEmail(), 'not an address'],
+			password: [defaultPassword, 'wrong']
+		})
+	},
+	'POST /account?/sendVerification': { fields: () => ({}) },
+	'POST /account?/dismissBanner': {
+		fields: () => ({ next: ['/tasks', '//evil.example', 'javascript:alert(1)'] })
+	},
+	'POST /account?/logOutOthers': { fields: () => ({}) }
 };
 
 /** Every field name a form of the app uses, for a field sent to the wrong form. */
@@ -756,7 +776,7 @@ describe('fuzzing every form action', () => {
 				const cookie = spec.signedOut ? undefined : w.ownerCookie;
 				const token = route.startsWith('/invite/')
 					? fc.constant(w.inviteToken)
-					: route.startsWith('/unsubscribe/')
+					: /^\/(unsubscribe|verify-email|reset-password)\//.test(route)
 						? junkSegment
 						: fc.constant('');
 				await fc.assert(

@@ -1,21 +1,29 @@
 // The one-click unsubscribe link in every email, through the built server: opening it changes
 // nothing (mail scanners open links), its one button turns every emailed kind into in-app only.
 import { eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { mail } from '$lib/server/db/work-schema';
 import { sendMail } from '$lib/server/reminders/mail';
 import { preferencesOf, setPreferences } from '$lib/server/reminders/notifications';
 import { makeUser } from '../support/factories';
+import { startMailSink } from '../support/mail';
 import { messageOf } from '../support/http';
 import { useBuiltServer } from '../support/server';
 import { snapshot } from '../support/snapshot';
 
 const app = useBuiltServer();
 
-beforeAll(() => {
-	// mail is written to the log and kept as a 'log' row, as on an instance without SMTP
+// The token is in the mail as received, and only there: the app keeps its hash, and the text it
+// records has the link hidden.
+let sink: Awaited<ReturnType<typeof startMailSink>>;
+beforeAll(async () => {
+	sink = await startMailSink();
+	process.env.SMTP_URL = sink.url;
+});
+afterAll(() => {
 	delete process.env.SMTP_URL;
+	sink.stop();
 });
 
 /** A person who was sent one email; returns them and the token of its unsubscribe link. */
@@ -29,8 +37,10 @@ async function emailedPerson() {
 		messageId: `<test-${crypto.randomUUID()}@outsider>`
 	});
 	const [row] = await db.select().from(mail).where(eq(mail.userId, person.id));
-	expect(row).toMatchObject({ transport: 'log', status: 'sent' });
-	const token = row.text.match(/\/unsubscribe\/([a-z0-9]+)\s*$/m)?.[1];
+	expect(row).toMatchObject({ transport: 'smtp', status: 'sent' });
+	expect(row.text).toContain('/unsubscribe/(hidden)');
+	const [received] = await sink.mail(person.email);
+	const token = received?.text.match(/\/unsubscribe\/([a-z0-9]+)\s*$/m)?.[1];
 	expect(token, 'an unsubscribe link in the text').toBeTruthy();
 	return { ...person, token: token! };
 }
@@ -67,7 +77,8 @@ describe('pressing the button', () => {
 			task_assigned: 'email',
 			task_due: 'email',
 			review_opened: 'none',
-			review_closing: 'in_app'
+			review_closing: 'in_app',
+			review_closed: 'in_app'
 		});
 		const response = await unsubscribePost(person.token);
 		expect(response.status).toBe(200);
@@ -78,7 +89,8 @@ describe('pressing the button', () => {
 			task_assigned: 'in_app',
 			task_due: 'in_app',
 			review_opened: 'none',
-			review_closing: 'in_app'
+			review_closing: 'in_app',
+			review_closed: 'in_app'
 		});
 
 		// pressing it again (a second tab, a double click) is fine and changes nothing more
@@ -94,7 +106,8 @@ describe('pressing the button', () => {
 			task_assigned: 'in_app',
 			task_due: 'in_app',
 			review_opened: 'in_app',
-			review_closing: 'in_app'
+			review_closing: 'in_app',
+			review_closed: 'in_app'
 		});
 	});
 

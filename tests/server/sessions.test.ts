@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { db } from '$lib/server/db';
 import { session } from '$lib/server/db/schema';
 import {
 	absoluteLifetimeMs,
+	browserFamily,
+	devicesOf,
 	endSession,
 	endUserSessions,
 	inactivityLimitMs,
@@ -33,7 +35,12 @@ describe('sessions', () => {
 		const user = await makeUser();
 		const { token } = await startSession(user.id);
 		const result = await validateSessionToken(token);
-		expect(result.user).toEqual({ id: user.id, email: user.email, displayName: user.displayName });
+		expect(result.user).toEqual({
+			id: user.id,
+			email: user.email,
+			displayName: user.displayName,
+			emailVerified: true
+		});
 		expect(await validateSessionToken(token + 'x')).toEqual({
 			session: null,
 			user: null,
@@ -102,5 +109,69 @@ describe('sessions', () => {
 		await endUserSessions(user.id, c.session.id);
 		expect((await validateSessionToken(b.token)).session).toBeNull();
 		expect((await validateSessionToken(c.token)).session).not.toBeNull();
+	});
+
+	it('keeps the day a session was last used, written at most once a day', async () => {
+		const user = await makeUser();
+		const start = new Date('2026-03-02T09:15:00Z');
+		const { token, session: created } = await startSession(user.id, start, 'Firefox on Android');
+		const lastUsed = async () =>
+			db.select({ day: session.lastUsedOn }).from(session).where(eq(session.id, created.id)).get()
+				?.day;
+		expect(await lastUsed()).toEqual(new Date('2026-03-02T00:00:00Z'));
+
+		const writes = vi.spyOn(db, 'update');
+		await validateSessionToken(token, new Date('2026-03-02T22:00:00Z'));
+		expect(writes).not.toHaveBeenCalled();
+		await validateSessionToken(token, new Date('2026-03-04T07:00:00Z'));
+		expect(writes).toHaveBeenCalledTimes(1);
+		writes.mockRestore();
+		expect(await lastUsed()).toEqual(new Date('2026-03-04T00:00:00Z'));
+	});
+
+	it('lists the devices of a person, this one first, by browser and day only', async () => {
+		const user = await makeUser();
+		const phone = await startSession(user.id, new Date(), 'Firefox on Android');
+		const laptop = await startSession(user.id, new Date(), 'Chrome on Linux');
+		const devices = await devicesOf(user.id, laptop.session.id);
+		expect(devices.map((d) => [d.browser, d.current])).toEqual([
+			['Chrome on Linux', true],
+			['Firefox on Android', false]
+		]);
+		for (const device of devices) {
+			expect(Object.keys(device).sort()).toEqual([
+				'browser',
+				'current',
+				'lastUsedOn',
+				'signedInOn'
+			]);
+			expect(device.lastUsedOn.getTime() % day).toBe(0);
+			expect(device.signedInOn.getTime() % day).toBe(0);
+		}
+		expect(phone.session.id).not.toBe(laptop.session.id);
+	});
+
+	it('names a browser family and system, never a version or a device', () => {
+		const agents: [string, string][] = [
+			[
+				'Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0',
+				'Firefox on Android'
+			],
+			[
+				'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+				'Safari on iOS'
+			],
+			[
+				'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+				'Edge on Windows'
+			],
+			[
+				'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+				'Chrome on Linux'
+			],
+			['curl/8.5.0', 'An unknown browser']
+		];
+		for (const [agent, family] of agents) expect(browserFamily(agent)).toBe(family);
+		expect(browserFamily(null)).toBe('An unknown browser');
 	});
 });

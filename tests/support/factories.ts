@@ -1,6 +1,7 @@
 // Small factories for test data, written straight to the database the app uses.
 import { db } from '$lib/server/db';
-import { membership, type Role } from '$lib/server/db/schema';
+import { eq } from 'drizzle-orm';
+import { membership, user, type Role } from '$lib/server/db/schema';
 import { createAccount } from '$lib/server/accounts/accounts';
 import { createGroup } from '$lib/server/groups/groups';
 import { startSession } from '$lib/server/accounts/sessions';
@@ -14,8 +15,12 @@ export function uniqueEmail(prefix = 'person') {
 	return `${prefix}-${counter}-${crypto.randomUUID().slice(0, 6)}@example.org`;
 }
 
+/**
+ * A person with an account. Their address is confirmed unless `verified: false`: most tests are
+ * about people who have used the app for a while.
+ */
 export async function makeUser(
-	overrides: { email?: string; displayName?: string; password?: string } = {}
+	overrides: { email?: string; displayName?: string; password?: string; verified?: boolean } = {}
 ) {
 	const email = overrides.email ?? uniqueEmail();
 	const displayName = overrides.displayName ?? email.split('@')[0];
@@ -28,6 +33,8 @@ export async function makeUser(
 		password: overrides.password ?? defaultPassword
 	});
 	if (!created.ok) throw new Error(`makeUser: ${created.refusal}`);
+	if (overrides.verified !== false)
+		db.update(user).set({ emailVerifiedAt: new Date() }).where(eq(user.id, created.value)).run();
 	return { id: created.value, email, displayName };
 }
 

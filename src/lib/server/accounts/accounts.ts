@@ -9,6 +9,8 @@ import { hashPassword, verifyAgainstDecoy, verifyPassword } from '$lib/server/ac
 import { endUserSessions } from '$lib/server/accounts/sessions';
 import { ok, refuse, type Result } from '$lib/server/result';
 import { newId } from '$lib/server/tokens';
+import { accountMail } from '$lib/server/accounts/account-mail';
+import { logFailure } from '$lib/server/log';
 
 export async function createAccount(input: {
 	email: string;
@@ -59,8 +61,18 @@ export async function changePassword(
 	currentSessionId: string
 ) {
 	const passwordHash = await hashPassword(newPassword);
-	db.update(user).set({ passwordHash }).where(eq(user.id, userId)).run();
+	const [person] = db
+		.update(user)
+		.set({ passwordHash })
+		.where(eq(user.id, userId))
+		.returning({ userId: user.id, email: user.email, displayName: user.displayName })
+		.all();
 	await endUserSessions(userId, currentSessionId);
+	// best effort: the owner hears of it, in case it was not them
+	if (person)
+		await accountMail
+			.passwordChanged(person)
+			.catch((error) => logFailure('telling of a password change', error));
 }
 
 /**

@@ -11,7 +11,16 @@ const minute = 60 * 1000;
 // Generous per address: a whole tenant meeting may sign up from one venue's Wi-Fi.
 export const limits = {
 	loginPerAddress: { max: 30, windowMs: 15 * minute },
+	// Failed passwords for one account from one address: that address waits.
+	loginPerAccountAndAddress: { max: 10, windowMs: 15 * minute },
+	// Failed passwords for one account from everywhere: as slow for brute force as one address,
+	// but the owner is not locked out; they log in with an emailed link instead (auth.ts).
 	loginPerAccount: { max: 10, windowMs: 15 * minute },
+	// Password checks of a signed-in person (change password, delete account).
+	passwordCheckPerAccount: { max: 10, windowMs: 15 * minute },
+	resetPerEmail: { max: 5, windowMs: 60 * minute },
+	resetPerAddress: { max: 30, windowMs: 60 * minute },
+	verifyPerAccount: { max: 5, windowMs: 60 * minute },
 	signupPerAddress: { max: 30, windowMs: 60 * minute },
 	signupPerEmail: { max: 5, windowMs: 60 * minute }
 } satisfies Record<string, Limit>;

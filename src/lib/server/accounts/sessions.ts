@@ -1,5 +1,5 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { and, count, eq, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { db, prepared } from '$lib/server/db';
 import { session, user, type Session } from '$lib/server/db/schema';
 import { notification } from '$lib/server/db/work-schema';
@@ -13,18 +13,30 @@ const renewWhenLeftMs = 15 * day;
 /** However active, a session ends this long after log-in and the person signs in again. */
 export const absoluteLifetimeMs = 90 * day;
 
-export type SessionUser = { id: string; email: string; displayName: string };
+export type SessionUser = {
+	id: string;
+	email: string;
+	displayName: string;
+	emailVerified: boolean;
+};
 export type SessionValidation =
 	| { session: Session; user: SessionUser; unread: number }
 	| { session: null; user: null; unread: 0 };
 
-export async function startSession(userId: string, now = new Date()) {
+/** Midnight (UTC) of the day `now` falls on: when a session was last used, and no closer. */
+export function dayOf(now: Date) {
+	return new Date(Math.floor(now.getTime() / day) * day);
+}
+
+export async function startSession(userId: string, now = new Date(), browser = '') {
 	const token = generateToken();
 	const row: Session = {
 		id: hashToken(token),
 		userId,
 		createdAt: now,
-		expiresAt: new Date(now.getTime() + inactivityLimitMs)
+		expiresAt: new Date(now.getTime() + inactivityLimitMs),
+		browser,
+		lastUsedOn: dayOf(now)
 	};
 	db.insert(session).values(row).run();
 	return { token, session: row };
@@ -36,7 +48,12 @@ const findSession = prepared(() =>
 	db
 		.select({
 			session,
-			user: { id: user.id, email: user.email, displayName: user.displayName },
+			user: {
+				id: user.id,
+				email: user.email,
+				displayName: user.displayName,
+				emailVerifiedAt: user.emailVerifiedAt
+			},
 			unread: sql<number>`${db
 				.select({ unread: count() })
 				.from(notification)
@@ -60,12 +77,81 @@ export async function validateSessionToken(
 		db.delete(session).where(eq(session.id, row.session.id)).run();
 		return { session: null, user: null, unread: 0 };
 	}
-	if (row.session.expiresAt.getTime() - now.getTime() < renewWhenLeftMs) {
-		const expiresAt = new Date(Math.min(now.getTime() + inactivityLimitMs, absoluteEnd));
-		db.update(session).set({ expiresAt }).where(eq(session.id, row.session.id)).run();
-		row.session.expiresAt = expiresAt;
+	// At most one write a day for "last used", and one when the expiry is pushed forward.
+	const changes: Partial<Session> = {};
+	const today = dayOf(now);
+	if ((row.session.lastUsedOn?.getTime() ?? 0) < today.getTime()) changes.lastUsedOn = today;
+	if (row.session.expiresAt.getTime() - now.getTime() < renewWhenLeftMs)
+		changes.expiresAt = new Date(Math.min(now.getTime() + inactivityLimitMs, absoluteEnd));
+	if (Object.keys(changes).length > 0) {
+		db.update(session).set(changes).where(eq(session.id, row.session.id)).run();
+		Object.assign(row.session, changes);
 	}
-	return row;
+	const { emailVerifiedAt, ...person } = row.user;
+	return {
+		session: row.session,
+		user: { ...person, emailVerified: emailVerifiedAt !== null },
+		unread: row.unread
+	};
+}
+
+export interface DeviceSession {
+	current: boolean;
+	browser: string;
+	lastUsedOn: Date;
+	signedInOn: Date;
+}
+
+/** The account's signed-in devices, most recently used first, for the account page. */
+export async function devicesOf(userId: string, currentSessionId: string) {
+	const rows = db
+		.select({
+			id: session.id,
+			browser: session.browser,
+			lastUsedOn: session.lastUsedOn,
+			createdAt: session.createdAt
+		})
+		.from(session)
+		.where(and(eq(session.userId, userId), gt(session.expiresAt, new Date())))
+		.all();
+	return rows
+		.map((row): DeviceSession => ({
+			current: row.id === currentSessionId,
+			browser: row.browser || 'A browser',
+			lastUsedOn: row.lastUsedOn ?? dayOf(row.createdAt),
+			signedInOn: dayOf(row.createdAt)
+		}))
+		.sort(
+			(a, b) =>
+				Number(b.current) - Number(a.current) || b.lastUsedOn.getTime() - a.lastUsedOn.getTime()
+		);
+}
+
+/**
+ * "Firefox on Android": the browser family and system a User-Agent names, and nothing finer
+ * (no version, no device model), for the list of signed-in devices.
+ */
+export function browserFamily(userAgent: string | null) {
+	const agent = userAgent ?? '';
+	const families: [RegExp, string][] = [
+		[/Edg(e|A|iOS)?\//, 'Edge'],
+		[/OPR\/|Opera/, 'Opera'],
+		[/Firefox\/|FxiOS/, 'Firefox'],
+		[/Chrome\/|CriOS|Chromium/, 'Chrome'],
+		[/Safari\//, 'Safari']
+	];
+	const systems: [RegExp, string][] = [
+		[/Android/, 'Android'],
+		[/iPhone|iPad|iPod/, 'iOS'],
+		[/CrOS/, 'ChromeOS'],
+		[/Windows/, 'Windows'],
+		[/Macintosh|Mac OS X/, 'macOS'],
+		[/Linux/, 'Linux']
+	];
+	const family = families.find(([pattern]) => pattern.test(agent))?.[1];
+	const system = systems.find(([pattern]) => pattern.test(agent))?.[1];
+	if (!family && !system) return 'An unknown browser';
+	return `${family ?? 'A browser'}${system ? ` on ${system}` : ''}`;
 }
 
 export async function endSession(sessionId: string) {

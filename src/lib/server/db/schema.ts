@@ -24,6 +24,10 @@ export const user = sqliteTable('user', {
 	email: text().notNull().unique(),
 	displayName: text().notNull(),
 	passwordHash: text().notNull(),
+	// When the person last proved they read mail at `email` (by a link sent there); null until
+	// then, and again after the address changes. Unverified accounts get no email and cannot be
+	// instance operators.
+	emailVerifiedAt: integer({ mode: 'timestamp_ms' }),
 	createdAt: createdAt()
 });
 
@@ -36,9 +40,33 @@ export const session = sqliteTable(
 			.notNull()
 			.references(() => user.id, { onDelete: 'cascade' }),
 		createdAt: integer({ mode: 'timestamp_ms' }).notNull(),
-		expiresAt: integer({ mode: 'timestamp_ms' }).notNull()
+		expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+		// What the account page lists: a browser family ("Firefox on Android"), never an address,
+		// and the day (midnight UTC) of last use, coarse so that it cannot time what the person did.
+		browser: text().notNull().default(''),
+		lastUsedOn: integer({ mode: 'timestamp_ms' })
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
+);
+
+export const accountTokenPurposes = ['verify-email', 'reset-password'] as const;
+export type AccountTokenPurpose = (typeof accountTokenPurposes)[number];
+
+// One-time links sent by email. Only the token's SHA-256 is kept, so a copy of the database
+// opens no account; using a link deletes its row.
+export const accountToken = sqliteTable(
+	'account_token',
+	{
+		id: text().primaryKey(),
+		userId: text()
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		purpose: text({ enum: accountTokenPurposes }).notNull(),
+		// The address the link was sent to: confirming it confirms that address and no later one.
+		email: text().notNull(),
+		expiresAt: integer({ mode: 'timestamp_ms' }).notNull()
+	},
+	(t) => [index('account_token_user_idx').on(t.userId, t.purpose)]
 );
 
 export const minimumThreshold = 3;

@@ -142,8 +142,13 @@ export async function acceptInvite(
 }
 
 /** The group a log-in or sign-up page is leading into, when `next` is an active invitation. */
+/** The token of an invitation page's path ("/invite/<token>"), or null for any other path. */
+export function invitationToken(path: string) {
+	return path.match(/^\/invite\/([a-z2-7]{16,64})$/)?.[1] ?? null;
+}
+
 export async function invitationContext(next: string) {
-	const token = next.match(/^\/invite\/([a-z2-7]{16,64})$/)?.[1];
+	const token = invitationToken(next);
 	if (!token) return null;
 	const found = await findInvite(token);
 	return found.status === 'active' ? { groupName: found.groupName } : null;

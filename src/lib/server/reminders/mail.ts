@@ -13,6 +13,11 @@ export interface OutgoingMail {
 	/** Same id for every attempt at one reminder: a client shows a duplicate as one message. */
 	messageId: string;
 	reminderId?: string;
+	/**
+	 * 'account' for a link to confirm an address or reset a password, and for notices about the
+	 * account itself: they come whatever the notification settings, so carry no unsubscribe link.
+	 */
+	kind?: 'reminder' | 'account';
 }
 
 let transport: Transporter | undefined;
@@ -32,29 +37,39 @@ function smtp(url: string) {
 	return transport;
 }
 
+function footer(kind: OutgoingMail['kind'], unsubscribeUrl: string) {
+	if (kind === 'account')
+		return `You get this because this address belongs to an account on Outsider (${publicOrigin()}). If you did not ask for it, ignore it: nothing changes without you.`;
+	return `You get this because of your notification settings: ${publicOrigin()}/account#notifications\nStop all email from Outsider with one click: ${unsubscribeUrl}`;
+}
+
 /**
  * Sends one message and records it. With SMTP_URL it goes through SMTP and a failure throws
  * (after being recorded) so the caller can retry; without it, the server log notes it
- * and kept for the outbox page. Every message carries a one-click unsubscribe link.
+ * and kept for the outbox page. Reminders carry a one-click unsubscribe link.
+ *
+ * The record keeps the text with every secret link's token hidden (see `hideSecretLinks`):
+ * only the person the mail went to holds a working link.
  */
 export async function sendMail(message: OutgoingMail, database: Executor = db) {
 	const config = mailConfig();
+	const kind = message.kind ?? 'reminder';
 	const unsubscribe = generateToken();
 	const unsubscribeUrl = `${publicOrigin()}/unsubscribe/${unsubscribe}`;
-	const text = `${message.text}\n\n--\nYou get this because of your notification settings: ${publicOrigin()}/account#notifications\nStop all email from Outsider with one click: ${unsubscribeUrl}\n`;
+	const text = `${message.text}\n\n--\n${footer(kind, unsubscribeUrl)}\n`;
 	const row = {
 		id: newId(),
 		reminderId: message.reminderId ?? null,
 		userId: message.userId,
 		toAddress: message.to,
 		subject: message.subject,
-		text,
-		unsubscribeHash: hashToken(unsubscribe),
+		text: hideSecretLinks(text),
+		unsubscribeHash: kind === 'reminder' ? hashToken(unsubscribe) : null,
 		createdAt: new Date()
 	};
 	if (!config.smtpUrl) {
-		// Only that one was kept: the address, the subject and the text (with its unsubscribe token)
-		// stay out of the log, which is read by more people, and kept longer, than the outbox.
+		// Only that one was kept: the address, the subject and the text stay out of the log, which
+		// is read by more people, and kept longer, than the outbox.
 		console.log('[mail] kept on the /outbox page, not sent: SMTP_URL is not set');
 		database
 			.insert(mail)
@@ -71,7 +86,10 @@ export async function sendMail(message: OutgoingMail, database: Executor = db) {
 			messageId: message.messageId,
 			// A link to a page with one button: a POST straight from a mail provider would carry no
 			// Origin header, and SvelteKit's CSRF check rightly refuses such a form post.
-			list: { unsubscribe: { url: unsubscribeUrl, comment: 'Stop all email from Outsider' } }
+			list:
+				kind === 'reminder'
+					? { unsubscribe: { url: unsubscribeUrl, comment: 'Stop all email from Outsider' } }
+					: undefined
 		});
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
@@ -94,9 +112,9 @@ export async function sendMail(message: OutgoingMail, database: Executor = db) {
 }
 
 /**
- * The latest messages, for instance operators (OPERATOR_EMAILS) on the outbox page, with each
- * one-click unsubscribe link's token hidden: it would let whoever reads the outbox turn off
- * someone else's email.
+ * The latest messages, for instance operators (verified accounts listed in OPERATOR_EMAILS) on
+ * the outbox page. Secret links are hidden when a message is recorded; they are hidden again
+ * here for messages recorded before that was so.
  */
 export async function recentMail(limit = 50) {
 	const rows = db
@@ -114,10 +132,17 @@ export async function recentMail(limit = 50) {
 		.orderBy(desc(mail.createdAt))
 		.limit(limit)
 		.all();
-	return rows.map((row) => ({ ...row, text: hideUnsubscribeTokens(row.text) }));
+	return rows.map((row) => ({ ...row, text: hideSecretLinks(row.text) }));
 }
 
-/** The text with every unsubscribe link's token replaced, so that the link cannot be used. */
-export function hideUnsubscribeTokens(text: string) {
-	return text.replace(/\/unsubscribe\/[A-Za-z0-9_-]+/g, '/unsubscribe/(hidden)');
+/**
+ * The text with the token of every secret link replaced, so that the link cannot be used: an
+ * unsubscribe link would let its reader turn off someone's email, a confirmation link confirm an
+ * address they do not own, a reset link take the account.
+ */
+export function hideSecretLinks(text: string) {
+	return text.replace(
+		/\/(unsubscribe|verify-email|reset-password)\/[A-Za-z0-9_-]+/g,
+		'/$1/(hidden)'
+	);
 }

@@ -9,7 +9,7 @@
 //    a claim loses it when the lease ends, and another worker delivers the reminder: nothing is
 //    dropped. (If it died between the SMTP server accepting a message and marking it sent, the
 //    retry carries the same Message-ID, which mail clients show as one message.)
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { db, type Database } from '$lib/server/db';
 import { user } from '$lib/server/db/schema';
 import {
@@ -147,7 +147,17 @@ export async function deliverClaimed(
 		})
 		.onConflictDoNothing({ target: notification.reminderId })
 		.run();
-	if (channel === 'email') {
+	// Email goes only to a confirmed address: an unconfirmed one may belong to someone else, who
+	// signed up with it. The notice above still reaches the person in the app.
+	const [person] =
+		channel === 'email'
+			? database
+					.select({ email: user.email, name: user.displayName })
+					.from(user)
+					.where(and(eq(user.id, r.userId), isNotNull(user.emailVerifiedAt)))
+					.all()
+			: [];
+	if (person) {
 		// Still ours? A worker that took longer than its lease may have lost the reminder to
 		// another, which then sends it: this one must not send it as well.
 		const renewed = database
@@ -157,11 +167,6 @@ export async function deliverClaimed(
 			.returning({ id: reminder.id })
 			.all();
 		if (renewed.length === 0) return 'lost' as const;
-		const [person] = database
-			.select({ email: user.email, name: user.displayName })
-			.from(user)
-			.where(eq(user.id, r.userId))
-			.all();
 		try {
 			await sendMail(
 				{

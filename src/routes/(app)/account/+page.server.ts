@@ -4,13 +4,22 @@ import {
 	changePassword,
 	deleteAccount,
 	groupsBlockingDeletion,
-	passwordMatches,
 	renameUser
 } from '$lib/server/accounts/accounts';
-import { readForm, textField } from '$lib/server/forms';
+import { canSendMail } from '$lib/server/accounts/account-mail';
+import { checkPassword, type PasswordCheck } from '$lib/server/accounts/auth';
+import { emailField, readForm, textField } from '$lib/server/forms';
 import { requireUser } from '$lib/server/guards';
 import { passwordMaxLength, passwordProblem } from '$lib/server/accounts/passwords';
-import { deleteSessionCookie } from '$lib/server/accounts/sessions';
+import { describeWait } from '$lib/server/accounts/rate-limit';
+import { deleteSessionCookie, devicesOf, endUserSessions } from '$lib/server/accounts/sessions';
+import {
+	changeEmail,
+	emailBannerCookie,
+	sendVerificationAgain,
+	type SendRefusal
+} from '$lib/server/accounts/verification';
+import { safeNextPath } from '$lib/paths';
 import { channels, notificationKinds } from '$lib/server/db/work-schema';
 import { hasCalendar, resetCalendarToken } from '$lib/server/tasks/calendar';
 import { kindLabels, preferencesOf, setPreferences } from '$lib/server/reminders/notifications';
@@ -29,6 +38,37 @@ const passwordChange = z.object({
 // the same rule as signing up
 const naming = z.object({ displayName: textField('Your name', { max: 80 }) });
 const deletion = z.object({ password: password('Enter your password to confirm.') });
+const emailChange = z.object({
+	email: emailField,
+	password: password('Enter your password to confirm.')
+});
+const returning = z.object({ next: z.string().max(500).optional() });
+
+const sendMessages: Record<SendRefusal | 'wait', string> = {
+	'no-mail':
+		'This Outsider does not send email, so your address cannot be confirmed. Whoever runs it can confirm it for you.',
+	'send-failed':
+		'The email could not be sent just now. Try again in a few minutes; if it keeps failing, tell whoever runs this Outsider.',
+	wait: 'You asked for several links already. Wait a while, and look in your spam folder meanwhile.'
+};
+
+// no mail server is how this instance is set up (409); a mail server that fails is ours (503)
+const statusOf: Record<SendRefusal | 'wait', number> = {
+	wait: 429,
+	'no-mail': 409,
+	'send-failed': 503
+};
+
+/** Words for a refused password check, or null when the password was right. */
+function passwordRefusal(check: PasswordCheck, wrong: string) {
+	if (check.ok) return null;
+	if (check.refusal === 'wait')
+		return {
+			status: 429,
+			message: `Too many wrong passwords. Wait ${describeWait(check.retryAfter)} and try again.`
+		};
+	return { status: 400, message: wrong };
+}
 const preferences = z.object(
 	Object.fromEntries(
 		notificationKinds.map((kind) => [
@@ -43,13 +83,17 @@ const preferences = z.object(
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const [blocking, channelsChosen, calendar] = await Promise.all([
+	const [blocking, channelsChosen, calendar, devices] = await Promise.all([
 		groupsBlockingDeletion(user.id),
 		preferencesOf(user.id),
-		hasCalendar(user.id)
+		hasCalendar(user.id),
+		devicesOf(user.id, event.locals.session!.id)
 	]);
 	return {
 		account: user,
+		canSendMail: canSendMail(),
+		passwordReset: event.url.searchParams.get('password') === 'reset',
+		devices,
 		blocking,
 		preferences: notificationKinds.map((kind) => ({
 			kind,
@@ -78,21 +122,92 @@ export const actions: Actions = {
 	},
 	calendar: async (event) => {
 		const user = requireUser(event);
+		const replacing = await hasCalendar(user.id);
 		const token = await resetCalendarToken(user.id);
+		const calendarUrl = `${event.url.origin}/calendar/${token}.ics`;
 		return {
 			intent: 'calendar',
-			success: 'Your calendar address is ready. Any address from before no longer works.',
-			calendarUrl: `${event.url.origin}/calendar/${token}.ics`
+			success: replacing
+				? 'Your new calendar address is ready. The old one no longer works: subscribe again with this one.'
+				: 'Your calendar address is ready.',
+			calendarUrl,
+			// phones and desktop calendars open webcal:// links as "subscribe to this calendar"
+			subscribeUrl: calendarUrl.replace(/^https?:/, 'webcal:')
 		};
+	},
+	sendVerification: async (event) => {
+		const user = requireUser(event);
+		if (user.emailVerified)
+			return { intent: 'email', success: `${user.email} is confirmed already.` };
+		const sent = await sendVerificationAgain(user);
+		if (!sent.ok)
+			return fail(statusOf[sent.refusal], {
+				intent: 'email',
+				message: sendMessages[sent.refusal]
+			});
+		return {
+			intent: 'email',
+			success: `A new link is on its way to ${user.email}. It works once, for 24 hours.`
+		};
+	},
+	changeEmail: async (event) => {
+		const user = requireUser(event);
+		const form = await readForm(event.request, emailChange);
+		if (!form.ok) return fail(400, { intent: 'email', message: form.message, values: form.values });
+		const refused = passwordRefusal(
+			await checkPassword(user.id, form.data.password, event.getClientAddress()),
+			'That password is not right; your address was not changed.'
+		);
+		if (refused)
+			return fail(refused.status, {
+				intent: 'email',
+				message: refused.message,
+				values: { email: form.data.email }
+			});
+		const changed = await changeEmail(user, form.data.email);
+		if (!changed.ok)
+			return fail(400, {
+				intent: 'email',
+				message:
+					changed.refusal === 'same'
+						? 'That is your address already.'
+						: 'Another account uses that address. Choose another one.',
+				values: { email: form.data.email }
+			});
+		return {
+			intent: 'email',
+			success: canSendMail()
+				? `Your address is now ${form.data.email}. Open the link we sent there to confirm it; until then, no email reaches you. Your old address was told of the change.`
+				: `Your address is now ${form.data.email}.`
+		};
+	},
+	dismissBanner: async (event) => {
+		requireUser(event);
+		const form = await readForm(event.request, returning);
+		event.cookies.set(emailBannerCookie, 'dismissed', {
+			path: '/',
+			httpOnly: true,
+			sameSite: 'lax',
+			secure: event.url.protocol === 'https:',
+			maxAge: 30 * 24 * 60 * 60
+		});
+		redirect(303, safeNextPath(form.ok ? form.data.next : undefined, '/account#email'));
+	},
+	logOutOthers: async (event) => {
+		const user = requireUser(event);
+		await endUserSessions(user.id, event.locals.session!.id);
+		return { intent: 'devices', success: 'Every other device is logged out.' };
 	},
 	changePassword: async (event) => {
 		const user = requireUser(event);
 		const form = await readForm(event.request, passwordChange);
 		if (!form.ok) return fail(400, { intent: 'password', message: form.message });
 		const { currentPassword, newPassword } = form.data;
-		if (!(await passwordMatches(user.id, currentPassword))) {
-			return fail(400, { intent: 'password', message: 'Your current password is not right.' });
-		}
+		const refused = passwordRefusal(
+			await checkPassword(user.id, currentPassword, event.getClientAddress()),
+			'Your current password is not right.'
+		);
+		if (refused) return fail(refused.status, { intent: 'password', message: refused.message });
 		const problem = passwordProblem(newPassword);
 		if (problem) return fail(400, { intent: 'password', message: problem });
 		await changePassword(user.id, newPassword, event.locals.session!.id);
@@ -105,12 +220,11 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await readForm(event.request, deletion);
 		if (!form.ok) return fail(400, { intent: 'delete', message: form.message });
-		if (!(await passwordMatches(user.id, form.data.password))) {
-			return fail(400, {
-				intent: 'delete',
-				message: 'That password is not right; your account was not deleted.'
-			});
-		}
+		const refused = passwordRefusal(
+			await checkPassword(user.id, form.data.password, event.getClientAddress()),
+			'That password is not right; your account was not deleted.'
+		);
+		if (refused) return fail(refused.status, { intent: 'delete', message: refused.message });
 		const result = await deleteAccount(user.id);
 		if (!result.deleted) {
 			const names = result.blocking.map((g) => g.name).join(', ');

@@ -28,20 +28,26 @@ export const actions: Actions = {
 		const { email, password, next } = form.data;
 
 		const outcome = await logIn(email, password, event.getClientAddress());
-		if (!outcome.ok && outcome.retryAfter > 0) {
+		if (outcome.ok) return signInAndContinue(event, outcome.userId, next);
+		if (outcome.refusal === 'wait') {
 			event.setHeaders({ 'Retry-After': String(outcome.retryAfter) });
 			return fail(429, {
 				message: `Too many failed log-ins. Wait ${describeWait(outcome.retryAfter)} and try again.`,
 				values: { email }
 			});
 		}
-		if (!outcome.ok) {
-			// One message for an unknown email and a wrong password: the form must not reveal who has an account.
-			return fail(400, {
-				message: 'That email and password do not match an account.',
+		if (outcome.refusal === 'email-link-needed') {
+			return fail(429, {
+				message:
+					'Someone tried too many wrong passwords for this account, so it cannot be opened with a password for a while. To log in now, get a link by email and choose a new password.',
+				emailLinkNeeded: true,
 				values: { email }
 			});
 		}
-		await signInAndContinue(event, outcome.userId, next);
+		// One message for an unknown email and a wrong password: the form must not reveal who has an account.
+		return fail(400, {
+			message: 'That email and password do not match an account.',
+			values: { email }
+		});
 	}
 };
