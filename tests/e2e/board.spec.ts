@@ -61,6 +61,7 @@ test('a follow-up task is assigned, handed on and done, and the delegate gets an
 		.getByRole('link', { name: /results/i })
 		.first()
 		.click();
+	await page.locator('summary', { hasText: 'Organization and follow-through' }).click();
 	await page
 		.getByRole('link', { name: 'Follow up on this: Organization and follow-through' })
 		.click();
@@ -116,13 +117,13 @@ test('a follow-up task is assigned, handed on and done, and the delegate gets an
 	const done = delegate.getByRole('region', { name: /^Done/ });
 	await expect(done.getByRole('link', { name: title })).toBeVisible();
 
-	// The facilitator sees it done on the board, and the widening circles on the group's page.
+	// The facilitator sees it done on the board, and how the work spreads on the group's page.
 	await page.goto(`${base}/board`);
 	await expect(
 		page.getByRole('region', { name: /^Done/ }).getByRole('link', { name: title })
 	).toBeVisible();
 	await page.goto(base);
-	const circles = page.getByRole('region', { name: 'Widening circles, this quarter' });
+	const circles = page.getByRole('region', { name: 'How the work spreads, this quarter' });
 	await expect(circles.getByRole('definition').nth(0)).toHaveText('1');
 	// the delegate was asked by a fellow member, two layers from the facilitator
 	await expect(circles.getByRole('definition').nth(1)).toHaveText('1');

@@ -77,7 +77,7 @@ test('a facilitator opens a review, six members answer on phones, results are re
 	await facilitator.goto(`${groupUrl}/reviews`);
 	await facilitator.getByRole('button', { name: 'Create draft' }).click();
 	await expect(facilitator.getByRole('heading', { name: 'Edit the draft' })).toBeVisible();
-	await expect(facilitator.getByText('Key: democracy')).toBeVisible();
+	await expect(facilitator.getByText('Democracy', { exact: true }).first()).toBeVisible();
 	await facilitator.getByRole('link', { name: 'Done: open or schedule it' }).click();
 	await facilitator.getByText('Open it now…').click();
 	await facilitator.getByRole('button', { name: 'Open the review' }).click();
@@ -106,12 +106,21 @@ test('a facilitator opens a review, six members answer on phones, results are re
 		.click();
 	await expect(reader.locator('blockquote.purpose')).toHaveText(purpose);
 	await expect(reader.getByText('6 of 8')).toBeVisible();
-	const democracy = reader.getByRole('region', { name: 'Democracy' });
+	// the at-a-glance table first; each dimension's details open from its line
+	const glance = reader.getByRole('table', { name: /At a glance/ });
+	await expect(glance.getByRole('row', { name: /Democracy/ })).toContainText('1.5');
+	const unfold = async (title: string) => {
+		const details = reader
+			.locator('details.dimension')
+			.filter({ has: reader.locator('summary', { hasText: title }) });
+		await details.locator('summary').click();
+		return details;
+	};
+	const democracy = await unfold('Democracy');
 	await expect(democracy.getByText('Red: an outsider would see a real problem')).toBeVisible();
-	await expect(democracy.getByText('1.5')).toBeVisible();
-	const impression = reader.getByRole('region', { name: "An outsider's first impression" });
+	const impression = await unfold("An outsider's first impression");
 	await expect(impression.getByText('Green: an outsider would see strength')).toBeVisible();
-	const issues = reader.getByRole('region', { name: 'Raise an issue' });
+	const issues = await unfold('Raise an issue');
 	await expect(issues.getByText('in shuffled order')).toBeVisible();
 	const texts = await issues.getByRole('listitem').allTextContents();
 	expect(texts.sort()).toEqual(

@@ -392,15 +392,23 @@ const forms: Record<string, Form> = {
 			task_assigned: 'email',
 			task_due: 'in_app',
 			review_opened: 'none',
-			review_closing: 'email'
+			review_closing: 'email',
+			review_closed: 'email'
 		}),
 		wrong: (): Record<string, string>[] => [
-			{ task_assigned: 'sms', task_due: 'email', review_opened: 'email', review_closing: 'email' },
+			{
+				task_assigned: 'sms',
+				task_due: 'email',
+				review_opened: 'email',
+				review_closing: 'email',
+				review_closed: 'email'
+			},
 			{
 				task_assigned: 'EMAIL',
 				task_due: 'email',
 				review_opened: 'email',
-				review_closing: 'email'
+				review_closing: 'email',
+				review_closed: 'email'
 			},
 			{ task_assigned: 'email', task_due: 'email', review_opened: 'email' }
 		]

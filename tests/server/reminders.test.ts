@@ -7,6 +7,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, drizzleOver, openConnection } from '$lib/server/db';
 import { mail, notification, reminder } from '$lib/server/db/work-schema';
+import { user } from '$lib/server/db/schema';
 import {
 	markRead,
 	notificationsOf,
@@ -23,12 +24,11 @@ import {
 } from '$lib/server/reminders/queue';
 import {
 	produceReviewClosing,
-	produceReviewOpened,
 	produceTaskReminders,
 	remindNonResponders
 } from '$lib/server/reminders/producers';
 import { submitResponse } from '$lib/server/reviews/responses';
-import { openReview, scheduleReview } from '$lib/server/reviews/lifecycle';
+import { closeReview, openReview, scheduleReview } from '$lib/server/reviews/lifecycle';
 import { createReview, questionsOf } from '$lib/server/reviews/reviews';
 import { createTask } from '$lib/server/tasks/commands';
 import { runReminders } from '$lib/server/reminders/scheduler';
@@ -132,13 +132,17 @@ async function openReviewOf(size: number, now: Date, closesAt: Date | null = nul
 	return { ...world, reviewId, questions: await questionsOf(reviewId) };
 }
 
-/** Each reminder reached its person exactly once: one SMTP message and one sent `mail` row. */
+/**
+ * Each reminder reached its person exactly once: one SMTP message and one sent `mail` row. (Only
+ * these reminders' messages count: opening a review also tells its members it is open.)
+ */
 async function expectDeliveredOnce(reminderIds: string[], emails: string[]) {
-	const messages = received.filter((m) => m.to.some((to) => emails.includes(to)));
-	expect(messages).toHaveLength(reminderIds.length);
-	expect(new Set(messages.map((m) => m.messageId))).toEqual(
-		new Set(reminderIds.map((id) => `<reminder-${id}@outsider>`))
+	const ids = new Set(reminderIds.map((id) => `<reminder-${id}@outsider>`));
+	const messages = received.filter(
+		(m) => m.to.some((to) => emails.includes(to)) && ids.has(m.messageId)
 	);
+	expect(messages).toHaveLength(reminderIds.length);
+	expect(new Set(messages.map((m) => m.messageId))).toEqual(ids);
 	const sent = await db
 		.select({ reminderId: mail.reminderId })
 		.from(mail)
@@ -152,12 +156,23 @@ const allKinds = (channel: 'email' | 'in_app' | 'none') => ({
 	task_assigned: channel,
 	task_due: channel,
 	review_opened: channel,
-	review_closing: channel
+	review_closing: channel,
+	review_closed: channel
 });
 
 // Every test keeps to its own dates, so reminders left by an earlier test never fall due in it.
 
 describe('task reminders', () => {
+	it('sends no email to an address not yet confirmed: the notice waits in the app', async () => {
+		const person = await personWithTask('2026-04-21', 'Collect the keys');
+		db.update(user).set({ emailVerifiedAt: null }).where(eq(user.id, person.id)).run();
+		const now = at('2026-04-20T08:00:00Z');
+		await runReminders(now);
+		expect(mailTo(person.email)).toHaveLength(0);
+		expect(await notificationsOf(person.id)).toMatchObject([{ kind: 'task_due' }]);
+		expect(await remindersOf(person.id)).toMatchObject([{ status: 'sent' }]);
+	});
+
 	it('reminds the owner the day before a task is due, by email and in the app', async () => {
 		const person = await personWithTask('2026-05-12', 'Print the leaflets');
 		const now = at('2026-05-11T08:00:00Z');
@@ -250,6 +265,55 @@ describe('review closing reminders', () => {
 	});
 });
 
+describe('a review opening and closing', () => {
+	const noticesAbout = (reviewId: string) =>
+		db.select().from(notification).where(eq(notification.reviewId, reviewId)).all();
+
+	it('tells every member at once when it opens, not at the next tick', async () => {
+		const now = at('2027-01-04T12:00:00Z');
+		const { reviewId, members } = await openReviewOf(4, now);
+		const made = db
+			.select()
+			.from(reminder)
+			.where(like(reminder.key, `opened:${reviewId}:%`))
+			.all();
+		expect(made.map((r) => r.userId).sort()).toEqual(members.map((m) => m.id).sort());
+	});
+
+	it('tells every member where the results are when it closes, and settles its "is open" notices', async () => {
+		const now = at('2027-01-06T12:00:00Z');
+		const { group, reviewId, questions, members } = await openReviewOf(6, now);
+		await deliverDueReminders(now);
+		expect(noticesAbout(reviewId).filter((n) => n.readAt === null)).toHaveLength(6);
+		for (const m of members.slice(0, 5))
+			await submitResponse(reviewId, m.id, answersFor(questions, 4), now);
+
+		const closedAt = plus(now, hour);
+		expect(outcome(await closeReview(group.id, reviewId, closedAt))).toBe('done');
+		await deliverDueReminders(closedAt);
+		const notices = noticesAbout(reviewId);
+		const opened = notices.filter((n) => n.kind === 'review_opened');
+		expect(opened.every((n) => n.readAt?.getTime() === closedAt.getTime())).toBe(true);
+		const closed = notices.filter((n) => n.kind === 'review_closed');
+		// everyone, the one who did not answer too, hears the same
+		expect(closed.map((n) => n.userId).sort()).toEqual(members.map((m) => m.id).sort());
+		expect(new Set(closed.map((n) => `${n.title}|${n.body}|${n.link}`)).size).toBe(1);
+		expect(closed[0].title).toContain('results');
+		expect(closed[0].link).toBe(`/g/${group.slug}/reviews/${reviewId}/results`);
+	});
+
+	it('says so when too few answered for results', async () => {
+		const now = at('2027-01-08T12:00:00Z');
+		const { group, reviewId, questions, members } = await openReviewOf(6, now);
+		await submitResponse(reviewId, members[0].id, answersFor(questions, 2), now);
+		expect(outcome(await closeReview(group.id, reviewId, plus(now, hour)))).toBe('done');
+		await deliverDueReminders(plus(now, hour));
+		const closed = noticesAbout(reviewId).filter((n) => n.kind === 'review_closed');
+		expect(closed).toHaveLength(6);
+		expect(closed[0].title).toContain('too few answers');
+	});
+});
+
 describe('delivery', () => {
 	it('delivers each reminder exactly once when two workers run at the same time', async () => {
 		const now = at('2026-08-03T09:00:00Z');
@@ -278,20 +342,15 @@ describe('delivery', () => {
 
 	it('delivers each reminder exactly once when the workers use two database connections', async () => {
 		const now = at('2026-08-17T09:00:00Z');
-		const { members } = await openReviewOf(30, now);
-		await deliverDueReminders(now);
-		expect(await produceReviewOpened(now)).toBe(30);
-		const ids = (
-			await db
-				.select()
-				.from(reminder)
-				.where(
-					inArray(
-						reminder.userId,
-						members.map((m) => m.id)
-					)
-				)
-		).map((r) => r.id);
+		const { reviewId, members } = await openReviewOf(30, now);
+		await deliverDueReminders(now); // what opening the review made, and anything else due
+		expect(await remindNonResponders(reviewId, now)).toBe(30);
+		const ids = db
+			.select()
+			.from(reminder)
+			.where(like(reminder.key, `nudge:${reviewId}:%`))
+			.all()
+			.map((r) => r.id);
 		expect(ids).toHaveLength(30);
 
 		// a second connection, as a second worker process has

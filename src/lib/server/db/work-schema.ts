@@ -127,7 +127,8 @@ export const notificationKinds = [
 	'task_assigned',
 	'task_due',
 	'review_opened',
-	'review_closing'
+	'review_closing',
+	'review_closed'
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const channels = ['email', 'in_app', 'none'] as const;

@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { db, prepared, transaction } from '$lib/server/db';
 import { membership, removal, user, type Role } from '$lib/server/db/schema';
-import { area, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
+import { area, areaOwner, reminder, task, taskOwner } from '$lib/server/db/work-schema';
 import { ok, refuse, type Result } from '$lib/server/result';
 
 /** Why a member's role or membership could not change. */
@@ -177,6 +177,16 @@ export async function removeMember(
 							areaOwner.areaId,
 							tx.select({ id: area.id }).from(area).where(eq(area.groupId, groupId))
 						)
+					)
+				)
+				.run();
+			// and hears nothing more from it: what was still waiting to be delivered is dropped
+			tx.delete(reminder)
+				.where(
+					and(
+						eq(reminder.userId, userId),
+						eq(reminder.groupId, groupId),
+						eq(reminder.status, 'pending')
 					)
 				)
 				.run();

@@ -73,3 +73,16 @@ export function reviewWaiting(review: ReviewSubject): Message {
 			: 'It takes a few minutes, and your answers stay anonymous. If you have answered already, thank you: nobody knows who has not.'
 	};
 }
+
+/** Said to every member when a review closes: where its results are, or why there are none. */
+export function reviewClosed(review: ReviewSubject & { revealed: boolean }): Message {
+	return review.revealed
+		? {
+				title: `${review.groupName}: the results of “${review.title}” are out`,
+				body: 'See how the group looks from outside this time, what changed since the last review, and what to follow up.'
+			}
+		: {
+				title: `${review.groupName}: “${review.title}” closed with too few answers`,
+				body: 'Too few members answered for results to be shown: showing them would risk telling who said what. Nothing from it is shown; the next review is a new chance.'
+			};
+}

@@ -5,6 +5,7 @@ import {
 	notification,
 	notificationKinds,
 	notificationPreference,
+	reminder,
 	type Channel,
 	type NotificationKind
 } from '$lib/server/db/work-schema';
@@ -14,7 +15,8 @@ export const kindLabels: Record<NotificationKind, string> = {
 	task_assigned: 'Someone asks you to take a task',
 	task_due: 'A task of yours is due soon or overdue',
 	review_opened: 'A review opens',
-	review_closing: "A review closes in two days and you haven't answered"
+	review_closing: "A review closes in two days and you haven't answered",
+	review_closed: 'A review closes and its results are out'
 };
 
 /** Without a choice of their own, people get notices in the app and by email. */
@@ -109,6 +111,33 @@ export async function markRead(userId: string, id: string | null, now = new Date
 				eq(notification.userId, userId),
 				isNull(notification.readAt),
 				id ? eq(notification.id, id) : undefined
+			)
+		)
+		.run();
+}
+
+/**
+ * When a review closes, its "is open" notices have nothing left to ask: they are marked read
+ * (for everyone at the same moment, so the marks tell nothing), and "is open" reminders not yet
+ * delivered are dropped. Its "closes soon" ones are deleted outright (anonymity.ts).
+ */
+export function resolveOpenReviewNotices(tx: Executor, reviewId: string, now: Date) {
+	tx.update(notification)
+		.set({ readAt: now })
+		.where(
+			and(
+				eq(notification.reviewId, reviewId),
+				eq(notification.kind, 'review_opened'),
+				isNull(notification.readAt)
+			)
+		)
+		.run();
+	tx.delete(reminder)
+		.where(
+			and(
+				eq(reminder.reviewId, reviewId),
+				eq(reminder.kind, 'review_opened'),
+				eq(reminder.status, 'pending')
 			)
 		)
 		.run();

@@ -283,3 +283,36 @@ export async function remindNonResponders(reviewId: string, now = new Date()) {
 	);
 	return reminded;
 }
+
+/**
+ * A review closed: every member of the group hears of it, with a link to its results (or the
+ * page that says there are none). The same notice for all, answered or not.
+ */
+export async function announceClosed(reviewId: string, revealed: boolean, now = new Date()) {
+	const members = db
+		.select({
+			userId: membership.userId,
+			groupId: group.id,
+			slug: group.slug,
+			groupName: group.name,
+			title: review.title,
+			closesAt: review.closesAt
+		})
+		.from(review)
+		.innerJoin(group, eq(group.id, review.groupId))
+		.innerJoin(membership, eq(membership.groupId, review.groupId))
+		.where(and(eq(review.id, reviewId), eq(review.status, 'closed')))
+		.all();
+	return enqueue(
+		members.map((m) => ({
+			key: `closed:${reviewId}:${m.userId}`,
+			userId: m.userId,
+			kind: 'review_closed',
+			...messages.reviewClosed({ ...m, revealed }),
+			link: `/g/${m.slug}/reviews/${reviewId}/results`,
+			groupId: m.groupId,
+			reviewId
+		})),
+		now
+	);
+}

@@ -20,6 +20,8 @@ import {
 	shuffleStoredResponses
 } from '$lib/server/anonymity';
 import { logFailure } from '$lib/server/log';
+import { announceClosed, produceReviewOpened } from '$lib/server/reminders/producers';
+import { resolveOpenReviewNotices } from '$lib/server/reminders/notifications';
 import { ok, refuse, type Result } from '$lib/server/result';
 
 /** Members who joined this many days before a review opened are counted apart, for everyone. */
@@ -58,7 +60,7 @@ export async function openReview(
 	now = new Date()
 ): Promise<LifecycleOutcome> {
 	const purpose = await currentPurpose(groupId);
-	return transaction((tx): LifecycleOutcome => {
+	const outcome = transaction((tx): LifecycleOutcome => {
 		const row = findReview(groupId, reviewId);
 		if (!row) return refuse('not-found');
 		if (row.status !== 'draft') return refuse('wrong-status');
@@ -105,6 +107,9 @@ export async function openReview(
 			.run();
 		return ok(undefined);
 	});
+	// members hear of it now, not at the reminder scheduler's next tick
+	if (outcome.ok) await produceReviewOpened(now);
+	return outcome;
 }
 
 /**
@@ -116,7 +121,7 @@ export async function closeReview(
 	reviewId: string,
 	now = new Date()
 ): Promise<LifecycleOutcome> {
-	const outcome = transaction((tx): LifecycleOutcome => {
+	const outcome = transaction((tx): Result<boolean, LifecycleRefusal> => {
 		const row = findReview(groupId, reviewId);
 		if (!row) return refuse('not-found');
 		if (row.status !== 'open') return refuse('wrong-status');
@@ -126,18 +131,22 @@ export async function closeReview(
 			.where(eq(response.reviewId, reviewId))
 			.all();
 		const closed = { ...row, status: 'closed' as const, responseCount: responses, closedAt: now };
-		if (isRevealed(closed)) computeResults(tx, reviewId);
+		const revealed = isRevealed(closed);
+		if (revealed) computeResults(tx, reviewId);
 		shuffleStoredResponses(tx, reviewId);
 		forgetWhoWasReminded(tx, reviewId);
+		resolveOpenReviewNotices(tx, reviewId, now);
 		tx.update(review)
 			.set({ status: 'closed', closedAt: now, responseCount: responses })
 			.where(eq(review.id, reviewId))
 			.run();
-		return ok(undefined);
+		return ok(revealed);
 	});
+	if (!outcome.ok) return outcome;
+	await announceClosed(reviewId, outcome.value, now);
 	// The log holds the closing transaction's pages, and with them the order just rewritten.
-	if (outcome.ok) forgetRecentWrites();
-	return outcome;
+	forgetRecentWrites();
+	return ok(undefined);
 }
 
 /**

@@ -206,3 +206,17 @@ const ownersOnBoard = prepared(() => {
 export function boardOwners(groupId: string, filteredOwnerId: string | null = null) {
 	return ownersOnBoard().all({ groupId, ownerId: filteredOwnerId });
 }
+
+const anyTask = prepared(() =>
+	db
+		.select({ id: task.id })
+		.from(task)
+		.where(eq(task.groupId, sql.placeholder('groupId')))
+		.limit(1)
+		.prepare()
+);
+
+/** Whether the group has put anything on its board yet (its overview's first steps ask it to). */
+export function hasTasks(groupId: string) {
+	return anyTask().all({ groupId }).length > 0;
+}

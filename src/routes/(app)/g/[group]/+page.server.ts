@@ -6,6 +6,7 @@ import { listReviews } from '$lib/server/reviews/reviews';
 import { isRevealed } from '$lib/server/reviews/thresholds';
 import { workScores } from '$lib/server/reviews/results';
 import { delegationStats } from '$lib/server/tasks/delegation-stats';
+import { hasTasks } from '$lib/server/tasks/board';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,7 +20,19 @@ export const load: PageServerLoad = async (event) => {
 	const latestRevealed = reviews.find((r) => isRevealed(r));
 	const stats = await delegationStats(group.id);
 	const scores = latestRevealed ? workScores(latestRevealed.id) : [];
+	const tasks = hasTasks(group.id);
+	// A new group sees what to do next until it has been round the loop once: people in, a review
+	// with results, a task on the board. Its statistics would say nothing before that.
+	const firstSteps = {
+		membersNeeded: Math.max(0, group.anonymityThreshold - members),
+		reviewed: reviews.length > 0,
+		resultsSeen: Boolean(latestRevealed),
+		tasks
+	};
+	const gettingStarted = !(firstSteps.membersNeeded === 0 && firstSteps.resultsSeen && tasks);
 	return {
+		threshold: group.anonymityThreshold,
+		firstSteps: gettingStarted ? firstSteps : null,
 		purpose: { text: purpose.text, version: purpose.version, setAt: purpose.setAt },
 		members,
 		openReview: open && {

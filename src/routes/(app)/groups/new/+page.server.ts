@@ -12,8 +12,11 @@ const newGroup = z.object({
 		.string()
 		.trim()
 		.toLowerCase()
-		.max(48, `The web address must be ${slugRules}`)
-		.refine((slug) => slug === '' || slugPattern.test(slug), `The web address must be ${slugRules}`)
+		.max(48, `The short name for links must be ${slugRules}`)
+		.refine(
+			(slug) => slug === '' || slugPattern.test(slug),
+			`The short name for links must be ${slugRules}`
+		)
 		.optional(),
 	purpose: textField('The purpose', { min: 10, max: 2000, multiline: true })
 });
@@ -33,7 +36,7 @@ export const actions: Actions = {
 		const created = await createGroup({ name, slug, purpose, ownerId: user.id });
 		if (!created.ok) {
 			const suggestion = await suggestSlug(name);
-			const message = `The address "${slug}" is taken. How about "${suggestion}"?`;
+			const message = `The short name "${slug}" is taken. How about "${suggestion}"?`;
 			return fail(400, {
 				message,
 				errors: { slug: message },

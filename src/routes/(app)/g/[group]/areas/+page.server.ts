@@ -13,6 +13,7 @@ import { readForm, textField } from '$lib/server/forms';
 import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
 import { memberNames } from '$lib/server/groups/memberships';
+import { hasTasks } from '$lib/server/tasks/board';
 import type { Actions, PageServerLoad } from './$types';
 
 const id = (what: string) =>
@@ -37,7 +38,9 @@ export const load: PageServerLoad = async (event) => {
 		areas,
 		members: members,
 		me: user.id,
-		canManage: hasRole(role, 'facilitator')
+		canManage: hasRole(role, 'facilitator'),
+		// before any task, areas without owners are where a group starts, not an alarm
+		started: hasTasks(group.id)
 	};
 };
 

@@ -1,6 +1,7 @@
 import { requireMember } from '$lib/server/guards';
 import { groupHealth, openAnswerSamples } from '$lib/server/health/health';
 import { trafficLight } from '$lib/server/reviews/results';
+import { isBeyondNoise } from '$lib/server/health/trends';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -47,7 +48,9 @@ export const load: PageServerLoad = async (event) => {
 					title: (right ?? left)!.title,
 					a: left,
 					b: right,
-					change: left && right ? right.mean - left.mean : null
+					change: left && right ? right.mean - left.mean : null,
+					// the Health page's rule: a change counts when it is larger than both samples' noise
+					beyondNoise: Boolean(left && right && isBeyondNoise(left, right))
 				};
 			})
 		}

@@ -43,7 +43,8 @@ export const load: PageServerLoad = async (event) => {
 	const [purpose, questions, { answered, eligible, answers }, members, followUps, openNow] =
 		await Promise.all([
 			currentPurpose(group.id),
-			review.status === 'open' ? questionsOf(review.id) : [],
+			// a draft's, for its preview; an open review's, to answer
+			review.status === 'closed' ? [] : questionsOf(review.id),
 			standing(review.id, user.id),
 			// a draft says how many members the group has; once open, the review knows its own
 			review.status === 'draft' || review.eligibleCount === null ? memberCount(group.id) : 0,
