@@ -100,3 +100,36 @@ test('a form posted from another site is refused with 403', async ({ page, baseU
 		attacker.close();
 	}
 });
+
+test('a newcomer explores a sample group, marked on every page, and deletes it in one click', async ({
+	page
+}, info) => {
+	await page.goto('/signup');
+	await signUp(page, 'Nadia Newcomer', `nadia-${Date.now()}-${info.project.name}@example.org`);
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Explore a sample group' }).click();
+	await expect(
+		page.getByRole('heading', { name: 'Maple Street Tenants (sample)', level: 1 })
+	).toBeVisible();
+	const marked = page.getByRole('complementary', { name: 'Sample group' });
+	await expect(marked).toContainText('This is a sample group.');
+	for (const section of ['Reviews', 'Health', 'Board', 'Areas', 'Purpose', 'Members']) {
+		await page
+			.getByRole('navigation', { name: 'Group' })
+			.getByRole('link', { name: section })
+			.click();
+		await expect(marked).toBeVisible();
+	}
+	// its results and trends have something to show
+	await page
+		.getByRole('navigation', { name: 'Group' })
+		.getByRole('link', { name: 'Health' })
+		.click();
+	await expect(page.getByText(/too few answers|hidden/i).first()).toBeVisible();
+
+	await marked.getByRole('button', { name: 'Delete the sample' }).click();
+	await expect(
+		page.getByText('The sample group is deleted, with its made-up people.')
+	).toBeVisible();
+	await expect(page.getByText('You are not in any group yet.')).toBeVisible();
+});

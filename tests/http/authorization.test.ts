@@ -61,6 +61,10 @@ const inGroup = (member: number, facilitator: number, owner: number): Expected =
 // and met validation, which is where an allowed request with nothing in it must stop.
 const matrix: Record<string, Expected> = {
 	'GET /': everyone(200),
+	// makes (once) and opens the person's own sample group
+	'POST /?/sample': signedIn(303, 303),
+	// only the person a sample was made for deletes it; this group is nobody's sample
+	'POST /g/[group]?/deleteSample': inGroup(404, 404, 404),
 	'GET /healthz': everyone(200),
 	'GET /login': signedIn(200, 303),
 	// signed-in visitors are sent on, as from the page itself

@@ -108,6 +108,9 @@ const wording: Fields = {
 };
 
 const actions: Record<string, ActionSpec> = {
+	'POST /?/sample': { fields: () => ({}) },
+	// the world's group is not a sample: refused, whatever is sent
+	'POST /g/[group]?/deleteSample': { fields: () => ({}) },
 	'POST /account?/calendar': { fields: () => ({}) },
 	'POST /account?/rename': { fields: () => ({ displayName: ['Rosa Parks', '', '  '] }) },
 	'POST /account?/changePassword': {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+	type AnySQLiteColumn,
 	check,
 	index,
 	integer,
@@ -28,6 +29,9 @@ export const user = sqliteTable('user', {
 	// then, and again after the address changes. Unverified accounts get no email and cannot be
 	// instance operators.
 	emailVerifiedAt: integer({ mode: 'timestamp_ms' }),
+	// Set for the made-up people of a sample group (groups/sample.ts): they cannot log in, get no
+	// email, and go when their sample group is deleted.
+	sampleGroupId: text().references((): AnySQLiteColumn => group.id, { onDelete: 'cascade' }),
 	createdAt: createdAt()
 });
 
@@ -79,6 +83,9 @@ export const group = sqliteTable(
 		name: text().notNull(),
 		// How many members must answer a review before anyone sees its results (k).
 		anonymityThreshold: integer().notNull().default(5),
+		// A sample group, made to show a newcomer what the app does: whom it was made for. Deleting
+		// that account deletes the sample.
+		sampleFor: text().references((): AnySQLiteColumn => user.id, { onDelete: 'cascade' }),
 		createdAt: createdAt()
 	},
 	(t) => [check('group_threshold_min', sql`${t.anonymityThreshold} >= 3`)]

@@ -7,7 +7,9 @@ import { isRevealed } from '$lib/server/reviews/thresholds';
 import { workScores } from '$lib/server/reviews/results';
 import { delegationStats } from '$lib/server/tasks/delegation-stats';
 import { hasTasks } from '$lib/server/tasks/board';
-import type { PageServerLoad } from './$types';
+import { error, redirect } from '@sveltejs/kit';
+import { deleteSampleGroup } from '$lib/server/groups/sample';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { group, user } = await requireMember(event);
@@ -46,4 +48,14 @@ export const load: PageServerLoad = async (event) => {
 			scores
 		}
 	};
+};
+
+export const actions: Actions = {
+	// One click: the sample is made up, and can be made again from the start page.
+	deleteSample: async (event) => {
+		const { user } = await requireMember(event);
+		if (!(await deleteSampleGroup(user.id, event.params.group)))
+			error(404, 'This is not a sample group of yours.');
+		redirect(303, '/?farewell=sample-deleted');
+	}
 };
