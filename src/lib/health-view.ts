@@ -33,6 +33,9 @@ export interface HealthView {
 		revealed: boolean;
 		/** Whole percent of eligible members who answered, or null (hidden review). */
 		turnout: number | null;
+		/** How many answered, of how many could: turnout as people say it. */
+		answered: number;
+		eligible: number;
 		restated: boolean;
 	}[];
 	/**

@@ -153,9 +153,11 @@ async function expectNoViolations(page: Page, path?: string) {
 async function expectNoViolationsAsShown(page: Page, browser: Browser, javaScriptEnabled: boolean) {
 	if (javaScriptEnabled) return expectNoViolations(page);
 	const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/g, '');
+	const dark = await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches);
 	const context = await browser.newContext({
 		javaScriptEnabled: true,
-		viewport: page.viewportSize()
+		viewport: page.viewportSize(),
+		colorScheme: dark ? 'dark' : 'light'
 	});
 	const checker = await context.newPage();
 	await checker.route(page.url(), (route) =>
@@ -204,7 +206,7 @@ test('what people meet after acting has no axe violation: a form error, the rece
 	await visitor.close();
 });
 
-test('every page passes axe (WCAG 2.2 A and AA), signed in and out, on desktop and phone', async ({
+test('every page passes axe (WCAG 2.2 A and AA), signed in and out, on desktop and phone, light and dark', async ({
 	page,
 	browser,
 	baseURL
@@ -241,11 +243,15 @@ test('every page passes axe (WCAG 2.2 A and AA), signed in and out, on desktop a
 		// without JavaScript, on the phone only: the desktop layout of the same markup is checked
 		// with JavaScript on, and each page checked this way costs a second browser context
 		if (!javaScriptEnabled && name === 'desktop') continue;
+		// both themes, at no extra cost: the desktop pass in the light one, the phone's in the dark
+		const colorScheme = name === 'phone' ? 'dark' : 'light';
 		await page.setViewportSize(viewport);
-		for (const [, path] of signedIn) await test.step(`${name} ${path}`, () => check(page, path));
-		const visitor = await (await browser.newContext({ viewport })).newPage();
+		await page.emulateMedia({ colorScheme });
+		for (const [, path] of signedIn)
+			await test.step(`${name} ${colorScheme} ${path}`, () => check(page, path));
+		const visitor = await (await browser.newContext({ viewport, colorScheme })).newPage();
 		for (const [, path] of signedOut)
-			await test.step(`${name} signed out ${path}`, () => check(visitor, path));
+			await test.step(`${name} ${colorScheme} signed out ${path}`, () => check(visitor, path));
 		await visitor.close();
 	}
 });

@@ -59,9 +59,33 @@ describe('how results are shown', () => {
 	it('reads a cell of the compact health view: a value, a gap for a hidden review, or not asked', () => {
 		const view = {
 			reviews: [
-				{ id: 'a', title: 'Q1', revealed: true, turnout: 50, restated: false },
-				{ id: 'b', title: 'Q2', revealed: false, turnout: null, restated: false },
-				{ id: 'c', title: 'Q3', revealed: true, turnout: 60, restated: false }
+				{
+					id: 'a',
+					title: 'Q1',
+					revealed: true,
+					turnout: 50,
+					answered: 5,
+					eligible: 10,
+					restated: false
+				},
+				{
+					id: 'b',
+					title: 'Q2',
+					revealed: false,
+					turnout: null,
+					answered: 2,
+					eligible: 10,
+					restated: false
+				},
+				{
+					id: 'c',
+					title: 'Q3',
+					revealed: true,
+					turnout: 60,
+					answered: 6,
+					eligible: 10,
+					restated: false
+				}
 			],
 			dimensions: [
 				{

@@ -220,13 +220,17 @@ const hundredths = (n: number) => Math.round(n * 100);
 /** The compact form the health page renders (see $lib/health-view). */
 export function toHealthView(trends: Trends): HealthView {
 	return {
-		reviews: trends.reviews.map(({ id, title, revealed, turnout, restated }) => ({
-			id,
-			title,
-			revealed,
-			turnout: turnout === null ? null : hundredths(turnout),
-			restated
-		})),
+		reviews: trends.reviews.map(
+			({ id, title, revealed, turnout, answered, eligible, restated }) => ({
+				id,
+				title,
+				revealed,
+				turnout: turnout === null ? null : hundredths(turnout),
+				answered,
+				eligible,
+				restated
+			})
+		),
 		dimensions: trends.dimensions.map((d) => ({
 			key: d.key,
 			title: d.title,

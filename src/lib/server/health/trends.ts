@@ -36,6 +36,8 @@ export interface Trends {
 		closedAt: Date;
 		revealed: boolean;
 		turnout: number | null;
+		answered: number;
+		eligible: number;
 		restated: boolean;
 	}[];
 	dimensions: { key: string; title: string; cells: Cell[] }[];
@@ -70,6 +72,8 @@ export function buildTrends(reviews: ReviewAggregate[]): Trends {
 			closedAt: review.closedAt,
 			revealed: review.revealed,
 			turnout: review.eligibleCount > 0 ? review.responseCount / review.eligibleCount : null,
+			answered: review.responseCount,
+			eligible: review.eligibleCount,
 			restated:
 				i > 0 &&
 				review.purposeVersion !== null &&
