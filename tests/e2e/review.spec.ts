@@ -121,7 +121,7 @@ test('a facilitator opens a review, six members answer on phones, results are re
 	const impression = await unfold("An outsider's first impression");
 	await expect(impression.getByText('Green: an outsider would see strength')).toBeVisible();
 	const issues = await unfold('Raise an issue');
-	await expect(issues.getByText('in shuffled order')).toBeVisible();
+	await expect(issues.getByText('in random order')).toBeVisible();
 	const texts = await issues.getByRole('listitem').allTextContents();
 	expect(texts.sort()).toEqual(
 		[0, 1, 2, 3, 4, 5].map((i) => `Issue from member ${i}: meetings start late.`)

@@ -63,11 +63,37 @@ export async function purposeHistory(groupId: string) {
 	}));
 }
 
+/**
+ * What changed between two statements, word by word. Neighbouring changes (only spaces between
+ * them) are shown as one removed passage and then one added one: a rewritten sentence reads as
+ * "old words" then "new words", not as the two interleaved word by word.
+ */
 export function purposeDiff(before: string, after: string): DiffPart[] {
-	return diffWordsWithSpace(before, after).map((part) => ({
-		text: part.value,
-		change: part.added ? 'added' : part.removed ? 'removed' : 'same'
-	}));
+	const parts: DiffPart[] = [];
+	let removed = '';
+	let added = '';
+	const flush = () => {
+		const trailing = /\s*$/.exec(removed || added)![0];
+		if (removed.trim()) parts.push({ text: removed.trimEnd(), change: 'removed' });
+		if (removed.trim() && added.trim()) parts.push({ text: ' ', change: 'same' });
+		if (added.trim()) parts.push({ text: added.trimEnd(), change: 'added' });
+		if (trailing) parts.push({ text: trailing, change: 'same' });
+		removed = added = '';
+	};
+	for (const part of diffWordsWithSpace(before, after)) {
+		if (part.added) added += part.value;
+		else if (part.removed) removed += part.value;
+		else if (/^\s+$/.test(part.value) && (removed || added)) {
+			// a space between two changes belongs to both passages
+			if (removed) removed += part.value;
+			if (added) added += part.value;
+		} else {
+			flush();
+			parts.push({ text: part.value, change: 'same' });
+		}
+	}
+	flush();
+	return parts;
 }
 
 const purposeAtVersion = prepared(() =>

@@ -5,7 +5,7 @@ import { hasAnswered } from '$lib/server/reviews/responses';
 import { listReviews } from '$lib/server/reviews/reviews';
 import { isRevealed } from '$lib/server/reviews/thresholds';
 import { workScores } from '$lib/server/reviews/results';
-import { delegationStats } from '$lib/server/tasks/delegation-stats';
+import { delegationStats, quarterStart } from '$lib/server/tasks/delegation-stats';
 import { hasTasks } from '$lib/server/tasks/board';
 import { error, redirect } from '@sveltejs/kit';
 import { deleteSampleGroup } from '$lib/server/groups/sample';
@@ -45,7 +45,8 @@ export const load: PageServerLoad = async (event) => {
 		latestResults: latestRevealed && { id: latestRevealed.id, title: latestRevealed.title },
 		work: {
 			...stats,
-			scores
+			scores,
+			since: quarterStart()
 		}
 	};
 };
