@@ -49,7 +49,15 @@ test('the main pages keep their layout, on a desktop and a phone', async ({ brow
 		const base = new URL(page.url()).pathname;
 		await expectLayout(page, `${size}-overview`);
 
-		for (const section of ['reviews', 'health', 'board', 'members', 'purpose']) {
+		for (const section of [
+			'reviews',
+			'health',
+			'compare',
+			'board',
+			'areas',
+			'members',
+			'purpose'
+		]) {
 			await page.goto(`${base}/${section}`);
 			await expectLayout(page, `${size}-${section}`);
 		}

@@ -344,7 +344,7 @@ describe('what members and facilitators can learn while a review is open', () =>
 			})
 		).text();
 		const note = html.replace(/<!--[\s\S]*?-->|<[^>]+>/g, '').replace(/\s+/g, ' ');
-		expect(note).toContain('6 people could answer: the members when it opened.');
+		expect(note).toContain('6 members could answer: everyone in the group when it opened.');
 		expect(note).toContain('2 of them joined in the 14 days before it opened.');
 	});
 });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { db, transaction } from '$lib/server/db';
 import { session, user } from '$lib/server/db/schema';
 import { accountMail, canSendMail } from '$lib/server/accounts/account-mail';
@@ -26,7 +26,8 @@ export async function requestReset(email: string, address: string): Promise<Rese
 	const [account] = db
 		.select({ userId: user.id, email: user.email, displayName: user.displayName })
 		.from(user)
-		.where(eq(user.email, email))
+		// a sample group's made-up people have no mailbox to send a link to
+		.where(and(eq(user.email, email), isNull(user.sampleGroupId)))
 		.all();
 	if (account) {
 		const token = issueLink(account.userId, 'reset-password', account.email);

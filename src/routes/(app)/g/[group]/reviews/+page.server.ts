@@ -26,10 +26,16 @@ const thresholdForm = z.object({
 		.max(100, 'Choose 100 or fewer.')
 });
 
-/** "2026 Q4", or "2026 Q4 (2)" when the quarter already has a review: titles tell reviews apart. */
-function unusedTitle(title: string, taken: Set<string>) {
-	let candidate = title;
-	for (let n = 2; taken.has(candidate); n++) candidate = `${title} (${n})`;
+/**
+ * "2026 Q4"; once this quarter has its review, the next quarter's ("2027 Q1"), which is most
+ * likely the one being prepared; "2026 Q4 (2)" only when both are taken.
+ */
+function suggestedTitle(taken: Set<string>, now = new Date()) {
+	const thisQuarter = quarterTitle(now);
+	const next = quarterTitle(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 3, 1)));
+	for (const title of [thisQuarter, next]) if (!taken.has(title)) return title;
+	let candidate = thisQuarter;
+	for (let n = 2; taken.has(candidate); n++) candidate = `${thisQuarter} (${n})`;
 	return candidate;
 }
 
@@ -42,7 +48,7 @@ export const load: PageServerLoad = async (event) => {
 		canRun,
 		threshold,
 		members,
-		suggestedTitle: unusedTitle(quarterTitle(), new Set(reviews.map((r) => r.title))),
+		suggestedTitle: suggestedTitle(new Set(reviews.map((r) => r.title))),
 		reviews: await Promise.all(
 			reviews.map(async (r) => ({
 				id: r.id,
