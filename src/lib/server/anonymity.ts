@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { databaseConfig } from '$lib/server/config';
 import { busyTimeoutMs, db, type Executor } from '$lib/server/db';
-import { answer, response } from '$lib/server/db/schema';
+import { answer, outsiderAnswer, outsiderResponse, response } from '$lib/server/db/schema';
 import { notification, reminder } from '$lib/server/db/work-schema';
 import { newId } from '$lib/server/tokens';
 
@@ -48,6 +48,40 @@ export function shuffleStoredResponses(tx: Executor, reviewId: string) {
 		);
 	for (const slice of slices(newResponses, 200)) tx.insert(response).values(slice).run();
 	for (const slice of slices(newAnswers, 200)) tx.insert(answer).values(slice).run();
+}
+
+/**
+ * The same for outsiders' answers to a closing review: rewritten under fresh random keys, in key
+ * order, so that where they sit no longer follows the order they came in.
+ */
+export function shuffleStoredOutsiderResponses(tx: Executor, reviewId: string) {
+	const ids = tx
+		.select({ id: outsiderResponse.id })
+		.from(outsiderResponse)
+		.where(eq(outsiderResponse.reviewId, reviewId))
+		.all()
+		.map((r) => r.id);
+	if (ids.length === 0) return;
+	const answers = [];
+	for (const slice of slices(ids, 500))
+		answers.push(
+			...tx.select().from(outsiderAnswer).where(inArray(outsiderAnswer.responseId, slice)).all()
+		);
+	const renamed = new Map(ids.map((id) => [id, newId()]));
+	for (const slice of slices(ids, 500)) {
+		tx.delete(outsiderAnswer).where(inArray(outsiderAnswer.responseId, slice)).run();
+		tx.delete(outsiderResponse).where(inArray(outsiderResponse.id, slice)).run();
+	}
+	const newResponses = ids
+		.map((id) => ({ id: renamed.get(id)!, reviewId }))
+		.sort((a, b) => compareKeys(a.id, b.id));
+	const newAnswers = answers
+		.map((a) => ({ ...a, responseId: renamed.get(a.responseId)! }))
+		.sort(
+			(a, b) => compareKeys(a.responseId, b.responseId) || compareKeys(a.questionKey, b.questionKey)
+		);
+	for (const slice of slices(newResponses, 200)) tx.insert(outsiderResponse).values(slice).run();
+	for (const slice of slices(newAnswers, 200)) tx.insert(outsiderAnswer).values(slice).run();
 }
 
 /**

@@ -324,3 +324,93 @@ export type Invite = typeof invite.$inferSelect;
 export type Review = typeof review.$inferSelect;
 export type Question = typeof question.$inferSelect;
 export type DimensionResult = typeof dimensionResult.$inferSelect;
+
+// The outsiders' panel (issue 16): people outside the group answer a review too, through links,
+// without an account. The same promises as members': what was answered, never by whom or when.
+
+/** A review's outside view: its own threshold, its shared link, and answers counted by kind. */
+export const outsideView = sqliteTable(
+	'outside_view',
+	{
+		reviewId: text()
+			.primaryKey()
+			.references(() => review.id, { onDelete: 'cascade' }),
+		// Fixed when outsiders are first asked, like a review's own k, and counted apart from it.
+		threshold: integer().notNull(),
+		// SHA-256 of the one shared link's token (for a meeting or a flyer); null when there is none.
+		sharedLinkHash: text().unique(),
+		sharedCap: integer().notNull().default(50),
+		// How many answered through each kind of link: plain counts, overwritten in place.
+		personalAnswers: integer().notNull().default(0),
+		sharedAnswers: integer().notNull().default(0),
+		closed: integer({ mode: 'boolean' }).notNull().default(false)
+	},
+	(t) => [
+		check('outside_view_threshold_min', sql`${t.threshold} >= 3`),
+		check('outside_view_cap', sql`${t.sharedCap} between 1 and 1000`)
+	]
+);
+
+/** The questions outsiders get: reworded copies of some of the review's, and their own. */
+export const outsiderQuestion = sqliteTable(
+	'outsider_question',
+	{
+		reviewId: text()
+			.notNull()
+			.references(() => outsideView.reviewId, { onDelete: 'cascade' }),
+		// the members' question it mirrors ("execution"), so results line up; or outsiders' own
+		key: text().notNull(),
+		position: integer().notNull(),
+		kind: text({ enum: questionKinds }).notNull(),
+		title: text().notNull(),
+		prompt: text().notNull(),
+		lowLabel: text(),
+		highLabel: text()
+	},
+	(t) => [primaryKey({ columns: [t.reviewId, t.key] })]
+);
+
+// Personal links, one use each: only the token's SHA-256, made in one batch, and `used` flipped
+// in place when answered (like eligibility.answered): no time, no order, no address, nothing
+// that points at the answer. WITHOUT ROWID (in the migration): stored in hash order.
+export const outsiderLink = sqliteTable(
+	'outsider_link',
+	{
+		id: text().primaryKey(),
+		reviewId: text()
+			.notNull()
+			.references(() => outsideView.reviewId, { onDelete: 'cascade' }),
+		used: integer({ mode: 'boolean' }).notNull().default(false)
+	},
+	(t) => [index('outsider_link_review_idx').on(t.reviewId)]
+);
+
+// What outsiders answered, as `response` and `answer` are for members: a random key, WITHOUT
+// ROWID, rewritten in key order when the review closes.
+export const outsiderResponse = sqliteTable(
+	'outsider_response',
+	{
+		id: text().primaryKey(),
+		reviewId: text()
+			.notNull()
+			.references(() => outsideView.reviewId, { onDelete: 'cascade' })
+	},
+	(t) => [index('outsider_response_review_idx').on(t.reviewId)]
+);
+
+export const outsiderAnswer = sqliteTable(
+	'outsider_answer',
+	{
+		responseId: text()
+			.notNull()
+			.references(() => outsiderResponse.id, { onDelete: 'cascade' }),
+		questionKey: text().notNull(),
+		score: integer(),
+		text: text()
+	},
+	(t) => [
+		primaryKey({ columns: [t.responseId, t.questionKey] }),
+		check('outsider_answer_score_range', sql`${t.score} is null or ${t.score} between 1 and 5`),
+		check('outsider_answer_text_length', sql`${t.text} is null or length(${t.text}) <= 4000`)
+	]
+);

@@ -17,6 +17,7 @@ import {
 	finishForgetting,
 	forgetRecentWrites,
 	forgetWhoWasReminded,
+	shuffleStoredOutsiderResponses,
 	shuffleStoredResponses
 } from '$lib/server/anonymity';
 import { logFailure } from '$lib/server/log';
@@ -134,6 +135,7 @@ export async function closeReview(
 		const revealed = isRevealed(closed);
 		if (revealed) computeResults(tx, reviewId);
 		shuffleStoredResponses(tx, reviewId);
+		shuffleStoredOutsiderResponses(tx, reviewId);
 		forgetWhoWasReminded(tx, reviewId);
 		resolveOpenReviewNotices(tx, reviewId, now);
 		tx.update(review)

@@ -1,0 +1,266 @@
+// A review's outside view: asking outsiders, their links, their answers and what may be shown.
+// Outsiders have no account. A personal link works once; the shared link works up to its cap.
+// Neither kind of link is ever connected to an answer: a used personal link is a flag flipped in
+// place, the shared link a counter, and answers carry a random key and nothing else.
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { db, transaction, type Executor } from '$lib/server/db';
+import {
+	outsiderAnswer,
+	outsiderLink,
+	outsiderQuestion,
+	outsiderResponse,
+	outsideView,
+	group,
+	question,
+	review
+} from '$lib/server/db/schema';
+import { forgetSoon } from '$lib/server/anonymity';
+import { outsidersRevealed } from '$lib/server/outsiders/gap';
+import { outsiderInstrument, purposeGuessKey } from '$lib/server/outsiders/questions';
+import { ok, refuse, type Result } from '$lib/server/result';
+import { generateToken, hashToken, newId } from '$lib/server/tokens';
+
+/** Personal links are made in batches of 1 to this many. */
+export const maxLinksAtOnce = 200;
+export const defaultSharedCap = 50;
+
+export type AskRefusal = 'not-found' | 'closed' | 'asked-already' | 'no-questions';
+
+/**
+ * Adds an outside view to a draft or open review: the outward-facing questions the review asks,
+ * reworded for outsiders (or only those in `keys`), and outsiders' own purpose question. Its
+ * threshold is the group's k now, as a review's is when it opens.
+ */
+export function askOutsiders(
+	groupId: string,
+	reviewId: string,
+	keys?: string[]
+): Result<undefined, AskRefusal> {
+	return transaction((tx): Result<undefined, AskRefusal> => {
+		const [row] = tx
+			.select({ status: review.status, threshold: group.anonymityThreshold })
+			.from(review)
+			.innerJoin(group, eq(group.id, review.groupId))
+			.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
+			.all();
+		if (!row) return refuse('not-found');
+		if (row.status === 'closed') return refuse('closed');
+		const asked = new Set(
+			tx
+				.select({ key: question.key })
+				.from(question)
+				.where(eq(question.reviewId, reviewId))
+				.all()
+				.map((q) => q.key)
+		);
+		const chosen = outsiderInstrument.filter(
+			(q) => q.key === purposeGuessKey || (asked.has(q.key) && (!keys || keys.includes(q.key)))
+		);
+		if (!chosen.some((q) => q.kind === 'scale')) return refuse('no-questions');
+		const inserted = tx
+			.insert(outsideView)
+			.values({ reviewId, threshold: row.threshold })
+			.onConflictDoNothing()
+			.returning({ reviewId: outsideView.reviewId })
+			.all();
+		if (inserted.length === 0) return refuse('asked-already');
+		tx.insert(outsiderQuestion)
+			.values(chosen.map((q, position) => ({ ...q, reviewId, position })))
+			.run();
+		return ok(undefined);
+	});
+}
+
+export function outsiderQuestionsOf(reviewId: string, executor: Executor = db) {
+	return executor
+		.select()
+		.from(outsiderQuestion)
+		.where(eq(outsiderQuestion.reviewId, reviewId))
+		.orderBy(asc(outsiderQuestion.position))
+		.all();
+}
+
+/**
+ * `count` new personal links (1 to 200), as tokens to hand out: shown once, stored only hashed.
+ * Written in one statement, in hash order (WITHOUT ROWID), so their places say nothing either.
+ */
+export function makePersonalLinks(
+	reviewId: string,
+	count: number
+): Result<string[], 'not-found' | 'closed' | 'bad-count'> {
+	if (!Number.isInteger(count) || count < 1 || count > maxLinksAtOnce) return refuse('bad-count');
+	const view = viewOf(reviewId);
+	if (!view) return refuse('not-found');
+	if (view.closed) return refuse('closed');
+	const tokens = Array.from({ length: count }, () => generateToken());
+	db.insert(outsiderLink)
+		.values(tokens.map((token) => ({ id: hashToken(token), reviewId })))
+		.run();
+	return ok(tokens);
+}
+
+/** The shared link's token, new each time it is made: the previous one stops working. */
+export function makeSharedLink(
+	reviewId: string,
+	cap = defaultSharedCap
+): Result<string, 'not-found' | 'closed'> {
+	const view = viewOf(reviewId);
+	if (!view) return refuse('not-found');
+	if (view.closed) return refuse('closed');
+	const token = generateToken();
+	db.update(outsideView)
+		.set({ sharedLinkHash: hashToken(token), sharedCap: cap })
+		.where(eq(outsideView.reviewId, reviewId))
+		.run();
+	return ok(token);
+}
+
+function viewOf(reviewId: string, executor: Executor = db) {
+	return executor.select().from(outsideView).where(eq(outsideView.reviewId, reviewId)).get();
+}
+
+export type LinkRefusal = 'unknown' | 'used' | 'full' | 'closed';
+
+/** What a link opens, for its page: the review it belongs to and whether it can still be used. */
+export function findOutsiderLink(
+	token: string
+): Result<{ reviewId: string; kind: 'personal' | 'shared' }, LinkRefusal> {
+	const hash = hashToken(token);
+	const personal = db.select().from(outsiderLink).where(eq(outsiderLink.id, hash)).get();
+	const view = personal
+		? viewOf(personal.reviewId)
+		: db.select().from(outsideView).where(eq(outsideView.sharedLinkHash, hash)).get();
+	if (!view) return refuse('unknown');
+	if (view.closed || !isOpen(view.reviewId)) return refuse('closed');
+	if (personal?.used) return refuse('used');
+	if (!personal && view.sharedAnswers >= view.sharedCap) return refuse('full');
+	return ok({ reviewId: view.reviewId, kind: personal ? 'personal' : 'shared' });
+}
+
+function isOpen(reviewId: string, executor: Executor = db) {
+	const row = executor
+		.select({ status: review.status, closesAt: review.closesAt })
+		.from(review)
+		.where(eq(review.id, reviewId))
+		.get();
+	return row?.status === 'open' && !(row.closesAt && row.closesAt <= new Date());
+}
+
+export interface OutsiderAnswer {
+	questionKey: string;
+	score: number | null;
+	text: string | null;
+}
+
+/**
+ * Takes one outsider's answers through `token`. A personal link is used up by flipping its flag,
+ * which only one of any number of simultaneous tries can do; the shared link counts up to its
+ * cap in the same single statement. Either way the answer itself carries no trace of the link.
+ */
+export function submitOutsiderAnswers(
+	token: string,
+	answers: OutsiderAnswer[]
+): Result<undefined, LinkRefusal> {
+	const hash = hashToken(token);
+	const outcome = transaction((tx): Result<undefined, LinkRefusal> => {
+		const personal = tx.select().from(outsiderLink).where(eq(outsiderLink.id, hash)).get();
+		const view = personal
+			? viewOf(personal.reviewId, tx)
+			: tx.select().from(outsideView).where(eq(outsideView.sharedLinkHash, hash)).get();
+		if (!view) return refuse('unknown');
+		if (view.closed || !isOpen(view.reviewId, tx)) return refuse('closed');
+		if (personal) {
+			const flipped = tx
+				.update(outsiderLink)
+				.set({ used: true })
+				.where(and(eq(outsiderLink.id, hash), eq(outsiderLink.used, false)))
+				.returning({ id: outsiderLink.id })
+				.all();
+			if (flipped.length === 0) return refuse('used');
+			tx.update(outsideView)
+				.set({ personalAnswers: sql`${outsideView.personalAnswers} + 1` })
+				.where(eq(outsideView.reviewId, view.reviewId))
+				.run();
+		} else {
+			const counted = tx
+				.update(outsideView)
+				.set({ sharedAnswers: sql`${outsideView.sharedAnswers} + 1` })
+				.where(
+					and(
+						eq(outsideView.reviewId, view.reviewId),
+						sql`${outsideView.sharedAnswers} < ${outsideView.sharedCap}`
+					)
+				)
+				.returning({ reviewId: outsideView.reviewId })
+				.all();
+			if (counted.length === 0) return refuse('full');
+		}
+		const responseId = newId();
+		tx.insert(outsiderResponse).values({ id: responseId, reviewId: view.reviewId }).run();
+		if (answers.length > 0)
+			tx.insert(outsiderAnswer)
+				.values(answers.map((a) => ({ ...a, responseId })))
+				.run();
+		return ok(undefined);
+	});
+	// as for members: the log holds the flipped flag beside the new answer only for a moment
+	if (outcome.ok) forgetSoon();
+	return outcome;
+}
+
+/** Ends the outside view early, by hand; it ends with its review in any case. */
+export function closeOutsideView(reviewId: string) {
+	db.update(outsideView).set({ closed: true }).where(eq(outsideView.reviewId, reviewId)).run();
+}
+
+export interface OutsiderAggregate {
+	key: string;
+	mean: number;
+	standardDeviation: number;
+	count: number;
+}
+
+/**
+ * What may be shown of the outside view: nothing below its own threshold; at or above it, the
+ * answers by kind of link, each scored question's mean, spread and count, and the texts.
+ */
+export function outsiderResults(reviewId: string) {
+	const view = viewOf(reviewId);
+	if (!view) return null;
+	const answered = view.personalAnswers + view.sharedAnswers;
+	const byKind = { personal: view.personalAnswers, shared: view.sharedAnswers };
+	if (!outsidersRevealed(answered, view.threshold))
+		return { revealed: false as const, answered, threshold: view.threshold, byKind };
+	const responses = db
+		.select({ id: outsiderResponse.id })
+		.from(outsiderResponse)
+		.where(eq(outsiderResponse.reviewId, reviewId));
+	const scores = db
+		.select({
+			key: outsiderAnswer.questionKey,
+			mean: sql<number>`avg(${outsiderAnswer.score})`,
+			meanOfSquares: sql<number>`avg(${outsiderAnswer.score} * ${outsiderAnswer.score})`,
+			count: sql<number>`count(${outsiderAnswer.score})`
+		})
+		.from(outsiderAnswer)
+		.where(inArray(outsiderAnswer.responseId, responses))
+		.groupBy(outsiderAnswer.questionKey)
+		.all()
+		.filter((row) => row.count > 0)
+		.map((row): OutsiderAggregate => ({
+			key: row.key,
+			mean: row.mean,
+			standardDeviation: Math.sqrt(Math.max(0, row.meanOfSquares - row.mean * row.mean)),
+			count: row.count
+		}));
+	const texts = db
+		.select({ key: outsiderAnswer.questionKey, text: outsiderAnswer.text })
+		.from(outsiderAnswer)
+		.where(
+			and(inArray(outsiderAnswer.responseId, responses), sql`${outsiderAnswer.text} is not null`)
+		)
+		// key order: random keys, so no order of answering (rewritten at close as well)
+		.orderBy(asc(outsiderAnswer.responseId))
+		.all();
+	return { revealed: true as const, answered, threshold: view.threshold, byKind, scores, texts };
+}
