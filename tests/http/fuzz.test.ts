@@ -658,14 +658,18 @@ function refusedTooLarge(body: Body, error: unknown) {
  * attempt that did reach the app and changed something would still be caught.
  */
 async function withRetry(request: () => Promise<Response>, retry = true) {
-	try {
-		return await request();
-	} catch (error) {
-		const code = (error as { cause?: { code?: string } }).cause?.code;
-		// EPIPE is the same reset, seen while the client was still sending a (small) upload
-		const reset = code === 'ECONNRESET' || code === 'EPIPE';
-		if (!retry || !reset || server.process.exitCode !== null) throw error;
-		return request();
+	// A kept-alive socket the server has just closed fails the request that reuses it; fetch's
+	// pool may hand out another such socket on the next try, so a reset is tried up to 3 times.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await request();
+		} catch (error) {
+			const code = (error as { cause?: { code?: string } }).cause?.code;
+			// EPIPE is the same reset, seen while the client was still sending a (small) upload
+			const reset = code === 'ECONNRESET' || code === 'EPIPE';
+			if (!retry || !reset || attempt === 3 || server.process.exitCode !== null) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
 	}
 }
 
