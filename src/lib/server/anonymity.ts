@@ -14,74 +14,83 @@ import { newId } from '$lib/server/tokens';
 //   see db/index.ts).
 // The functions here undo what those would tell about who answered what.
 
-/**
- * Rewrites a closing review's responses and answers under fresh random keys, inserted in key
- * order, so that their placement (page, cell offset) follows random keys only and no longer the
- * order they were submitted in. The old cells are zeroed by `secure_delete`. Runs inside the
- * closing transaction; receipts keep working, as they check the receipt hash, not the key.
- */
-export function shuffleStoredResponses(tx: Executor, reviewId: string) {
-	const responses = tx
-		.select({ id: response.id, receiptHash: response.receiptHash })
-		.from(response)
-		.where(eq(response.reviewId, reviewId))
-		.all();
-	if (responses.length === 0) return;
-	const ids = responses.map((r) => r.id);
-	const answers = [];
-	// in slices: SQLite takes a bounded number of values per statement
-	for (const slice of slices(ids, 500)) {
-		answers.push(...tx.select().from(answer).where(inArray(answer.responseId, slice)).all());
-	}
-	const renamed = new Map(ids.map((id) => [id, newId()]));
-	for (const slice of slices(ids, 500)) {
-		tx.delete(answer).where(inArray(answer.responseId, slice)).run();
-		tx.delete(response).where(inArray(response.id, slice)).run();
-	}
-	const newResponses = responses
-		.map((r) => ({ id: renamed.get(r.id)!, reviewId, receiptHash: r.receiptHash }))
-		.sort((a, b) => compareKeys(a.id, b.id));
-	const newAnswers = answers
-		.map((a) => ({ ...a, responseId: renamed.get(a.responseId)! }))
-		.sort(
-			(a, b) => compareKeys(a.responseId, b.responseId) || compareKeys(a.questionKey, b.questionKey)
-		);
-	for (const slice of slices(newResponses, 200)) tx.insert(response).values(slice).run();
-	for (const slice of slices(newAnswers, 200)) tx.insert(answer).values(slice).run();
+/** Where one kind of response and its answers are stored, for `rewriteUnderNewKeys`. */
+interface StoredResponses<
+	R extends { id: string },
+	A extends { responseId: string; questionKey: string }
+> {
+	responses: R[];
+	answersOf(ids: string[]): A[];
+	remove(ids: string[]): void;
+	insert(responses: R[], answers: A[]): void;
 }
 
 /**
- * The same for outsiders' answers to a closing review: rewritten under fresh random keys, in key
- * order, so that where they sit no longer follows the order they came in.
+ * Rewrites responses and their answers under fresh random keys, inserted in key order, so that
+ * their placement (page, cell offset) follows random keys only and no longer the order they were
+ * submitted in. The old cells are zeroed by `secure_delete`.
  */
-export function shuffleStoredOutsiderResponses(tx: Executor, reviewId: string) {
-	const ids = tx
-		.select({ id: outsiderResponse.id })
-		.from(outsiderResponse)
-		.where(eq(outsiderResponse.reviewId, reviewId))
-		.all()
-		.map((r) => r.id);
+function rewriteUnderNewKeys<
+	R extends { id: string },
+	A extends { responseId: string; questionKey: string }
+>(stored: StoredResponses<R, A>) {
+	const ids = stored.responses.map((r) => r.id);
 	if (ids.length === 0) return;
-	const answers = [];
-	for (const slice of slices(ids, 500))
-		answers.push(
-			...tx.select().from(outsiderAnswer).where(inArray(outsiderAnswer.responseId, slice)).all()
-		);
+	// in slices: SQLite takes a bounded number of values per statement
+	const answers = [...slices(ids, 500)].flatMap((slice) => stored.answersOf(slice));
 	const renamed = new Map(ids.map((id) => [id, newId()]));
-	for (const slice of slices(ids, 500)) {
-		tx.delete(outsiderAnswer).where(inArray(outsiderAnswer.responseId, slice)).run();
-		tx.delete(outsiderResponse).where(inArray(outsiderResponse.id, slice)).run();
-	}
-	const newResponses = ids
-		.map((id) => ({ id: renamed.get(id)!, reviewId }))
+	for (const slice of slices(ids, 500)) stored.remove(slice);
+	const responses = stored.responses
+		.map((r) => ({ ...r, id: renamed.get(r.id)! }))
 		.sort((a, b) => compareKeys(a.id, b.id));
-	const newAnswers = answers
+	const renamedAnswers = answers
 		.map((a) => ({ ...a, responseId: renamed.get(a.responseId)! }))
 		.sort(
 			(a, b) => compareKeys(a.responseId, b.responseId) || compareKeys(a.questionKey, b.questionKey)
 		);
-	for (const slice of slices(newResponses, 200)) tx.insert(outsiderResponse).values(slice).run();
-	for (const slice of slices(newAnswers, 200)) tx.insert(outsiderAnswer).values(slice).run();
+	for (const slice of slices(responses, 200)) stored.insert(slice, []);
+	for (const slice of slices(renamedAnswers, 200)) stored.insert([], slice);
+}
+
+/**
+ * Rewrites a closing review's members' responses under new keys (see `rewriteUnderNewKeys`).
+ * Runs inside the closing transaction; receipts keep working, as they check the receipt hash,
+ * not the key.
+ */
+export function shuffleStoredResponses(tx: Executor, reviewId: string) {
+	rewriteUnderNewKeys({
+		responses: tx.select().from(response).where(eq(response.reviewId, reviewId)).all(),
+		answersOf: (ids) => tx.select().from(answer).where(inArray(answer.responseId, ids)).all(),
+		remove: (ids) => {
+			tx.delete(answer).where(inArray(answer.responseId, ids)).run();
+			tx.delete(response).where(inArray(response.id, ids)).run();
+		},
+		insert: (responses, answers) => {
+			if (responses.length > 0) tx.insert(response).values(responses).run();
+			if (answers.length > 0) tx.insert(answer).values(answers).run();
+		}
+	});
+}
+
+/** The same for outsiders' answers to a closing review. */
+export function shuffleStoredOutsiderResponses(tx: Executor, reviewId: string) {
+	rewriteUnderNewKeys({
+		responses: tx
+			.select()
+			.from(outsiderResponse)
+			.where(eq(outsiderResponse.reviewId, reviewId))
+			.all(),
+		answersOf: (ids) =>
+			tx.select().from(outsiderAnswer).where(inArray(outsiderAnswer.responseId, ids)).all(),
+		remove: (ids) => {
+			tx.delete(outsiderAnswer).where(inArray(outsiderAnswer.responseId, ids)).run();
+			tx.delete(outsiderResponse).where(inArray(outsiderResponse.id, ids)).run();
+		},
+		insert: (responses, answers) => {
+			if (responses.length > 0) tx.insert(outsiderResponse).values(responses).run();
+			if (answers.length > 0) tx.insert(outsiderAnswer).values(answers).run();
+		}
+	});
 }
 
 /**

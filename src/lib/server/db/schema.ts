@@ -212,6 +212,18 @@ export const review = sqliteTable(
 	]
 );
 
+/** A question as a review asks it: members' (`question`) and outsiders' (`outsider_question`). */
+const questionColumns = () => ({
+	// Stable across reviews for the same dimension ("democracy"), so results compare.
+	key: text().notNull(),
+	position: integer().notNull(),
+	kind: text({ enum: questionKinds }).notNull(),
+	title: text().notNull(),
+	prompt: text().notNull(),
+	lowLabel: text(),
+	highLabel: text()
+});
+
 // Each review's own copy of its questions, so that later edits elsewhere never change it.
 export const question = sqliteTable(
 	'question',
@@ -219,14 +231,7 @@ export const question = sqliteTable(
 		reviewId: text()
 			.notNull()
 			.references(() => review.id, { onDelete: 'cascade' }),
-		// Stable across reviews for the same dimension ("democracy"), so results compare.
-		key: text().notNull(),
-		position: integer().notNull(),
-		kind: text({ enum: questionKinds }).notNull(),
-		title: text().notNull(),
-		prompt: text().notNull(),
-		lowLabel: text(),
-		highLabel: text()
+		...questionColumns()
 	},
 	(t) => [primaryKey({ columns: [t.reviewId, t.key] })]
 );
@@ -265,21 +270,35 @@ export const response = sqliteTable(
 	(t) => [index('response_review_idx').on(t.reviewId)]
 );
 
+/** One answer to one question: members' (`answer`) and outsiders' (`outsider_answer`). */
+const answerColumns = () => ({
+	questionKey: text().notNull(),
+	score: integer(),
+	text: text()
+});
+const answerRules = (
+	table: string,
+	t: {
+		responseId: AnySQLiteColumn;
+		questionKey: AnySQLiteColumn;
+		score: AnySQLiteColumn;
+		text: AnySQLiteColumn;
+	}
+) => [
+	primaryKey({ columns: [t.responseId, t.questionKey] }),
+	check(`${table}_score_range`, sql`${t.score} is null or ${t.score} between 1 and 5`),
+	check(`${table}_text_length`, sql`${t.text} is null or length(${t.text}) <= 4000`)
+];
+
 export const answer = sqliteTable(
 	'answer',
 	{
 		responseId: text()
 			.notNull()
 			.references(() => response.id, { onDelete: 'cascade' }),
-		questionKey: text().notNull(),
-		score: integer(),
-		text: text()
+		...answerColumns()
 	},
-	(t) => [
-		primaryKey({ columns: [t.responseId, t.questionKey] }),
-		check('answer_score_range', sql`${t.score} is null or ${t.score} between 1 and 5`),
-		check('answer_text_length', sql`${t.text} is null or length(${t.text}) <= 4000`)
-	]
+	(t) => answerRules('answer', t)
 );
 
 // Computed once when a revealed review closes; result pages read these and nothing else.
@@ -358,14 +377,8 @@ export const outsiderQuestion = sqliteTable(
 		reviewId: text()
 			.notNull()
 			.references(() => outsideView.reviewId, { onDelete: 'cascade' }),
-		// the members' question it mirrors ("execution"), so results line up; or outsiders' own
-		key: text().notNull(),
-		position: integer().notNull(),
-		kind: text({ enum: questionKinds }).notNull(),
-		title: text().notNull(),
-		prompt: text().notNull(),
-		lowLabel: text(),
-		highLabel: text()
+		// its key is the members' question's it mirrors ("execution"), or outsiders' own
+		...questionColumns()
 	},
 	(t) => [primaryKey({ columns: [t.reviewId, t.key] })]
 );
@@ -404,13 +417,7 @@ export const outsiderAnswer = sqliteTable(
 		responseId: text()
 			.notNull()
 			.references(() => outsiderResponse.id, { onDelete: 'cascade' }),
-		questionKey: text().notNull(),
-		score: integer(),
-		text: text()
+		...answerColumns()
 	},
-	(t) => [
-		primaryKey({ columns: [t.responseId, t.questionKey] }),
-		check('outsider_answer_score_range', sql`${t.score} is null or ${t.score} between 1 and 5`),
-		check('outsider_answer_text_length', sql`${t.text} is null or length(${t.text}) <= 4000`)
-	]
+	(t) => answerRules('outsider_answer', t)
 );
