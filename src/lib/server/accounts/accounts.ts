@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { db, type Executor, transaction } from '$lib/server/db';
 import { group, membership, user } from '$lib/server/db/schema';
 import { delegation, mail, taskComment } from '$lib/server/db/work-schema';
-import { forgetRecentWrites } from '$lib/server/anonymity';
+import { eraseDeletedForGood } from '$lib/server/anonymity';
 import { deleteGroupRows } from '$lib/server/groups/groups';
 import { membersOfItsGroup } from '$lib/server/groups/memberships';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '$lib/server/accounts/passwords';
@@ -118,7 +118,7 @@ export async function deleteAccount(userId: string) {
 		tx.delete(user).where(eq(user.id, userId)).run();
 		return { deleted: true as const, blocking };
 	});
-	// `secure_delete` zeroed the rows in the database; this empties them out of the log too.
-	if (result.deleted) forgetRecentWrites();
+	// gone from the file (its pages rebuilt) and from the log
+	if (result.deleted) eraseDeletedForGood();
 	return result;
 }

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { db, prepared, type Executor, transaction } from '$lib/server/db';
 import { group, membership, purpose, type Group, type Role } from '$lib/server/db/schema';
-import { forgetRecentWrites } from '$lib/server/anonymity';
+import { eraseDeletedForGood } from '$lib/server/anonymity';
 import { ok, refuse, type Result } from '$lib/server/result';
 import { newId } from '$lib/server/tokens';
 import { addDefaultAreas } from '$lib/server/tasks/areas';
@@ -129,8 +129,8 @@ export async function currentPurpose(groupId: string) {
  */
 export async function deleteGroup(groupId: string) {
 	transaction((tx) => deleteGroupRows(tx, groupId));
-	// `secure_delete` zeroed the rows in the database; this empties them out of the log too.
-	forgetRecentWrites();
+	// gone from the file (its pages rebuilt) and from the log
+	eraseDeletedForGood();
 }
 
 /** Everything in the group, with the reminders, notices and mail about it, cascades from it. */

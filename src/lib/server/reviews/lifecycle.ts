@@ -14,6 +14,7 @@ import { currentPurpose } from '$lib/server/groups/groups';
 import { computeResults } from '$lib/server/reviews/results';
 import { isRevealed } from '$lib/server/reviews/thresholds';
 import {
+	eraseDeletedForGood,
 	finishForgetting,
 	forgetRecentWrites,
 	forgetWhoWasReminded,
@@ -164,8 +165,8 @@ export async function deleteReview(groupId: string, reviewId: string): Promise<L
 		tx.delete(review).where(eq(review.id, reviewId)).run();
 		return ok(undefined);
 	});
-	// `secure_delete` zeroed its rows in the database; this empties them out of the log too.
-	if (outcome.ok) forgetRecentWrites();
+	// gone from the file (its pages rebuilt) and from the log
+	if (outcome.ok) eraseDeletedForGood();
 	return outcome;
 }
 
