@@ -6,7 +6,7 @@
 // are unconfirmed and end in .invalid), and are deleted with their group.
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { group, user } from '$lib/server/db/schema';
+import { group, invite, user } from '$lib/server/db/schema';
 import { createGroup, deleteGroup } from '$lib/server/groups/groups';
 import { acceptInvite, createInvite } from '$lib/server/groups/invites';
 import { changeRole } from '$lib/server/groups/memberships';
@@ -285,6 +285,8 @@ export async function createSampleGroup(explorerId: string, now = new Date()) {
 		now
 	});
 	await acceptInvite(welcome.token, explorerId, now);
+	// that link was the app's doing, not the group's: it does not belong in its list of links
+	db.delete(invite).where(eq(invite.id, welcome.id)).run();
 	await changeRole(groupId, explorerId, 'owner');
 	return slug;
 }
