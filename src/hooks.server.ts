@@ -49,14 +49,7 @@ const bodyLimit: Handle = async ({ event, resolve }) => {
 			{ status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } }
 		);
 	}
-	const response = await resolve(event);
-	// An action that needs nothing from its form (log out, make a calendar address) leaves the
-	// body unread. Answered before a streamed body has fully arrived, the server would close the
-	// connection under a client still sending it, which sees a reset instead of the answer.
-	// Reading the rest first (never more than the body limit) lets the exchange end cleanly.
-	if (event.request.body && !event.request.bodyUsed)
-		await event.request.arrayBuffer().catch(() => undefined);
-	return response;
+	return resolve(event);
 };
 
 const authenticate: Handle = async ({ event, resolve }) => {
