@@ -2,7 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { signUp } from './helpers';
 
 // Layout baselines: the main pages, filled with the sample group's data, on a desktop and a
-// phone, compared with the pictures checked in beside this file. A change that breaks a layout
+// phone, with JavaScript and without (each project keeps its own pictures), compared with the
+// pictures checked in beside this file. A change that breaks a layout
 // (overflow, a column gone, a card twice as tall) fails here; font hinting and anti-aliasing
 // stay inside the tolerance. What changes with the date (days, months, charts drawn over time)
 // is masked. To accept an intended change: npx playwright test visual --update-snapshots,
@@ -27,11 +28,7 @@ async function expectLayout(page: Page, name: string) {
 	});
 }
 
-test('the main pages keep their layout, on a desktop and a phone', async ({ browser }, info) => {
-	test.skip(
-		info.project.name !== 'javascript',
-		'the same markup without JavaScript: its layout is checked once'
-	);
+test('the main pages keep their layout, on a desktop and a phone', async ({ browser }) => {
 	test.setTimeout(180_000);
 	for (const [size, viewport] of Object.entries(sizes)) {
 		const context = await browser.newContext({ viewport, colorScheme: 'light' });

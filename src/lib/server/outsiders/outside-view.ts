@@ -121,15 +121,20 @@ function viewOf(reviewId: string, executor: Executor = db) {
 
 export type LinkRefusal = 'unknown' | 'used' | 'full' | 'closed';
 
+/** The personal link a token is (if it is one) and the outside view it opens, if any. */
+function linkOf(hash: string, executor: Executor) {
+	const personal = executor.select().from(outsiderLink).where(eq(outsiderLink.id, hash)).get();
+	const view = personal
+		? viewOf(personal.reviewId, executor)
+		: executor.select().from(outsideView).where(eq(outsideView.sharedLinkHash, hash)).get();
+	return { personal, view };
+}
+
 /** What a link opens, for its page: the review it belongs to and whether it can still be used. */
 export function findOutsiderLink(
 	token: string
 ): Result<{ reviewId: string; kind: 'personal' | 'shared' }, LinkRefusal> {
-	const hash = hashToken(token);
-	const personal = db.select().from(outsiderLink).where(eq(outsiderLink.id, hash)).get();
-	const view = personal
-		? viewOf(personal.reviewId)
-		: db.select().from(outsideView).where(eq(outsideView.sharedLinkHash, hash)).get();
+	const { personal, view } = linkOf(hashToken(token), db);
 	if (!view) return refuse('unknown');
 	if (view.closed || !isOpen(view.reviewId)) return refuse('closed');
 	if (personal?.used) return refuse('used');
@@ -163,10 +168,7 @@ export function submitOutsiderAnswers(
 ): Result<undefined, LinkRefusal> {
 	const hash = hashToken(token);
 	const outcome = transaction((tx): Result<undefined, LinkRefusal> => {
-		const personal = tx.select().from(outsiderLink).where(eq(outsiderLink.id, hash)).get();
-		const view = personal
-			? viewOf(personal.reviewId, tx)
-			: tx.select().from(outsideView).where(eq(outsideView.sharedLinkHash, hash)).get();
+		const { personal, view } = linkOf(hash, tx);
 		if (!view) return refuse('unknown');
 		if (view.closed || !isOpen(view.reviewId, tx)) return refuse('closed');
 		if (personal) {
