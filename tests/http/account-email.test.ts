@@ -72,7 +72,15 @@ describe('confirming an address', () => {
 		// kept only as a hash: neither the token table, nor the recorded mail, nor the file has it
 		const [stored] = db.select().from(accountToken).where(eq(accountToken.userId, person.id)).all();
 		expect(stored.id).toBe(hashToken(token));
-		const [recorded] = db.select().from(mail).where(eq(mail.userId, person.id)).all();
+		// the server records a message once SMTP has accepted it, a moment after the sink has it
+		const recorded = await vi.waitFor(
+			() => {
+				const [row] = db.select().from(mail).where(eq(mail.userId, person.id)).all();
+				expect(row, 'the recorded mail').toBeDefined();
+				return row;
+			},
+			{ timeout: 5_000, interval: 50 }
+		);
 		expect(recorded.text).toContain('/verify-email/(hidden)');
 		const file = process.env.DATABASE_URL!.slice('file:'.length);
 		for (const part of [file, `${file}-wal`].filter(existsSync))
