@@ -22,7 +22,10 @@ export const limits = {
 	resetPerAddress: { max: 30, windowMs: 60 * minute },
 	verifyPerAccount: { max: 5, windowMs: 60 * minute },
 	signupPerAddress: { max: 30, windowMs: 60 * minute },
-	signupPerEmail: { max: 5, windowMs: 60 * minute }
+	signupPerEmail: { max: 5, windowMs: 60 * minute },
+	// Outsiders' answers from one address, whatever the link: a shared link on a flyer cannot be
+	// flooded from one machine, while a meeting on one venue's Wi-Fi still gets 30 a quarter hour.
+	outsiderAnswersPerAddress: { max: 30, windowMs: 15 * minute }
 } satisfies Record<string, Limit>;
 
 /** Seconds until `key` may try again, 0 when it may now. */

@@ -12,6 +12,12 @@ import { acceptInvite, createInvite } from '$lib/server/groups/invites';
 import { changeRole } from '$lib/server/groups/memberships';
 import { restatePurpose } from '$lib/server/groups/purposes';
 import { closeReview, openReview } from '$lib/server/reviews/lifecycle';
+import {
+	askOutsiders,
+	makePersonalLinks,
+	submitOutsiderAnswers
+} from '$lib/server/outsiders/outside-view';
+import { purposeGuessKey } from '$lib/server/outsiders/questions';
 import { submitResponse } from '$lib/server/reviews/responses';
 import { createReview, questionsOf } from '$lib/server/reviews/reviews';
 import { createTask, delegateTask, moveTask } from '$lib/server/tasks/commands';
@@ -88,6 +94,86 @@ const openAnswers: Record<string, string[][]> = {
 		['We should train more people to run door-knocking.']
 	]
 };
+
+/**
+ * The last two reviews asked outsiders too: neighbours see the group as less organized than its
+ * members do, and at first cannot say what it is for.
+ */
+const outsidersFor: (
+	| { means: Record<string, number>; comments: Record<string, string[]>; guesses: string[] }
+	| undefined
+)[] = [
+	undefined,
+	undefined,
+	{
+		means: {
+			impression: 2.7,
+			execution: 2.2,
+			direction: 2.6,
+			progress: 2.9,
+			democracy: 2.9,
+			purpose: 2.8
+		},
+		comments: {
+			execution: [
+				'Their flyer gave a date for the meeting but not the place.',
+				'They helped my neighbour once, then nobody came back.'
+			]
+		},
+		guesses: [
+			'Complaining about the landlord.',
+			'Some kind of residents’ association?',
+			'Getting repairs done, I think.',
+			'A tenants’ union for the estate.',
+			'Not sure.'
+		]
+	},
+	{
+		means: {
+			impression: 3.1,
+			execution: 2.9,
+			direction: 3.2,
+			progress: 3.3,
+			democracy: 3.2,
+			purpose: 3.4
+		},
+		comments: {
+			execution: ['They answer now when you report a repair.'],
+			democracy: ['Hard to tell from outside who decides.']
+		},
+		guesses: [
+			'Repairs and fair rents for everyone on the estate.',
+			'Tenants organizing for repairs and against rent rises.',
+			'A tenants’ union fighting for repairs.',
+			'Making the landlord fix things.',
+			'Keeping rents down.',
+			'Helping tenants stand together.'
+		]
+	}
+];
+
+/** Outsiders' answers through personal links, as the app takes them from real outsiders. */
+function answerFromOutside(
+	groupId: string,
+	reviewId: string,
+	{ means, comments, guesses }: NonNullable<(typeof outsidersFor)[number]>,
+	next: () => number
+) {
+	if (!askOutsiders(groupId, reviewId).ok) return;
+	const made = makePersonalLinks(reviewId, guesses.length + 2);
+	if (!made.ok) return;
+	for (const [n, token] of made.value.slice(0, guesses.length + 1).entries()) {
+		const answers = Object.entries(means).map(([questionKey, mean]) => ({
+			questionKey,
+			score: scoreNear(mean, next),
+			text: comments[questionKey]?.[n] ?? null
+		}));
+		submitOutsiderAnswers(token, [
+			...answers,
+			{ questionKey: purposeGuessKey, score: null, text: guesses[n] ?? null }
+		]);
+	}
+}
 
 /** A small generator with a fixed seed: the same believable numbers every time. */
 function random(seed: number) {
@@ -207,6 +293,8 @@ export async function createSampleGroup(explorerId: string, now = new Date()) {
 			});
 			await submitResponse(reviewId, userId, answers, at(328 - quarter * 91 - n));
 		}
+		const outsiders = outsidersFor[quarter];
+		if (outsiders) answerFromOutside(groupId, reviewId, outsiders, next);
 		await closeReview(groupId, reviewId, at(316 - quarter * 91));
 		reviewIds.push(reviewId);
 	}

@@ -2,7 +2,7 @@
 // Outsiders have no account. A personal link works once; the shared link works up to its cap.
 // Neither kind of link is ever connected to an answer: a used personal link is a flag flipped in
 // place, the shared link a counter, and answers carry a random key and nothing else.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { db, transaction, type Executor } from '$lib/server/db';
 import {
 	outsiderAnswer,
@@ -45,18 +45,9 @@ export function askOutsiders(
 			.all();
 		if (!row) return refuse('not-found');
 		if (row.status === 'closed') return refuse('closed');
-		const asked = new Set(
-			tx
-				.select({ key: question.key })
-				.from(question)
-				.where(eq(question.reviewId, reviewId))
-				.all()
-				.map((q) => q.key)
-		);
-		const chosen = outsiderInstrument.filter(
-			(q) => q.key === purposeGuessKey || (asked.has(q.key) && (!keys || keys.includes(q.key)))
-		);
-		if (!chosen.some((q) => q.kind === 'scale')) return refuse('no-questions');
+		const scored = outsiderChoices(reviewId, tx).filter((q) => !keys || keys.includes(q.key));
+		if (scored.length === 0) return refuse('no-questions');
+		const chosen = [...scored, ...outsiderInstrument.filter((q) => q.key === purposeGuessKey)];
 		const inserted = tx
 			.insert(outsideView)
 			.values({ reviewId, threshold: row.threshold })
@@ -115,11 +106,22 @@ export function makeSharedLink(
 	return ok(token);
 }
 
+/** What the outsiders' page says of who is asking: the group, the review and its threshold. */
+export function askingOf(reviewId: string) {
+	return db
+		.select({ groupName: group.name, reviewTitle: review.title, threshold: outsideView.threshold })
+		.from(outsideView)
+		.innerJoin(review, eq(review.id, outsideView.reviewId))
+		.innerJoin(group, eq(group.id, review.groupId))
+		.where(eq(outsideView.reviewId, reviewId))
+		.get();
+}
+
 function viewOf(reviewId: string, executor: Executor = db) {
 	return executor.select().from(outsideView).where(eq(outsideView.reviewId, reviewId)).get();
 }
 
-export type LinkRefusal = 'unknown' | 'used' | 'full' | 'closed';
+export type LinkRefusal = 'unknown' | 'used' | 'full' | 'closed' | 'not-open-yet';
 
 /** The personal link a token is (if it is one) and the outside view it opens, if any. */
 function linkOf(hash: string, executor: Executor) {
@@ -136,19 +138,24 @@ export function findOutsiderLink(
 ): Result<{ reviewId: string; kind: 'personal' | 'shared' }, LinkRefusal> {
 	const { personal, view } = linkOf(hashToken(token), db);
 	if (!view) return refuse('unknown');
-	if (view.closed || !isOpen(view.reviewId)) return refuse('closed');
+	const standing = standingOf(view.reviewId);
+	if (view.closed || standing === 'closed') return refuse('closed');
+	if (standing === 'draft') return refuse('not-open-yet');
 	if (personal?.used) return refuse('used');
 	if (!personal && view.sharedAnswers >= view.sharedCap) return refuse('full');
 	return ok({ reviewId: view.reviewId, kind: personal ? 'personal' : 'shared' });
 }
 
-function isOpen(reviewId: string, executor: Executor = db) {
+/** Links may be handed out while the review is a draft; they take answers only while it is open. */
+function standingOf(reviewId: string, executor: Executor = db): 'draft' | 'open' | 'closed' {
 	const row = executor
 		.select({ status: review.status, closesAt: review.closesAt })
 		.from(review)
 		.where(eq(review.id, reviewId))
 		.get();
-	return row?.status === 'open' && !(row.closesAt && row.closesAt <= new Date());
+	if (!row || row.status === 'closed' || (row.closesAt && row.closesAt <= new Date()))
+		return 'closed';
+	return row.status;
 }
 
 export interface OutsiderAnswer {
@@ -170,7 +177,9 @@ export function submitOutsiderAnswers(
 	const outcome = transaction((tx): Result<undefined, LinkRefusal> => {
 		const { personal, view } = linkOf(hash, tx);
 		if (!view) return refuse('unknown');
-		if (view.closed || !isOpen(view.reviewId, tx)) return refuse('closed');
+		const standing = standingOf(view.reviewId, tx);
+		if (view.closed || standing === 'closed') return refuse('closed');
+		if (standing === 'draft') return refuse('not-open-yet');
 		if (personal) {
 			const flipped = tx
 				.update(outsiderLink)
@@ -255,14 +264,70 @@ export function outsiderResults(reviewId: string) {
 			standardDeviation: Math.sqrt(Math.max(0, row.meanOfSquares - row.mean * row.mean)),
 			count: row.count
 		}));
-	const texts = db
-		.select({ key: outsiderAnswer.questionKey, text: outsiderAnswer.text })
+	return {
+		revealed: true as const,
+		answered,
+		threshold: view.threshold,
+		byKind,
+		scores,
+		texts: outsiderTextsOf(reviewId)
+	};
+}
+
+/**
+ * Outsiders' comments and answers, each with an id of its own. One outsider's texts share a
+ * response key; shown in that key's order, the first comment on one question and the first on
+ * another would be the same person's. Each text's id hashes its key with its question, so every
+ * question's list is shuffled independently of the others, and an id names no response.
+ */
+function outsiderTextsOf(reviewId: string) {
+	return db
+		.select({
+			responseId: outsiderAnswer.responseId,
+			key: outsiderAnswer.questionKey,
+			text: outsiderAnswer.text
+		})
 		.from(outsiderAnswer)
-		.where(
-			and(inArray(outsiderAnswer.responseId, responses), sql`${outsiderAnswer.text} is not null`)
-		)
-		// key order: random keys, so no order of answering (rewritten at close as well)
-		.orderBy(asc(outsiderAnswer.responseId))
+		.innerJoin(outsiderResponse, eq(outsiderResponse.id, outsiderAnswer.responseId))
+		.where(and(eq(outsiderResponse.reviewId, reviewId), isNotNull(outsiderAnswer.text)))
+		.all()
+		.map(({ responseId, key, text }) => ({
+			id: hashToken(`${responseId}:${key}`).slice(0, 24),
+			key,
+			text: text!
+		}))
+		.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** What the facilitator's page shows of a review's outside view; null before outsiders are asked. */
+export function outsideViewSummary(reviewId: string) {
+	const view = viewOf(reviewId);
+	if (!view) return null;
+	const [links] = db
+		.select({ made: count() })
+		.from(outsiderLink)
+		.where(eq(outsiderLink.reviewId, reviewId))
 		.all();
-	return { revealed: true as const, answered, threshold: view.threshold, byKind, scores, texts };
+	return {
+		threshold: view.threshold,
+		closed: view.closed,
+		hasSharedLink: view.sharedLinkHash !== null,
+		sharedCap: view.sharedCap,
+		personalLinks: links.made,
+		answered: { personal: view.personalAnswers, shared: view.sharedAnswers },
+		questions: outsiderQuestionsOf(reviewId)
+	};
+}
+
+/** The outward-facing questions a review could put to outsiders: those it asks members too. */
+export function outsiderChoices(reviewId: string, executor: Executor = db) {
+	const asked = new Set(
+		executor
+			.select({ key: question.key })
+			.from(question)
+			.where(eq(question.reviewId, reviewId))
+			.all()
+			.map((q) => q.key)
+	);
+	return outsiderInstrument.filter((q) => q.kind === 'scale' && asked.has(q.key));
 }

@@ -112,6 +112,25 @@ export async function sendMail(message: OutgoingMail, database: Executor = db) {
 }
 
 /**
+ * Sends one message and keeps nothing of it: not the address, not the text. For outsiders' links
+ * (outsiders/invitations.ts), whose addresses the app promises to forget once the mail is out.
+ * Without SMTP_URL nothing can be sent, and the caller must not offer it (see `canSendMail`).
+ */
+export async function sendUnrecorded(
+	message: Omit<OutgoingMail, 'userId' | 'reminderId' | 'kind'>
+) {
+	const config = mailConfig();
+	if (!config.smtpUrl) throw new Error('SMTP_URL is not set');
+	await smtp(config.smtpUrl).sendMail({
+		from: config.from,
+		to: message.to,
+		subject: message.subject,
+		text: message.text,
+		messageId: message.messageId
+	});
+}
+
+/**
  * The latest messages, for instance operators (verified accounts listed in OPERATOR_EMAILS) on
  * the outbox page. Secret links are hidden when a message is recorded; they are hidden again
  * here for messages recorded before that was so.
@@ -142,7 +161,7 @@ export async function recentMail(limit = 50) {
  */
 export function hideSecretLinks(text: string) {
 	return text.replace(
-		/\/(unsubscribe|verify-email|reset-password)\/[A-Za-z0-9_-]+/g,
+		/\/(unsubscribe|verify-email|reset-password|o)\/[A-Za-z0-9_-]+/g,
 		'/$1/(hidden)'
 	);
 }

@@ -8,6 +8,7 @@ import { isRevealed } from '$lib/server/reviews/thresholds';
 import { dimensionResultsOf } from '$lib/server/reviews/results';
 import { isBeyondNoise } from '$lib/server/health/trends';
 import { statusLabels } from '$lib/task-labels';
+import { dimensionNoun, outsideComparison } from '$lib/server/outsiders/comparison';
 
 /**
  * What a new follow-up task starts from: a revealed review of the group, and either one of its
@@ -17,14 +18,17 @@ export async function followUpSource(
 	groupId: string,
 	reviewId: string,
 	dimensionKey: string | null,
-	textId: string | null
+	textId: string | null,
+	outside: OutsideFinding = {}
 ) {
 	const [row] = db
 		.select()
 		.from(review)
 		.where(and(eq(review.id, reviewId), eq(review.groupId, groupId)))
 		.all();
-	if (!row || !isRevealed(row)) return undefined;
+	if (!row || row.status !== 'closed') return undefined;
+	if (outside.gap || outside.text) return outsideFollowUpSource(row, outside);
+	if (!isRevealed(row)) return undefined;
 	let quote: string | null = null;
 	let key = dimensionKey;
 	if (textId) {
@@ -52,6 +56,45 @@ export async function followUpSource(
 		dimensionKey: asked?.kind === 'scale' ? key : null,
 		questionTitle: asked?.title ?? null,
 		quote
+	};
+}
+
+interface OutsideFinding {
+	/** a dimension whose gap between members and outsiders is the finding */
+	gap?: string | null;
+	/** the id of one of outsiders' comments or answers (outsiders/outside-view.ts) */
+	text?: string | null;
+}
+
+/** A finding of the outside view, once it is revealed: a gap, or an outsider's words. */
+function outsideFollowUpSource(row: Review, { gap, text }: OutsideFinding) {
+	const members = isRevealed(row)
+		? dimensionResultsOf(row.id).map((d) => ({ key: d.questionKey, title: '', result: d }))
+		: [];
+	const outside = outsideComparison(row.id, members);
+	if (!outside?.revealed) return undefined;
+	const said = text
+		? [...outside.comments.flatMap((q) => q.texts), ...outside.purposeGuesses].find(
+				(t) => t.id === text
+			)
+		: undefined;
+	const key = gap ?? said?.key;
+	const dimension = outside.dimensions.find((d) => d.key === key);
+	if ((gap && !dimension) || (text && !said)) return undefined;
+	const [asked] = db
+		.select({ title: question.title })
+		.from(question)
+		.where(and(eq(question.reviewId, row.id), eq(question.key, key!)))
+		.all();
+	return {
+		reviewId: row.id,
+		reviewTitle: row.title,
+		dimensionKey: dimension && asked ? dimension.key : null,
+		questionTitle: asked?.title ?? (said ? 'What outsiders think the group is for' : null),
+		quote: said
+			? `An outsider: ${said.text}`
+			: (dimension!.sentence ??
+				`Outsiders see ${dimensionNoun(dimension!.key, asked?.title ?? '')} at ${dimension!.outsiders.toFixed(1)}.`)
 	};
 }
 

@@ -14,21 +14,29 @@ import type { Actions, PageServerLoad } from './$types';
 const source = (get: (name: string) => string | null | undefined) => ({
 	review: get('review') || null,
 	dimension: get('dimension') || null,
-	text: get('text') || null
+	text: get('text') || null,
+	// a finding of the outside view: a gap, or an outsider's words
+	gap: get('gap') || null,
+	outsiderText: get('outsiderText') || null
 });
 
 const newTask = taskFields.extend({
 	ownerId: z.string().max(64, 'Choose an owner from the list.').optional(),
 	review: z.string().max(64, 'That review finding was not found.').optional(),
 	dimension: z.string().max(64, 'That review finding was not found.').optional(),
-	text: z.string().max(64, 'That review finding was not found.').optional()
+	text: z.string().max(64, 'That review finding was not found.').optional(),
+	gap: z.string().max(64, 'That review finding was not found.').optional(),
+	outsiderText: z.string().max(64, 'That review finding was not found.').optional()
 });
 
 export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
 	const from = source((name) => event.url.searchParams.get(name));
 	const followUp = from.review
-		? await followUpSource(group.id, from.review, from.dimension, from.text)
+		? await followUpSource(group.id, from.review, from.dimension, from.text, {
+				gap: from.gap,
+				text: from.outsiderText
+			})
 		: null;
 	if (from.review && !followUp) error(404, 'That review finding was not found.');
 	const [members, areas] = await Promise.all([memberNames(group.id), areasOf(group.id)]);
@@ -52,9 +60,12 @@ export const actions: Actions = {
 		const form = await readForm(event.request, newTask);
 		if (!form.ok)
 			return fail(400, { message: form.message, errors: form.errors, values: form.values });
-		const { ownerId, review, dimension, text, ...input } = form.data;
+		const { ownerId, review, dimension, text, gap, outsiderText, ...input } = form.data;
 		const followUp = review
-			? await followUpSource(group.id, review, dimension || null, text || null)
+			? await followUpSource(group.id, review, dimension || null, text || null, {
+					gap,
+					text: outsiderText
+				})
 			: null;
 		if (review && !followUp) return fail(400, { message: 'That review finding was not found.' });
 		const outcome = await createTask(

@@ -4,6 +4,7 @@ import { currentPurpose, hasRole } from '$lib/server/groups/groups';
 import { requireReview } from '$lib/server/guards';
 import { purposeVersion } from '$lib/server/groups/purposes';
 import { loadResults } from '$lib/server/reviews/results';
+import { outsideComparison } from '$lib/server/outsiders/comparison';
 import { previousClosedReview } from '$lib/server/reviews/reviews';
 import type { PageServerLoad } from './$types';
 
@@ -30,6 +31,8 @@ export const load: PageServerLoad = async (event) => {
 		// what the group said it was for when members gave these answers
 		purposeAtOpening: atOpening && atOpening.version !== purpose.version ? atOpening.text : null,
 		results,
+		// outsiders' view, by its own threshold, beside members' (whether or not theirs is shown)
+		outside: outsideComparison(review.id, results.revealed ? results.questions : []),
 		followUps,
 		canFollowUp: hasRole(role, 'facilitator')
 	};

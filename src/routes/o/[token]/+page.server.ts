@@ -1,0 +1,100 @@
+import { error, fail, redirect, type Cookies } from '@sveltejs/kit';
+import { countAttempt, describeWait, limits } from '$lib/server/accounts/rate-limit';
+import { readForm } from '$lib/server/forms';
+import {
+	askingOf,
+	findOutsiderLink,
+	outsiderQuestionsOf,
+	submitOutsiderAnswers,
+	type LinkRefusal
+} from '$lib/server/outsiders/outside-view';
+import { responseSchema, toAnswers } from '$lib/server/reviews/response-form';
+import type { Actions, PageServerLoad } from './$types';
+
+// An outsider's page: no account, no name, nothing to sign up for. The link is the permission.
+
+const refusals: Record<LinkRefusal, { status: number; message: string }> = {
+	unknown: {
+		status: 404,
+		message: 'This link does not work. Check that it was copied whole, or ask whoever sent it.'
+	},
+	used: {
+		status: 410,
+		message: 'This link has already been used to answer. Each personal link takes one answer.'
+	},
+	full: {
+		status: 410,
+		message: 'This link has taken all the answers it can. Thank you for wanting to answer.'
+	},
+	closed: { status: 410, message: 'This group is no longer taking answers from outside.' },
+	'not-open-yet': {
+		status: 409,
+		message: 'The group has not started taking answers yet. Try this link again in a few days.'
+	}
+};
+
+/**
+ * A browser that answered through a shared link says so in a cookie, as a courtesy against a
+ * second answer by mistake: it holds the review, nothing about the answer. The cap and the limit
+ * per address are the real guard.
+ */
+const answeredCookie = (reviewId: string) => `outsider-answered-${reviewId}`;
+const answeredHere = (cookies: Cookies, reviewId: string) =>
+	cookies.get(answeredCookie(reviewId)) === '1';
+
+export const load: PageServerLoad = async ({ params, cookies }) => {
+	const link = findOutsiderLink(params.token);
+	if (!link.ok && link.refusal !== 'not-open-yet') {
+		const { status, message } = refusals[link.refusal];
+		error(status, message);
+	}
+	const reviewId = link.ok ? link.value.reviewId : null;
+	const asking = reviewId ? askingOf(reviewId) : undefined;
+	return {
+		notOpenYet: !link.ok,
+		asking: asking ?? null,
+		answeredHere: link.ok && link.value.kind === 'shared' && answeredHere(cookies, reviewId!),
+		questions: reviewId ? outsiderQuestionsOf(reviewId) : []
+	};
+};
+
+export const actions: Actions = {
+	answer: async (event) => {
+		const { params, cookies } = event;
+		const wait = await countAttempt(
+			`outsider:address:${event.getClientAddress()}`,
+			limits.outsiderAnswersPerAddress
+		);
+		if (wait > 0) {
+			event.setHeaders({ 'Retry-After': String(wait) });
+			return fail(429, {
+				message: `Too many answers have come from this connection. Wait ${describeWait(wait)} and try again.`
+			});
+		}
+		const link = findOutsiderLink(params.token);
+		if (!link.ok) {
+			const { status, message } = refusals[link.refusal];
+			return fail(status, { message });
+		}
+		const { reviewId, kind } = link.value;
+		if (kind === 'shared' && answeredHere(cookies, reviewId))
+			return fail(409, { message: 'You have already answered from this browser. Thank you.' });
+		const questions = outsiderQuestionsOf(reviewId);
+		const form = await readForm(event.request, responseSchema(questions));
+		if (!form.ok) return fail(400, { message: form.message, values: form.values });
+		const taken = submitOutsiderAnswers(params.token, toAnswers(questions, form.data));
+		if (!taken.ok) {
+			const { status, message } = refusals[taken.refusal];
+			return fail(status, { message });
+		}
+		if (kind === 'shared')
+			cookies.set(answeredCookie(reviewId), '1', {
+				path: '/o',
+				httpOnly: true,
+				sameSite: 'lax',
+				secure: event.url.protocol === 'https:',
+				maxAge: 60 * 60 * 24 * 180
+			});
+		redirect(303, '/o/thanks');
+	}
+};
