@@ -136,6 +136,14 @@ const matrix: Record<string, Expected> = {
 	'POST /g/[group]/reviews/[review]/edit?/updateQuestion (draft)': inGroup(403, 400, 400),
 	'POST /g/[group]/reviews/[review]/edit?/removeQuestion (draft)': inGroup(403, 400, 400),
 	'POST /g/[group]/reviews/[review]/edit?/moveQuestion (draft)': inGroup(403, 400, 400),
+	// Asking outsiders is the facilitators'. Sending links by email needs a mail server, which
+	// this server has not: refused (409) before the form is read.
+	'GET /g/[group]/reviews/[review]/outsiders (draft)': inGroup(403, 200, 200),
+	'POST /g/[group]/reviews/[review]/outsiders?/ask (draft)': inGroup(403, 400, 400),
+	'POST /g/[group]/reviews/[review]/outsiders?/links (draft)': inGroup(403, 400, 400),
+	'POST /g/[group]/reviews/[review]/outsiders?/send (draft)': inGroup(403, 409, 409),
+	'POST /g/[group]/reviews/[review]/outsiders?/shared (draft)': inGroup(403, 400, 400),
+	'POST /g/[group]/reviews/[review]/outsiders?/close (draft)': inGroup(403, 400, 400),
 	'GET /g/[group]/reviews/[review]/results (closed)': inGroup(200, 200, 200),
 	// the same for results with numbers and comments in them
 	'GET /g/[group]/reviews/[review]/results (revealed)': inGroup(200, 200, 200),
@@ -190,6 +198,10 @@ const matrix: Record<string, Expected> = {
 	'POST /unsubscribe/[token]?/unsubscribe': everyone(404),
 	'GET /verify-email/[token]': everyone(200),
 	'POST /verify-email/[token]?/confirm': everyone(404),
+	// an outsider's link is the permission, whoever holds it; this one is nobody's
+	'GET /o/[token]': everyone(404),
+	'POST /o/[token]?/answer': everyone(404),
+	'GET /o/thanks': everyone(200),
 	'GET /reset-password/[token]': everyone(200),
 	// the form is read before the link: an empty one is refused first
 	'POST /reset-password/[token]?/reset': everyone(400)

@@ -9,6 +9,11 @@ import { resetCalendarToken } from '$lib/server/tasks/calendar';
 import { notificationKinds, taskStatuses } from '$lib/server/db/work-schema';
 import { defaultInstrument } from '$lib/server/reviews/instrument';
 import { questionsOf } from '$lib/server/reviews/reviews';
+import {
+	askOutsiders,
+	makeSharedLink,
+	outsiderQuestionsOf
+} from '$lib/server/outsiders/outside-view';
 import { runReminders } from '$lib/server/reminders/scheduler';
 import { defaultPassword, makeUser, sessionCookie, uniqueEmail } from '../support/factories';
 import { client, messageOf } from '../support/http';
@@ -48,6 +53,10 @@ async function world() {
 		taskFor: 'member'
 	});
 	const calendarToken = await resetCalendarToken(owner.id);
+	// the open review asks outsiders too, through a shared link that takes every run's answer
+	askOutsiders(group.id, reviews.open);
+	const shared = makeSharedLink(reviews.open, 1000);
+	if (!shared.ok) throw new Error(`makeSharedLink: ${shared.refusal}`);
 	// What the server's scheduler would do on its next tick (the "review opened" notices of the
 	// reviews just opened), done now: a tick in the middle of a request would change the database
 	// under a check that it did not change. (Without SMTP the mail goes to the log: kept quiet.)
@@ -71,7 +80,9 @@ async function world() {
 		taskId,
 		areaIds: (await areasOf(group.id)).map((a) => a.id),
 		openKeys: (await questionsOf(reviews.open)).map((q) => ({ key: q.key, kind: q.kind })),
-		draftKeys: (await questionsOf(reviews.draft)).map((q) => q.key)
+		draftKeys: (await questionsOf(reviews.draft)).map((q) => q.key),
+		outsiderToken: shared.value,
+		outsiderKeys: outsiderQuestionsOf(reviews.open).map((q) => ({ key: q.key, kind: q.kind }))
 	};
 }
 type World = Awaited<ReturnType<typeof world>>;
@@ -106,6 +117,19 @@ const wording: Fields = {
 	lowLabel: ['', 'Never'],
 	highLabel: ['', 'Always']
 };
+
+/** An answer form's fields, members' or outsiders': a score and a comment, or an open answer. */
+const answerFields = (keys: { key: string; kind: string }[]): Fields =>
+	Object.fromEntries(
+		keys.flatMap(({ key, kind }) =>
+			kind === 'scale'
+				? [
+						[`score:${key}`, ['1', '3', '5']],
+						[`comment:${key}`, ['', 'Fine.']]
+					]
+				: [[`answer:${key}`, ['', 'More outreach.']]]
+		)
+	);
 
 const actions: Record<string, ActionSpec> = {
 	'POST /?/sample': { fields: () => ({}) },
@@ -244,17 +268,31 @@ const actions: Record<string, ActionSpec> = {
 	},
 	'POST /g/[group]/reviews/[review]?/submit': {
 		review: 'open',
-		fields: (w) =>
-			Object.fromEntries(
-				w.openKeys.flatMap(({ key, kind }) =>
-					kind === 'scale'
-						? [
-								[`score:${key}`, ['1', '3', '5']],
-								[`comment:${key}`, ['', 'Fine.']]
-							]
-						: [[`answer:${key}`, ['', 'More outreach.']]]
-				)
-			)
+		fields: (w) => answerFields(w.openKeys)
+	},
+	// the token in the path is the world's shared link, or junk (see below)
+	'POST /o/[token]?/answer': { signedOut: true, fields: (w) => answerFields(w.outsiderKeys) },
+	'POST /g/[group]/reviews/[review]/outsiders?/ask': {
+		review: 'draft',
+		fields: () => ({ 'ask:execution': ['on', 'off', ''], 'ask:direction': ['on', 'yes'] })
+	},
+	'POST /g/[group]/reviews/[review]/outsiders?/links': {
+		review: 'open',
+		fields: () => ({ count: ['1', '3', '0', '201', 'ten', '2.5'] })
+	},
+	// no mail server here: refused (409) whatever is sent
+	'POST /g/[group]/reviews/[review]/outsiders?/send': {
+		review: 'open',
+		fields: () => ({ addresses: ['ally@example.org', 'not an address', ''] })
+	},
+	'POST /g/[group]/reviews/[review]/outsiders?/shared': {
+		review: 'open',
+		fields: () => ({ cap: ['1', '50', '0', '1001', 'lots'] })
+	},
+	// near misses of the confirmation only: the real one closes the view for every later run
+	'POST /g/[group]/reviews/[review]/outsiders?/close': {
+		review: 'open',
+		fields: () => ({ confirm: ['Close', 'yes', ''] })
 	},
 	'POST /g/[group]/reviews?/create': { fields: () => ({ title: ['', 'Spring check-up'] }) },
 	'POST /g/[group]/reviews?/threshold': { fields: () => ({ threshold: ['3', '6', '100'] }) },
@@ -783,9 +821,11 @@ describe('fuzzing every form action', () => {
 				const cookie = spec.signedOut ? undefined : w.ownerCookie;
 				const token = route.startsWith('/invite/')
 					? fc.constant(w.inviteToken)
-					: /^\/(unsubscribe|verify-email|reset-password)\//.test(route)
-						? junkSegment
-						: fc.constant('');
+					: route.startsWith('/o/')
+						? fc.oneof({ weight: 3, arbitrary: fc.constant(w.outsiderToken) }, junkSegment)
+						: /^\/(unsubscribe|verify-email|reset-password)\//.test(route)
+							? junkSegment
+							: fc.constant('');
 				await fc.assert(
 					fc.asyncProperty(formArbitrary(spec.fields(w)), token, async (body, segment) => {
 						const path = pathOf(route, w, spec.review ?? 'draft', segment);
