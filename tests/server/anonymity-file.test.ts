@@ -403,7 +403,30 @@ function expectNoTokens(answered: Awaited<ReturnType<typeof outsidersAnswered>>)
 	}
 }
 
+/** No copy of an answer lingers where it sat before a rewrite under new keys moved it. */
+function expectOneCopy(tag: string) {
+	const bytes = Buffer.from(readBytes(databasePath)).toString('latin1');
+	for (const rank of [0, 17, outsiders - 1]) {
+		const text = `${tag}-${purposeGuessKey}-rank-${rank}-end`;
+		expect(bytes.split(text).length - 1, text).toBe(1);
+	}
+}
+
 describe('outsiders’ answers and links, read from the file as an operator would', () => {
+	it('while open: no order of answering in answers or used links, no token, and the log is emptied', async () => {
+		const answered = await outsidersAnswered('outsider-open');
+		expect(walSize(), 'the log holds the latest answers for a moment').toBeGreaterThan(0);
+		expectNoTokens(answered);
+		await new Promise((resolve) => setTimeout(resolve, forgetDelayMs + 200));
+		expect(walSize()).toBe(0);
+		expectNoTokens(answered);
+		// using a link moved no link: each flag was overwritten where it stood
+		expect(linkPlaces(answered.reviewId)).toEqual(answered.linksAtFirst);
+		expectNoOrder(rankedOutsiderStructures(SqliteFile.read(databasePath, walPath), answered));
+		expectOneCopy('outsider-open');
+		await closeReview(answered.group.id, answered.reviewId);
+	});
+
 	it('after close: nothing in the file or its log follows the order outsiders answered in', async () => {
 		const answered = await outsidersAnswered('outsider-closed');
 		expect(outcome(await closeReview(answered.group.id, answered.reviewId))).toBe('done');
@@ -411,12 +434,7 @@ describe('outsiders’ answers and links, read from the file as an operator woul
 		expectNoTokens(answered);
 		expect(linkPlaces(answered.reviewId)).toEqual(answered.linksAtFirst);
 		expectNoOrder(rankedOutsiderStructures(SqliteFile.read(databasePath, walPath), answered));
-		// and no copy of an answer lingers where it sat before closing rewrote it
-		const bytes = Buffer.from(readBytes(databasePath)).toString('latin1');
-		for (const rank of [0, 17, outsiders - 1]) {
-			const text = `outsider-closed-${purposeGuessKey}-rank-${rank}-end`;
-			expect(bytes.split(text).length - 1, text).toBe(1);
-		}
+		expectOneCopy('outsider-closed');
 	});
 
 	it('the outsiders’ tables keep no time: no column for one, no value that is one', async () => {
