@@ -15,6 +15,15 @@ import { closeReview, deleteReview, openReview } from '$lib/server/reviews/lifec
 import { createReview, questionsOf } from '$lib/server/reviews/reviews';
 import { commentOnTask, createTask } from '$lib/server/tasks/commands';
 import {
+	askOutsiders,
+	makePersonalLinks,
+	makeSharedLink,
+	outsiderQuestionsOf,
+	submitOutsiderAnswers
+} from '$lib/server/outsiders/outside-view';
+import { purposeGuessKey } from '$lib/server/outsiders/questions';
+import { hashToken } from '$lib/server/tokens';
+import {
 	addMember,
 	answersFor,
 	makeGroup,
@@ -23,7 +32,7 @@ import {
 } from '../support/factories';
 import { projectRoot, tmpPath } from '../support/paths';
 import { kendallTau } from '../support/rank-correlation';
-import { SqliteFile, bytesContain, readBytes, type Cell } from '../support/sqlite-file';
+import { SqliteFile, bytesContain, readBytes, type Cell, type Value } from '../support/sqlite-file';
 import { outcome } from '../support/outcome';
 
 const run = promisify(execFile);
@@ -94,7 +103,8 @@ type Ranked = Cell & { rank: number };
  */
 function orders(name: string, cells: Ranked[]) {
 	const found: { measure: string; tau: number; bound: number }[] = [];
-	const shuffles = Array.from({ length: 200 }, () => permutation(respondents));
+	const ranks = Math.max(0, ...cells.map((c) => c.rank)) + 1;
+	const shuffles = Array.from({ length: 200 }, () => permutation(ranks));
 	const add = (measure: string, place: (c: Ranked) => number, groups: Ranked[][] = [cells]) => {
 		const tau = (rankOf: (c: Ranked) => number) => {
 			let concordant = 0;
@@ -242,6 +252,216 @@ describe('the database file, read as an operator holding a copy would', () => {
 		await run('node', ['scripts/backup.js', target], { cwd: projectRoot, env: process.env });
 		expectNoOrder(rankedStructures(SqliteFile.read(target), review));
 		await closeReview(review.group.id, review.reviewId);
+	});
+});
+
+/**
+ * Personal links made, how many of them outsiders use (in a random order), and answers through
+ * the shared link besides.
+ */
+const personalLinks = 60;
+const personalAnswers = 40;
+const sharedAnswers = 5;
+const outsiders = personalAnswers + sharedAnswers;
+const outsiderTables = [
+	'outside_view',
+	'outsider_answer',
+	'outsider_link',
+	'outsider_question',
+	'outsider_response'
+];
+
+/**
+ * A review that asks outsiders, with `personalLinks` personal links and a shared link. Outsiders
+ * answer one after another: `personalAnswers` personal links, picked and ordered at random (so
+ * unlike the order they were made in and unlike their hashes' order), and the shared link at
+ * `sharedAnswers` random places among them. As for members, each text names its writer's place in
+ * that order, which is how the test (and only the test) tells whose a stored cell is.
+ */
+async function outsidersAnswered(tag: string) {
+	const world = await makeGroupWithMembers(5);
+	const reviewId = await createReview({ groupId: world.group.id, createdBy: world.owner.id });
+	expect(outcome(askOutsiders(world.group.id, reviewId))).toBe('done');
+	expect(outcome(await openReview(world.group.id, reviewId))).toBe('done');
+	const made = makePersonalLinks(reviewId, personalLinks);
+	const shared = makeSharedLink(reviewId, sharedAnswers);
+	if (!made.ok || !shared.ok) throw new Error('no links');
+	const tokens = made.value;
+	const linksAtFirst = linkPlaces(reviewId);
+	const questions = outsiderQuestionsOf(reviewId);
+	const picked = permutation(personalLinks).slice(0, personalAnswers);
+	const throughShared = new Set(permutation(outsiders).slice(0, sharedAnswers));
+	const rankOfLink = new Map<string, number>();
+	for (let rank = 0, next = 0; rank < outsiders; rank++) {
+		const token = throughShared.has(rank) ? shared.value : tokens[picked[next++]];
+		if (!throughShared.has(rank)) rankOfLink.set(hashToken(token), rank);
+		const answers = questions.map((q) => ({
+			questionKey: q.key,
+			score: q.kind === 'scale' ? 1 + ((rank + q.position) % 5) : null,
+			text: `${tag}-${q.key}-rank-${rank}-end`
+		}));
+		expect(outcome(submitOutsiderAnswers(token, answers))).toBe('done');
+	}
+	// the order of answering is unlike the order the links were made in, and their hashes'
+	const hashes = tokens.map(hashToken);
+	const sorted = [...hashes].sort();
+	const used = [...rankOfLink.keys()];
+	const rank = (hash: string) => rankOfLink.get(hash)!;
+	for (const place of [(h: string) => hashes.indexOf(h), (h: string) => sorted.indexOf(h)])
+		expect(Math.abs(kendallTau(used, place, rank).tau)).toBeLessThan(0.5);
+	return {
+		...world,
+		reviewId,
+		questions,
+		tag,
+		tokens,
+		shared: shared.value,
+		rankOfLink,
+		linksAtFirst
+	};
+}
+
+/** Where each of a review's personal links sits in the file (page and offset), by hash. */
+function linkPlaces(reviewId: string) {
+	return Object.fromEntries(
+		SqliteFile.read(databasePath, walPath)
+			.cellsOf('outsider_link')
+			.filter((c) => c.values[1] === reviewId)
+			.map((c) => [String(c.values[0]), `${c.page}:${c.offset}`])
+	);
+}
+
+/**
+ * The cells of one review's outsiders' answers and used links, each with its outsider's place in
+ * the order of answering: answers by the place their text names, responses by their answers', and
+ * links by the order they were used in (unused links have no place; the shared link is a count).
+ */
+function rankedOutsiderStructures(
+	file: SqliteFile,
+	answered: Awaited<ReturnType<typeof outsidersAnswered>>
+) {
+	const { reviewId, rankOfLink, tag } = answered;
+	const written = new RegExp(`^${tag}-.+-rank-(\\d+)-end$`);
+	const rankOfText = (c: Cell) => {
+		const found = c.values.map((v) => String(v).match(written)).find((m) => m !== null);
+		return found ? Number(found[1]) : undefined;
+	};
+	const ranked = (cells: Cell[], rankOf: (c: Cell) => number | undefined) =>
+		cells.flatMap((c) => {
+			const rank = rankOf(c);
+			return rank === undefined ? [] : [{ ...c, rank }];
+		});
+	const answers = ranked(file.cellsOf('outsider_answer'), rankOfText);
+	const rankOfResponse = new Map(answers.map((c) => [String(c.values[0]), c.rank]));
+	const links = file.cellsOf('outsider_link').filter((c) => c.values[1] === reviewId);
+	// exactly the links used are marked used: the flag is what the test reads their order from
+	expect(
+		links
+			.filter((c) => c.values[2] === 1)
+			.map((c) => String(c.values[0]))
+			.sort()
+	).toEqual([...rankOfLink.keys()].sort());
+	const structures: Record<string, Ranked[]> = {
+		outsider_response: ranked(
+			file.cellsOf('outsider_response').filter((c) => c.values[1] === reviewId),
+			(c) => rankOfResponse.get(String(c.values[0]))
+		),
+		outsider_response_review_idx: ranked(file.cellsOf('outsider_response_review_idx'), (c) =>
+			rankOfResponse.get(String(c.values[1]))
+		),
+		outsider_answer: answers,
+		outsider_link: ranked(links, (c) => rankOfLink.get(String(c.values[0]))),
+		outsider_link_review_idx: ranked(file.cellsOf('outsider_link_review_idx'), (c) =>
+			rankOfLink.get(String(c.values[1]))
+		)
+	};
+	const expected: Record<string, number> = {
+		outsider_response: outsiders,
+		outsider_response_review_idx: outsiders,
+		outsider_answer: outsiders * answered.questions.length,
+		outsider_link: personalAnswers,
+		outsider_link_review_idx: personalAnswers
+	};
+	// every outsider is found in every structure: the test reads what is really there
+	for (const [name, cells] of Object.entries(structures))
+		expect(cells, name).toHaveLength(expected[name]);
+	return structures;
+}
+
+/** No token, personal (used or not) or shared, is in the file or its log: only their hashes. */
+function expectNoTokens(answered: Awaited<ReturnType<typeof outsidersAnswered>>) {
+	const bytes = readBytes(databasePath);
+	const log = existsSync(walPath) ? readBytes(walPath) : new Uint8Array();
+	for (const token of [...answered.tokens, answered.shared]) {
+		expect(bytesContain(bytes, token), `token ${token} in the file`).toBe(false);
+		expect(bytesContain(log, token), `token ${token} in the log`).toBe(false);
+	}
+	// the search finds what is there: each link's hash (in the file, or still in the log)
+	for (const token of [answered.tokens[0], answered.shared]) {
+		const hash = hashToken(token);
+		expect(bytesContain(bytes, hash) || bytesContain(log, hash), `hash of ${token}`).toBe(true);
+	}
+}
+
+/** No copy of an answer lingers where it sat before a rewrite under new keys moved it. */
+function expectOneCopy(tag: string) {
+	const bytes = Buffer.from(readBytes(databasePath)).toString('latin1');
+	for (const rank of [0, 17, outsiders - 1]) {
+		const text = `${tag}-${purposeGuessKey}-rank-${rank}-end`;
+		expect(bytes.split(text).length - 1, text).toBe(1);
+	}
+}
+
+describe('outsiders’ answers and links, read from the file as an operator would', () => {
+	it('while open: no order of answering in answers or used links, no token, and the log is emptied', async () => {
+		const answered = await outsidersAnswered('outsider-open');
+		expect(walSize(), 'the log holds the latest answers for a moment').toBeGreaterThan(0);
+		expectNoTokens(answered);
+		await new Promise((resolve) => setTimeout(resolve, forgetDelayMs + 200));
+		expect(walSize()).toBe(0);
+		expectNoTokens(answered);
+		// using a link moved no link: each flag was overwritten where it stood
+		expect(linkPlaces(answered.reviewId)).toEqual(answered.linksAtFirst);
+		expectNoOrder(rankedOutsiderStructures(SqliteFile.read(databasePath, walPath), answered));
+		expectOneCopy('outsider-open');
+		await closeReview(answered.group.id, answered.reviewId);
+	});
+
+	it('after close: nothing in the file or its log follows the order outsiders answered in', async () => {
+		const answered = await outsidersAnswered('outsider-closed');
+		expect(outcome(await closeReview(answered.group.id, answered.reviewId))).toBe('done');
+		expect(walSize()).toBe(0);
+		expectNoTokens(answered);
+		expect(linkPlaces(answered.reviewId)).toEqual(answered.linksAtFirst);
+		expectNoOrder(rankedOutsiderStructures(SqliteFile.read(databasePath, walPath), answered));
+		expectOneCopy('outsider-closed');
+	});
+
+	it('the outsiders’ tables keep no time: no column for one, no value that is one', async () => {
+		const started = Date.now();
+		const names = SqliteFile.read(databasePath, walPath)
+			.schema()
+			.filter((e) => e.type === 'table' && e.name.startsWith('outside'))
+			.map((e) => e.name)
+			.sort();
+		expect(names).toEqual(outsiderTables);
+		for (const table of names) {
+			const columns = execute(`select name from pragma_table_info('${table}')`).rows;
+			expect(columns.length, table).toBeGreaterThan(0);
+			for (const { name } of columns)
+				expect(String(name), `${table}.${name}`).not.toMatch(/_at$|time|date|when|stamp|_on$/i);
+		}
+		// nor does any number stored there read as this moment, in milliseconds or in seconds
+		const answered = await outsidersAnswered('outsider-time');
+		const file = SqliteFile.read(databasePath, walPath);
+		const now = [started - 86_400_000, Date.now() + 86_400_000];
+		const isNow = (v: Value) =>
+			typeof v === 'number' &&
+			((v >= now[0] && v <= now[1]) || (v >= now[0] / 1000 && v <= now[1] / 1000));
+		for (const table of outsiderTables)
+			for (const cell of file.cellsOf(table))
+				expect(cell.values.filter(isNow), `${table}: ${cell.values.join(', ')}`).toEqual([]);
+		await closeReview(answered.group.id, answered.reviewId);
 	});
 });
 
