@@ -360,6 +360,7 @@ const appFieldNames = [
 						areaIds: ['a'],
 						draftKeys: ['k'],
 						openKeys: [{ key: 'k', kind: 'scale' }],
+						outsiderKeys: [{ key: 'purpose-guess', kind: 'text' }],
 						member: { id: 'm' },
 						facilitator: { id: 'f' },
 						owner: { id: 'o', email: 'o@example.org' },
