@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { db, prepared } from '$lib/server/db';
 import { dimensionResult, question, review, revealedText } from '$lib/server/db/schema';
 import { isRevealed } from '$lib/server/reviews/thresholds';
+import { outsiderReadings } from '$lib/server/outsiders/trend';
 import type { HealthView } from '$lib/health-view';
 import {
 	buildTrends,
@@ -14,7 +15,8 @@ import {
 /**
  * Every closed review of a group with its stored aggregates, oldest first: three small queries
  * whatever the number of members or answers, and never a scan of raw answers. A review hidden
- * by the threshold comes back with no dimensions at all.
+ * by the threshold comes back with no dimensions at all. Outsiders' scores come from two more
+ * (see outsiders/trend.ts), behind their own threshold.
  */
 export async function groupAggregates(groupId: string): Promise<ReviewAggregate[]> {
 	const closed = db
@@ -35,6 +37,7 @@ export async function groupAggregates(groupId: string): Promise<ReviewAggregate[
 						.where(and(inArray(question.reviewId, revealedIds), eq(question.kind, 'scale')))
 						.orderBy(asc(question.position))
 				]);
+	const outsiders = outsiderReadings(closed.map((r) => r.id));
 	const titleOf = new Map(titles.map((t) => [`${t.reviewId}/${t.key}`, t.title]));
 	// position of each (review, dimension) in question order: titles come back sorted by position
 	const rank = new Map(titles.map((t, i) => [`${t.reviewId}/${t.key}`, i]));
@@ -69,7 +72,8 @@ export async function groupAggregates(groupId: string): Promise<ReviewAggregate[
 			revealed: isRevealed(r),
 			responseCount: r.responseCount ?? 0,
 			eligibleCount: r.eligibleCount ?? 0,
-			dimensions
+			dimensions,
+			outsiders: outsiders.get(r.id) ?? null
 		};
 	});
 }
@@ -164,21 +168,23 @@ const hundredths = (n: number) => Math.round(n * 100);
 export function toHealthView(trends: Trends): HealthView {
 	return {
 		reviews: trends.reviews.map(
-			({ id, title, revealed, turnout, answered, eligible, restated }) => ({
+			({ id, title, revealed, turnout, answered, eligible, restated, outsiders }) => ({
 				id,
 				title,
 				revealed,
 				turnout: turnout === null ? null : hundredths(turnout),
 				answered,
 				eligible,
-				restated
+				restated,
+				outsiders
 			})
 		),
 		dimensions: trends.dimensions.map((d) => ({
 			key: d.key,
 			title: d.title,
 			means: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.mean) : null)),
-			spreads: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.standardDeviation) : null))
+			spreads: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.standardDeviation) : null)),
+			outsiderMeans: d.outsiders.map((o) => (o ? hundredths(o.mean) : null))
 		}))
 	};
 }
