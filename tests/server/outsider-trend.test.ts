@@ -1,6 +1,7 @@
 // The outside view on the Health page and in its exports: outsiders' aggregates per review and
 // dimension, only at or above their own threshold, and never what they wrote.
 import { describe, expect, it } from 'vitest';
+import { exportRows, toCsv } from '$lib/server/health/export';
 import { groupAggregates } from '$lib/server/health/health';
 import { askOutsiders, type OutsiderAnswer } from '$lib/server/outsiders/outside-view';
 import { purposeGuessKey } from '$lib/server/outsiders/questions';
@@ -88,5 +89,44 @@ describe('outsiders’ readings', () => {
 		expect(byId.get(fewMembers)!.revealed).toBe(false);
 		expect(byId.get(fewMembers)!.outsiders?.revealed).toBe(true);
 		expect(byId.get(notAsked)!.outsiders).toBeNull();
+	});
+});
+
+describe('exports with outsiders', () => {
+	it('add outsiders’ aggregates where shown, nothing below their threshold, never their texts', async () => {
+		const { world } = await fourReviews();
+		const rows = exportRows(await groupAggregates(world.group.id));
+		// members' rows only: three shown reviews of seven dimensions each
+		expect(rows).toHaveLength(3 * 7);
+		const of = (title: string, dimension: string) =>
+			rows.find((r) => r.review === title && r.dimension === dimension)!;
+		expect(of('Both shown', 'execution').outsiders).toEqual({
+			mean: 2.4,
+			standardDeviation: Number(Math.sqrt(0.24).toFixed(4)),
+			count: 5,
+			answered: { personal: 3, shared: 2 }
+		});
+		expect(of('Both shown', 'direction').outsiders!.mean).toBe(2.2);
+		expect(of('Both shown', 'democracy').outsiders).toBeNull();
+		expect(of('Few outsiders', 'execution').outsiders).toBeNull();
+		expect(of('Not asked', 'execution').outsiders).toBeNull();
+		expect(rows.some((r) => r.review === 'Few members')).toBe(false);
+
+		const csv = toCsv(rows).trim().split('\r\n');
+		expect(csv[0].split(',').slice(12)).toEqual([
+			'outsiders_mean',
+			'outsiders_standard_deviation',
+			'outsiders_count',
+			'outsiders_answered_by_personal_link',
+			'outsiders_answered_by_shared_link'
+		]);
+		const line = (title: string, dimension: string) =>
+			csv.find((l) => l.startsWith(`${title},`) && l.split(',')[2] === dimension)!.split(',');
+		expect(line('Both shown', 'execution').slice(12)).toEqual(['2.4', '0.4899', '5', '3', '2']);
+		expect(line('Few outsiders', 'execution').slice(12)).toEqual(['', '', '', '', '']);
+		for (const text of [JSON.stringify(rows), csv.join('\n')]) {
+			expect(text).not.toContain('never exported');
+			expect(text).not.toContain(purposeGuessKey);
+		}
 	});
 });

@@ -1,7 +1,28 @@
 // The health page's numbers as files: revealed aggregates only, never raw answers.
 import type { ReviewAggregate } from '$lib/server/health/trends';
 
-/** Revealed aggregates only, one row per review and dimension, for CSV and JSON export. */
+const rounded = (n: number) => Number(n.toFixed(4));
+
+/** Outsiders' aggregates of one dimension, only where their view is at or above its threshold. */
+function outsidersOf(review: ReviewAggregate, key: string) {
+	if (!review.outsiders?.revealed) return null;
+	const score = review.outsiders.scores.get(key);
+	if (!score) return null;
+	return {
+		mean: rounded(score.mean),
+		standardDeviation: rounded(score.standardDeviation),
+		count: score.count,
+		// how many answered the outside view through each kind of link, all its questions together
+		answered: { ...review.outsiders.byKind }
+	};
+}
+
+/**
+ * Revealed aggregates only, one row per review and dimension, for CSV and JSON export; each with
+ * outsiders' aggregates of that dimension where their own threshold was met (never their texts).
+ * A review hidden from members is left out, outsiders' numbers too: its rows would have no
+ * members' numbers, and the files' readers expect them in every row.
+ */
 export function exportRows(aggregates: ReviewAggregate[]) {
 	return aggregates
 		.filter((r) => r.revealed)
@@ -13,9 +34,10 @@ export function exportRows(aggregates: ReviewAggregate[]) {
 				dimension: key,
 				title: d.title,
 				count: d.count,
-				mean: Number(d.mean.toFixed(4)),
-				standardDeviation: Number(d.standardDeviation.toFixed(4)),
-				distribution: d.distribution
+				mean: rounded(d.mean),
+				standardDeviation: rounded(d.standardDeviation),
+				distribution: d.distribution,
+				outsiders: outsidersOf(r, key)
 			}))
 		);
 }
@@ -33,7 +55,13 @@ export function toCsv(rows: ReturnType<typeof exportRows>) {
 		'scored_2',
 		'scored_3',
 		'scored_4',
-		'scored_5'
+		'scored_5',
+		// after members' columns, so that files read by position still read the same
+		'outsiders_mean',
+		'outsiders_standard_deviation',
+		'outsiders_count',
+		'outsiders_answered_by_personal_link',
+		'outsiders_answered_by_shared_link'
 	];
 	const cell = (value: string | number) => {
 		const text = String(value);
@@ -50,7 +78,16 @@ export function toCsv(rows: ReturnType<typeof exportRows>) {
 			r.count,
 			r.mean,
 			r.standardDeviation,
-			...r.distribution
+			...r.distribution,
+			...(r.outsiders
+				? [
+						r.outsiders.mean,
+						r.outsiders.standardDeviation,
+						r.outsiders.count,
+						r.outsiders.answered.personal,
+						r.outsiders.answered.shared
+					]
+				: ['', '', '', '', ''])
 		]
 			.map(cell)
 			.join(',')
