@@ -146,6 +146,37 @@ describe('health page', () => {
 		expect(html).toMatch(/<td class="light green[^"]*">4\.0 <small>Green<\/small><\/td>/);
 		expect(html).toMatch(/<td class="muted[^"]*">hidden <small><\/small><\/td>/);
 		expect(html).toContain('rose from 2.0 to 4.0 since Spring');
+		// no outside view anywhere: no word of outsiders
+		expect(html).not.toContain('Outsiders see');
+		expect(html).not.toContain('outside the group');
+	});
+
+	it('shows outsiders’ mean and the gap where at least k of them answered, “—” elsewhere', async () => {
+		const world = await makeGroupWithMembers(6);
+		// members 4 everywhere; outsiders' direction 2, 2, 3, 3, 5: mean 3.0, gap -1.0
+		await closedReview(world, 'Seen', 5, 4, [2, 2, 3, 3, 5].map(outsider));
+		// four outsiders of five needed, all scoring 1: nothing of them may show
+		await closedReview(world, 'Unseen', 6, 4, [1, 1, 1, 1].map(outsider));
+		// members hidden (2 of 6), five outsiders all scoring 5: theirs shows, with no gap
+		await closedReview(world, 'Few members', 2, 4, [5, 5, 5, 5, 5].map(outsider));
+		const page = await app.http.get(`/g/${world.group.slug}/health`, {
+			cookie: await sessionCookie(world.members[4].id)
+		});
+		// as a reader sees it: the source's line breaks are spaces
+		const html = (await page.text()).replace(/\s+/g, ' ');
+		expect(html).toContain('shown once at least 5 of them answered');
+		const row = (name: string) => {
+			const match = html.match(
+				new RegExp(`<span class="visually-hidden">Direction:</span> ${name} ?</th>(.*?)</tr>`, 's')
+			);
+			expect(match, name).not.toBeNull();
+			return [...match![1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+		};
+		expect(row('Outsiders see')).toEqual(['3.0', '—', '5.0']);
+		expect(row('Gap')).toEqual(['-1.0', '—', '—']);
+		// only the dimension outsiders scored gets their rows
+		expect(html.match(/Outsiders see/g)).toHaveLength(2); // the row and the sentence
+		expect(html).not.toContain('outsider wrote this');
 	});
 });
 
