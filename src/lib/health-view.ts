@@ -37,6 +37,11 @@ export interface HealthView {
 		answered: number;
 		eligible: number;
 		restated: boolean;
+		/**
+		 * Null when outsiders were not asked; otherwise their threshold and whether at least that
+		 * many answered, so that their scores may be shown.
+		 */
+		outsiders: { threshold: number; revealed: boolean } | null;
 	}[];
 	/**
 	 * Per dimension, per review, in hundredths of a point: 291 is a mean of 2.91. Null where the
@@ -48,6 +53,8 @@ export interface HealthView {
 		title: string;
 		means: (number | null)[];
 		spreads: (number | null)[];
+		/** Outsiders' means, in hundredths too; null where their view is missing or hidden. */
+		outsiderMeans: (number | null)[];
 	}[];
 }
 
@@ -64,6 +71,20 @@ export function valueAt(
 	const mean = dimension.means[index];
 	const spread = dimension.spreads[index];
 	return mean === null || spread === null ? null : [mean / 100, spread / 100];
+}
+
+/**
+ * Outsiders' mean of a dimension in one review and its gap from members' (outsiders minus
+ * members), on the 1-5 scale; null where not shown. The gap is null unless both are shown.
+ */
+export function outsidersAt(dimension: HealthView['dimensions'][number], index: number) {
+	const outsiders = dimension.outsiderMeans[index];
+	if (outsiders === null) return null;
+	const members = dimension.means[index];
+	return {
+		mean: outsiders / 100,
+		gap: members === null ? null : (outsiders - members) / 100
+	};
 }
 
 export function cellAt(

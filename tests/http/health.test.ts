@@ -2,11 +2,17 @@ import { inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '$lib/server/db';
 import { dimensionResult } from '$lib/server/db/schema';
+import { askOutsiders, type OutsiderAnswer } from '$lib/server/outsiders/outside-view';
 import { purposeHistory, restatePurpose } from '$lib/server/groups/purposes';
 import { submitResponse } from '$lib/server/reviews/responses';
 import { closeReview, openReview } from '$lib/server/reviews/lifecycle';
 import { createReview, questionsOf } from '$lib/server/reviews/reviews';
-import { answersFor, makeGroupWithMembers, sessionCookie } from '../support/factories';
+import {
+	answersFor,
+	makeGroupWithMembers,
+	outsidersAnswer,
+	sessionCookie
+} from '../support/factories';
 import { useBuiltServer } from '../support/server';
 
 const app = useBuiltServer();
@@ -15,10 +21,14 @@ async function closedReview(
 	world: Awaited<ReturnType<typeof makeGroupWithMembers>>,
 	title: string,
 	answers: number,
-	score: number
+	score: number,
+	outsiders?: OutsiderAnswer[][]
 ) {
 	const id = await createReview({ groupId: world.group.id, createdBy: world.owner.id, title });
+	if (outsiders) expect(askOutsiders(world.group.id, id).ok).toBe(true);
 	await openReview(world.group.id, id);
+	if (outsiders)
+		outsidersAnswer(id, { shared: outsiders.slice(0, 2), personal: outsiders.slice(2) });
 	const questions = await questionsOf(id);
 	for (const m of world.members.slice(0, answers)) {
 		await submitResponse(
@@ -47,7 +57,9 @@ describe('export', () => {
 		);
 		const lines = (await csvResponse.text()).trim().split('\r\n');
 		expect(lines[0]).toBe(
-			'review,closed_at,dimension,title,count,mean,standard_deviation,scored_1,scored_2,scored_3,scored_4,scored_5'
+			'review,closed_at,dimension,title,count,mean,standard_deviation,scored_1,scored_2,scored_3,scored_4,scored_5,' +
+				'outsiders_mean,outsiders_standard_deviation,outsiders_count,' +
+				'outsiders_answered_by_personal_link,outsiders_answered_by_shared_link'
 		);
 		expect(lines).toHaveLength(1 + 2 * 7);
 		expect(lines.join()).not.toContain('Hidden Q2');
@@ -78,6 +90,47 @@ describe('export', () => {
 	});
 });
 
+// An outsider's sheet: a direction score, and words that must never leave the server.
+const outsider = (direction: number): OutsiderAnswer[] => [
+	{ questionKey: 'direction', score: direction, text: 'outsider wrote this' }
+];
+
+describe('export with outsiders', () => {
+	it('adds outsiders’ aggregates where at least k of them answered, never below, never texts', async () => {
+		const world = await makeGroupWithMembers(6);
+		// direction: outsiders 2, 2, 3, 3, 5 (mean 3, spread √1.2); members all 4
+		await closedReview(world, 'Seen', 5, 4, [2, 2, 3, 3, 5].map(outsider));
+		// members revealed (6 of 6), outsiders 4 of their 5: theirs stay hidden
+		await closedReview(world, 'Unseen', 6, 4, [1, 1, 1, 1].map(outsider));
+		const cookie = await sessionCookie(world.members[2].id);
+
+		const csv = await (await app.http.get(`/g/${world.group.slug}/export.csv`, { cookie })).text();
+		const lines = csv.trim().split('\r\n');
+		const row = (title: string, dimension: string) =>
+			lines.find((l) => l.startsWith(`${title},`) && l.split(',')[2] === dimension)!.split(',');
+		expect(row('Seen', 'direction').slice(12)).toEqual(['3', '1.0954', '5', '3', '2']);
+		expect(row('Seen', 'execution').slice(12)).toEqual(['', '', '', '', '']);
+		expect(row('Unseen', 'direction').slice(12)).toEqual(['', '', '', '', '']);
+		expect(csv).not.toContain('outsider wrote this');
+
+		const body = await (
+			await app.http.get(`/g/${world.group.slug}/export.json`, { cookie })
+		).text();
+		const rows: { review: string; dimension: string; outsiders: unknown }[] = JSON.parse(body).rows;
+		const of = (title: string, dimension: string) =>
+			rows.find((r) => r.review === title && r.dimension === dimension)!;
+		expect(of('Seen', 'direction').outsiders).toEqual({
+			mean: 3,
+			standardDeviation: 1.0954,
+			count: 5,
+			answered: { personal: 3, shared: 2 }
+		});
+		expect(of('Unseen', 'direction').outsiders).toBeNull();
+		expect(rows.filter((r) => r.outsiders !== null)).toHaveLength(1);
+		expect(body).not.toContain('outsider wrote this');
+	});
+});
+
 describe('health page', () => {
 	it('reads stored aggregates: shows revealed means and the hidden review as hidden', async () => {
 		const world = await makeGroupWithMembers(6);
@@ -93,6 +146,37 @@ describe('health page', () => {
 		expect(html).toMatch(/<td class="light green[^"]*">4\.0 <small>Green<\/small><\/td>/);
 		expect(html).toMatch(/<td class="muted[^"]*">hidden <small><\/small><\/td>/);
 		expect(html).toContain('rose from 2.0 to 4.0 since Spring');
+		// no outside view anywhere: no word of outsiders
+		expect(html).not.toContain('Outsiders see');
+		expect(html).not.toContain('outside the group');
+	});
+
+	it('shows outsiders’ mean and the gap where at least k of them answered, “—” elsewhere', async () => {
+		const world = await makeGroupWithMembers(6);
+		// members 4 everywhere; outsiders' direction 2, 2, 3, 3, 5: mean 3.0, gap -1.0
+		await closedReview(world, 'Seen', 5, 4, [2, 2, 3, 3, 5].map(outsider));
+		// four outsiders of five needed, all scoring 1: nothing of them may show
+		await closedReview(world, 'Unseen', 6, 4, [1, 1, 1, 1].map(outsider));
+		// members hidden (2 of 6), five outsiders all scoring 5: theirs shows, with no gap
+		await closedReview(world, 'Few members', 2, 4, [5, 5, 5, 5, 5].map(outsider));
+		const page = await app.http.get(`/g/${world.group.slug}/health`, {
+			cookie: await sessionCookie(world.members[4].id)
+		});
+		// as a reader sees it: the source's line breaks are spaces
+		const html = (await page.text()).replace(/\s+/g, ' ');
+		expect(html).toContain('shown once at least 5 of them answered');
+		const row = (name: string) => {
+			const match = html.match(
+				new RegExp(`<span class="visually-hidden">Direction:</span> ${name} ?</th>(.*?)</tr>`, 's')
+			);
+			expect(match, name).not.toBeNull();
+			return [...match![1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+		};
+		expect(row('Outsiders see')).toEqual(['3.0', '—', '5.0']);
+		expect(row('Gap')).toEqual(['-1.0', '—', '—']);
+		// only the dimension outsiders scored gets their rows
+		expect(html.match(/Outsiders see/g)).toHaveLength(2); // the row and the sentence
+		expect(html).not.toContain('outsider wrote this');
 	});
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cellAt, changeParts, lightWords, trafficLight, valueAt } from '$lib/health-view';
+import {
+	cellAt,
+	changeParts,
+	lightWords,
+	outsidersAt,
+	trafficLight,
+	valueAt
+} from '$lib/health-view';
 import { defaultInstrument, quarterTitle } from '$lib/server/reviews/instrument';
 import { isRevealed, membersDisagree } from '$lib/server/reviews/thresholds';
 
@@ -66,7 +73,8 @@ describe('how results are shown', () => {
 					turnout: 50,
 					answered: 5,
 					eligible: 10,
-					restated: false
+					restated: false,
+					outsiders: null
 				},
 				{
 					id: 'b',
@@ -75,7 +83,8 @@ describe('how results are shown', () => {
 					turnout: null,
 					answered: 2,
 					eligible: 10,
-					restated: false
+					restated: false,
+					outsiders: null
 				},
 				{
 					id: 'c',
@@ -84,7 +93,8 @@ describe('how results are shown', () => {
 					turnout: 60,
 					answered: 6,
 					eligible: 10,
-					restated: false
+					restated: false,
+					outsiders: null
 				}
 			],
 			dimensions: [
@@ -92,7 +102,8 @@ describe('how results are shown', () => {
 					key: 'democracy',
 					title: 'Democracy',
 					means: [240, null, null],
-					spreads: [110, null, null]
+					spreads: [110, null, null],
+					outsiderMeans: [null, null, null]
 				}
 			]
 		};
@@ -109,6 +120,21 @@ describe('how results are shown', () => {
 		});
 		expect(cellAt(view, dimension, 1)).toEqual({ kind: 'hidden' });
 		expect(cellAt(view, dimension, 2)).toEqual({ kind: 'not-asked' });
+	});
+
+	it('reads outsiders’ mean and its gap from members’: no gap unless both are shown', () => {
+		const dimension = {
+			key: 'direction',
+			title: 'Direction',
+			means: [240, null, 380, 300],
+			spreads: [110, null, 50, 90],
+			outsiderMeans: [180, 420, null, 300]
+		};
+		expect(outsidersAt(dimension, 0)).toEqual({ mean: 1.8, gap: -0.6 });
+		// members hidden, outsiders shown: their mean, but nothing to subtract it from
+		expect(outsidersAt(dimension, 1)).toEqual({ mean: 4.2, gap: null });
+		expect(outsidersAt(dimension, 2)).toBeNull();
+		expect(outsidersAt(dimension, 3)).toEqual({ mean: 3, gap: 0 });
 	});
 });
 

@@ -5,6 +5,8 @@ import {
 	isBeyondNoise,
 	type ReviewAggregate
 } from '$lib/server/health/trends';
+import { toHealthView } from '$lib/server/health/health';
+import type { OutsiderReading } from '$lib/server/outsiders/trend';
 
 // Hand-worked examples: every number below can be checked with pencil and paper.
 const d = (title: string, mean: number, standardDeviation: number, count = 10) => ({
@@ -24,6 +26,7 @@ function review(
 		responses?: number;
 		eligible?: number;
 		purposeVersion?: number;
+		outsiders?: OutsiderReading | null;
 	} = {}
 ): ReviewAggregate {
 	const revealed = options.revealed ?? true;
@@ -35,9 +38,23 @@ function review(
 		revealed,
 		responseCount: options.responses ?? 10,
 		eligibleCount: options.eligible ?? 20,
-		dimensions: new Map(revealed ? Object.entries(dims) : [])
+		dimensions: new Map(revealed ? Object.entries(dims) : []),
+		outsiders: options.outsiders ?? null
 	};
 }
+
+/** An outside view at or above its threshold, with these scores ([mean, spread, count]). */
+const seen = (scores: Record<string, [number, number, number]>): OutsiderReading => ({
+	revealed: true,
+	threshold: 5,
+	byKind: { personal: 3, shared: 2 },
+	scores: new Map(
+		Object.entries(scores).map(([key, [mean, standardDeviation, count]]) => [
+			key,
+			{ mean, standardDeviation, count }
+		])
+	)
+});
 
 describe('buildTrends', () => {
 	it('orders reviews by closing, shows hidden reviews as gaps (not zeros) and marks restatements', () => {
@@ -67,6 +84,62 @@ describe('buildTrends', () => {
 			democracy: ['value', 'value'],
 			fun: ['value', 'not-asked'],
 			safety: ['not-asked', 'value']
+		});
+	});
+});
+
+describe('outsiders in the trends', () => {
+	it('carries outsiders’ scores where their view is revealed, whatever members’ threshold did', () => {
+		const trends = buildTrends([
+			review(
+				'Q1',
+				1,
+				{ direction: d('Direction', 3, 1) },
+				{ outsiders: seen({ direction: [2.4, 0.8, 5] }) }
+			),
+			review('Q2', 2, {}, { revealed: false, outsiders: seen({ direction: [3.6, 0.5, 6] }) }),
+			review(
+				'Q3',
+				3,
+				{ direction: d('Direction', 3.5, 1) },
+				{
+					outsiders: { revealed: false, threshold: 5 }
+				}
+			),
+			review('Q4', 4, { direction: d('Direction', 4, 1) })
+		]);
+		expect(trends.dimensions[0].outsiders).toEqual([
+			{ mean: 2.4, standardDeviation: 0.8, count: 5 },
+			{ mean: 3.6, standardDeviation: 0.5, count: 6 },
+			null,
+			null
+		]);
+		expect(trends.reviews.map((r) => r.outsiders)).toEqual([
+			{ threshold: 5, revealed: true },
+			{ threshold: 5, revealed: true },
+			{ threshold: 5, revealed: false },
+			null
+		]);
+		const view = toHealthView(trends);
+		expect(view.dimensions[0].outsiderMeans).toEqual([240, 360, null, null]);
+		expect(view.dimensions[0].means).toEqual([300, null, 350, 400]);
+	});
+
+	it('leaves a dimension outsiders were not asked as a gap in their line', () => {
+		const trends = buildTrends([
+			review(
+				'Q1',
+				1,
+				{ direction: d('Direction', 3, 1), democracy: d('Democracy', 2, 1) },
+				{
+					outsiders: seen({ democracy: [4, 0, 5] })
+				}
+			)
+		]);
+		const byKey = Object.fromEntries(trends.dimensions.map((x) => [x.key, x.outsiders]));
+		expect(byKey).toEqual({
+			direction: [null],
+			democracy: [{ mean: 4, standardDeviation: 0, count: 5 }]
 		});
 	});
 });

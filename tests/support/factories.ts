@@ -5,6 +5,12 @@ import { membership, user, type Role } from '$lib/server/db/schema';
 import { createAccount } from '$lib/server/accounts/accounts';
 import { createGroup } from '$lib/server/groups/groups';
 import { startSession } from '$lib/server/accounts/sessions';
+import {
+	makePersonalLinks,
+	makeSharedLink,
+	submitOutsiderAnswers,
+	type OutsiderAnswer
+} from '$lib/server/outsiders/outside-view';
 import { noteSecret } from './sent';
 
 export const defaultPassword = 'correct horse battery staple';
@@ -89,4 +95,30 @@ export function answersFor(
 		score: q.kind === 'scale' ? (typeof score === 'number' ? score : score(q.key)) : null,
 		text: text(q.key)
 	}));
+}
+
+/**
+ * Outsiders answer a review through its outside view (asked already, review open): one personal
+ * link per answer sheet in `personal`, and the shared link once per sheet in `shared`.
+ */
+export function outsidersAnswer(
+	reviewId: string,
+	sheets: { personal?: OutsiderAnswer[][]; shared?: OutsiderAnswer[][] }
+) {
+	const personal = sheets.personal ?? [];
+	const shared = sheets.shared ?? [];
+	const submit = (token: string, answers: OutsiderAnswer[]) => {
+		const submitted = submitOutsiderAnswers(token, answers);
+		if (!submitted.ok) throw new Error(`outsidersAnswer: ${submitted.refusal}`);
+	};
+	if (personal.length > 0) {
+		const links = makePersonalLinks(reviewId, personal.length);
+		if (!links.ok) throw new Error(`outsidersAnswer: ${links.refusal}`);
+		links.value.forEach((token, i) => submit(token, personal[i]));
+	}
+	if (shared.length > 0) {
+		const link = makeSharedLink(reviewId);
+		if (!link.ok) throw new Error(`outsidersAnswer: ${link.refusal}`);
+		for (const answers of shared) submit(link.value, answers);
+	}
 }

@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { db, prepared } from '$lib/server/db';
 import { dimensionResult, question, review, revealedText } from '$lib/server/db/schema';
 import { isRevealed } from '$lib/server/reviews/thresholds';
+import { outsiderReadings } from '$lib/server/outsiders/trend';
 import type { HealthView } from '$lib/health-view';
 import {
 	buildTrends,
@@ -14,7 +15,8 @@ import {
 /**
  * Every closed review of a group with its stored aggregates, oldest first: three small queries
  * whatever the number of members or answers, and never a scan of raw answers. A review hidden
- * by the threshold comes back with no dimensions at all.
+ * by the threshold comes back with no dimensions at all. Outsiders' scores come from two more
+ * (see outsiders/trend.ts), behind their own threshold.
  */
 export async function groupAggregates(groupId: string): Promise<ReviewAggregate[]> {
 	const closed = db
@@ -35,6 +37,7 @@ export async function groupAggregates(groupId: string): Promise<ReviewAggregate[
 						.where(and(inArray(question.reviewId, revealedIds), eq(question.kind, 'scale')))
 						.orderBy(asc(question.position))
 				]);
+	const outsiders = outsiderReadings(closed.map((r) => r.id));
 	const titleOf = new Map(titles.map((t) => [`${t.reviewId}/${t.key}`, t.title]));
 	// position of each (review, dimension) in question order: titles come back sorted by position
 	const rank = new Map(titles.map((t, i) => [`${t.reviewId}/${t.key}`, i]));
@@ -69,7 +72,8 @@ export async function groupAggregates(groupId: string): Promise<ReviewAggregate[
 			revealed: isRevealed(r),
 			responseCount: r.responseCount ?? 0,
 			eligibleCount: r.eligibleCount ?? 0,
-			dimensions
+			dimensions,
+			outsiders: outsiders.get(r.id) ?? null
 		};
 	});
 }
@@ -115,63 +119,6 @@ export function openAnswerSamples(reviewId: string, limit: number) {
 		total: totals.get(q.key) ?? 0,
 		texts: query.first.all({ reviewId, key: q.key, limit }).map((row) => row.text)
 	}));
-}
-
-/** Revealed aggregates only, one row per review and dimension, for CSV and JSON export. */
-export function exportRows(aggregates: ReviewAggregate[]) {
-	return aggregates
-		.filter((r) => r.revealed)
-		.flatMap((r) =>
-			[...r.dimensions].map(([key, d]) => ({
-				review: r.title,
-				reviewId: r.id,
-				closedAt: r.closedAt.toISOString(),
-				dimension: key,
-				title: d.title,
-				count: d.count,
-				mean: Number(d.mean.toFixed(4)),
-				standardDeviation: Number(d.standardDeviation.toFixed(4)),
-				distribution: d.distribution
-			}))
-		);
-}
-
-export function toCsv(rows: ReturnType<typeof exportRows>) {
-	const header = [
-		'review',
-		'closed_at',
-		'dimension',
-		'title',
-		'count',
-		'mean',
-		'standard_deviation',
-		'scored_1',
-		'scored_2',
-		'scored_3',
-		'scored_4',
-		'scored_5'
-	];
-	const cell = (value: string | number) => {
-		const text = String(value);
-		// Quote everything that could break a row, and neutralise spreadsheet formulas.
-		const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-		return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
-	};
-	const lines = rows.map((r) =>
-		[
-			r.review,
-			r.closedAt,
-			r.dimension,
-			r.title,
-			r.count,
-			r.mean,
-			r.standardDeviation,
-			...r.distribution
-		]
-			.map(cell)
-			.join(',')
-	);
-	return [header.join(','), ...lines].join('\r\n') + '\r\n';
 }
 
 // A group's trends change only when one of its reviews closes (closed reviews never change), so
@@ -221,21 +168,23 @@ const hundredths = (n: number) => Math.round(n * 100);
 export function toHealthView(trends: Trends): HealthView {
 	return {
 		reviews: trends.reviews.map(
-			({ id, title, revealed, turnout, answered, eligible, restated }) => ({
+			({ id, title, revealed, turnout, answered, eligible, restated, outsiders }) => ({
 				id,
 				title,
 				revealed,
 				turnout: turnout === null ? null : hundredths(turnout),
 				answered,
 				eligible,
-				restated
+				restated,
+				outsiders
 			})
 		),
 		dimensions: trends.dimensions.map((d) => ({
 			key: d.key,
 			title: d.title,
 			means: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.mean) : null)),
-			spreads: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.standardDeviation) : null))
+			spreads: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.standardDeviation) : null)),
+			outsiderMeans: d.outsiders.map((o) => (o ? hundredths(o.mean) : null))
 		}))
 	};
 }

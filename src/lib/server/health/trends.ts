@@ -1,5 +1,7 @@
 import { trafficLight, type TrafficLight } from '$lib/health-view';
 import { membersDisagree } from '$lib/server/reviews/thresholds';
+import type { Sample } from '$lib/server/outsiders/gap';
+import type { OutsiderReading } from '$lib/server/outsiders/trend';
 
 // Pure computations over stored aggregates: no database here, so every rule can be checked
 // against examples worked by hand (tests/server/trends.test.ts).
@@ -22,6 +24,8 @@ export interface ReviewAggregate {
 	eligibleCount: number;
 	/** Scored dimensions by key; empty for a review hidden by the threshold. */
 	dimensions: Map<string, DimensionAggregate>;
+	/** Its outside view, if outsiders were asked: scores only at or above their own threshold. */
+	outsiders: OutsiderReading | null;
 }
 
 export type Cell =
@@ -39,11 +43,22 @@ export interface Trends {
 		answered: number;
 		eligible: number;
 		restated: boolean;
+		/** Whether outsiders were asked, and whether enough of them answered to show it. */
+		outsiders: { threshold: number; revealed: boolean } | null;
 	}[];
-	dimensions: { key: string; title: string; cells: Cell[] }[];
+	dimensions: {
+		key: string;
+		title: string;
+		cells: Cell[];
+		/** Outsiders' scores per review, null where their view is missing, hidden or silent. */
+		outsiders: (Sample | null)[];
+	}[];
 }
 
-/** Reviews oldest first; a hidden review is a gap (never a zero), a dimension not asked is too. */
+/**
+ * Reviews oldest first; a hidden review is a gap (never a zero), a dimension not asked is too.
+ * Outsiders' scores follow their own threshold, whether or not members' results are shown.
+ */
 export function buildTrends(reviews: ReviewAggregate[]): Trends {
 	const ordered = [...reviews].sort((a, b) => a.closedAt.getTime() - b.closedAt.getTime());
 	const titles = new Map<string, string>();
@@ -63,7 +78,10 @@ export function buildTrends(reviews: ReviewAggregate[]): Trends {
 						light: trafficLight(d.mean)
 					}
 				: { kind: 'not-asked' };
-		})
+		}),
+		outsiders: ordered.map((review) =>
+			review.outsiders?.revealed ? (review.outsiders.scores.get(key) ?? null) : null
+		)
 	}));
 	return {
 		reviews: ordered.map((review, i) => ({
@@ -77,7 +95,10 @@ export function buildTrends(reviews: ReviewAggregate[]): Trends {
 			restated:
 				i > 0 &&
 				review.purposeVersion !== null &&
-				review.purposeVersion !== ordered[i - 1].purposeVersion
+				review.purposeVersion !== ordered[i - 1].purposeVersion,
+			outsiders: review.outsiders
+				? { threshold: review.outsiders.threshold, revealed: review.outsiders.revealed }
+				: null
 		})),
 		dimensions
 	};

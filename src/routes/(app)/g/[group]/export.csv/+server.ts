@@ -1,5 +1,6 @@
 import { requireMember } from '$lib/server/guards';
-import { exportRows, groupAggregates, toCsv } from '$lib/server/health/health';
+import { exportRows, toCsv } from '$lib/server/health/export';
+import { groupAggregates } from '$lib/server/health/health';
 import type { RequestHandler } from './$types';
 
 // Revealed aggregates only: never raw answers, never a review below the threshold.

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { requireMember } from '$lib/server/guards';
-import { exportRows, groupAggregates } from '$lib/server/health/health';
+import { exportRows } from '$lib/server/health/export';
+import { groupAggregates } from '$lib/server/health/health';
 import type { RequestHandler } from './$types';
 
 // Revealed aggregates only: never raw answers, never a review below the threshold.
