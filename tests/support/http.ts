@@ -64,7 +64,7 @@ export async function messageOf(response: Response, { orFirstParagraph = true } 
 	const found =
 		body.match(/role="alert"[^>]*>([^<]*)</) ??
 		body.match(/class="field-error[^"]*"[^>]*>([^<]*)</) ??
-		body.match(/<p class="error-message">([^<]*)<\/p>/) ??
+		body.match(/<p class="error-message">\s*([^<]*)<\/p>/) ??
 		body.match(/<div class="message">\s*<h1>([^<]*)<\/h1>/) ??
 		(orFirstParagraph ? body.match(/<h1[^>]*>[^<]*<\/h1>\s*<p[^>]*>([^<]*)</) : null);
 	return found ? decode(found[1]).trim() : '';
