@@ -44,6 +44,18 @@ async function world(page: Page, baseURL: string, name: string) {
 	await post(request, baseURL, `${base}/reviews/${hidden}?/close`);
 	const open = reviewOf(await post(request, baseURL, `${base}/reviews?/create`, { title: 'Open' }));
 	await post(request, baseURL, `${base}/reviews/${open}?/open`);
+	// outsiders asked about the open review, and a real personal link for them, shown once
+	await post(request, baseURL, `${base}/reviews/${open}/outsiders?/ask`, {
+		'ask:execution': 'on',
+		'ask:direction': 'on'
+	});
+	const linksPage = await (
+		await request.post(`${base}/reviews/${open}/outsiders?/links`, {
+			form: { count: '1' },
+			headers: { origin: baseURL, accept: 'text/html' }
+		})
+	).text();
+	const outsiderToken = linksPage.match(/\/o\/([a-z0-9]+)/)![1];
 	// a real invitation link, shown once on the page that made it
 	const invitePage = await (
 		await request.post(`${base}/invites?/create`, {
@@ -96,6 +108,8 @@ async function world(page: Page, baseURL: string, name: string) {
 		['/g/[group]/reviews/[review]', `${base}/reviews/${open}`],
 		['/g/[group]/reviews/[review]', `${base}/reviews/${draft}`],
 		['/g/[group]/reviews/[review]/edit', `${base}/reviews/${draft}/edit`],
+		['/g/[group]/reviews/[review]/outsiders', `${base}/reviews/${open}/outsiders`],
+		['/g/[group]/reviews/[review]/outsiders', `${base}/reviews/${draft}/outsiders`],
 		['/g/[group]/reviews/[review]/results', `${base}/reviews/${closed}/results`],
 		['/g/[group]/reviews/[review]/results', `${base}/reviews/${hidden}/results`],
 		['/g/[group]/health', `${base}/health`],
@@ -127,6 +141,8 @@ async function world(page: Page, baseURL: string, name: string) {
 		['/signup', '/signup'],
 		['/forgot-password', '/forgot-password'],
 		['/invite/[token]', `/invite/${inviteToken}`],
+		['/o/[token]', `/o/${outsiderToken}`],
+		['/o/thanks', '/o/thanks'],
 		['/unsubscribe/[token]', `/unsubscribe/${unsubscribeToken}`],
 		['/reset-password/[token]', resetPath],
 		// a link that no longer works: what most people who open an old one meet
