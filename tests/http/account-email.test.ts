@@ -1,9 +1,9 @@
-// Accounts that rely on email, through the built server and a real SMTP exchange (smtp-sink.js):
+// Accounts that rely on email, through the built server and a real SMTP exchange (smtp-app.sink.js):
 // confirming an address, resetting a password, the limits on both, and the owner of an account
 // that strangers hammer with wrong passwords.
 import { eq } from 'drizzle-orm';
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { db } from '$lib/server/db';
 import { accountToken, session, user } from '$lib/server/db/schema';
 import { mail } from '$lib/server/db/work-schema';
@@ -11,19 +11,10 @@ import { issueLink } from '$lib/server/accounts/email-links';
 import { hashToken } from '$lib/server/tokens';
 import { defaultPassword, makeUser, sessionCookie, uniqueEmail } from '../support/factories';
 import { messageOf } from '../support/http';
-import { startMailSink, type Mail } from '../support/mail';
-import { useBuiltServer } from '../support/server';
+import type { Mail } from '../support/mail';
+import { useBuiltServerWithMail } from '../support/server';
 
-// Set before the server starts (hooks run in order): its SMTP_URL is the sink's. The client
-// address comes from a header, so that one test can be several people in several places.
-const env: Record<string, string> = { ADDRESS_HEADER: 'x-forwarded-for' };
-let sink: Awaited<ReturnType<typeof startMailSink>>;
-beforeAll(async () => {
-	sink = await startMailSink();
-	env.SMTP_URL = sink.url;
-});
-afterAll(() => sink?.stop());
-const app = useBuiltServer(env);
+const app = useBuiltServerWithMail();
 
 let addresses = 0;
 /** A client address of its own, so that one test's failures do not count against another's. */
@@ -33,7 +24,7 @@ const somewhere = () => ({ 'x-forwarded-for': `198.51.100.${++addresses}` });
 async function mailTo(email: string, subject: RegExp): Promise<Mail> {
 	return vi.waitFor(
 		async () => {
-			const found = (await sink.mail(email)).filter((m) => subject.test(m.subject));
+			const found = (await app.sink.mail(email)).filter((m) => subject.test(m.subject));
 			expect(found).toHaveLength(1);
 			return found[0];
 		},
@@ -122,9 +113,9 @@ describe('confirming an address', () => {
 		}
 		const refused = await app.http.post('/account?/sendVerification', {}, { cookie });
 		expect(refused.status).toBe(429);
-		await vi.waitFor(async () => expect(await sink.mail(person.email)).toHaveLength(5));
+		await vi.waitFor(async () => expect(await app.sink.mail(person.email)).toHaveLength(5));
 		// only the latest link works
-		const links = (await sink.mail(person.email)).map((m) => linkIn(m, 'verify-email'));
+		const links = (await app.sink.mail(person.email)).map((m) => linkIn(m, 'verify-email'));
 		const rows = db
 			.select({ id: accountToken.id })
 			.from(accountToken)
@@ -190,7 +181,7 @@ describe('resetting a password', () => {
 			html.match(/If an account uses [^<]*/)![0].replace(email, 'ADDRESS');
 		expect(words(await known.text(), person.email)).toBe(words(await unknown.text(), stranger));
 		await mailTo(person.email, /Set a new password/);
-		expect(await sink.mail(stranger)).toEqual([]);
+		expect(await app.sink.mail(stranger)).toEqual([]);
 	});
 
 	it('a link sets a new password once, ends every session and says so by email', async () => {

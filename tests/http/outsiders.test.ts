@@ -4,7 +4,7 @@
 // no address behind; and members see nothing of outsiders below the outsiders' own threshold.
 import { eq } from 'drizzle-orm';
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { db } from '$lib/server/db';
 import { group as groupTable, outsiderResponse, outsideView } from '$lib/server/db/schema';
 import { mail } from '$lib/server/db/work-schema';
@@ -21,18 +21,10 @@ import { submitResponse } from '$lib/server/reviews/responses';
 import { createReview, questionsOf } from '$lib/server/reviews/reviews';
 import { answersFor, makeGroupWithMembers, sessionCookie } from '../support/factories';
 import { messageOf } from '../support/http';
-import { startMailSink } from '../support/mail';
-import { useBuiltServer } from '../support/server';
+import { useBuiltServerWithMail } from '../support/server';
 import { outcome } from '../support/outcome';
 
-const env: Record<string, string> = { ADDRESS_HEADER: 'x-forwarded-for' };
-let sink: Awaited<ReturnType<typeof startMailSink>>;
-beforeAll(async () => {
-	sink = await startMailSink();
-	env.SMTP_URL = sink.url;
-});
-afterAll(() => sink?.stop());
-const app = useBuiltServer(env);
+const app = useBuiltServerWithMail();
 
 let addresses = 0;
 /** A client address of its own, so that one test's answers do not count against another's. */
@@ -239,7 +231,7 @@ describe('the facilitator', () => {
 		expect(await sent.text()).toContain('Sent 2 links. The addresses were not kept.');
 		const received = await vi.waitFor(
 			async () => {
-				const all = await Promise.all(addresses.map((a) => sink.mail(a)));
+				const all = await Promise.all(addresses.map((a) => app.sink.mail(a)));
 				expect(all.every((m) => m.length === 1)).toBe(true);
 				return all.map((m) => m[0]);
 			},

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { client } from './http';
+import { startMailSink } from './mail';
 import { projectRoot } from './paths';
 import { leaksIn } from './sent';
 
@@ -104,4 +105,26 @@ export function useBuiltServer(env: Record<string, string | undefined> = {}) {
 	});
 	afterAll(() => app.server?.stop());
 	return app;
+}
+
+/**
+ * The built server as `useBuiltServer` starts it, with its mail going through a real SMTP
+ * exchange to a local sink (`app.sink`), and the client address read from X-Forwarded-For, so
+ * that one test can be several people in several places.
+ */
+export function useBuiltServerWithMail() {
+	const env: Record<string, string> = { ADDRESS_HEADER: 'x-forwarded-for' };
+	let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
+	// registered first, so it runs first: the server starts with the sink's SMTP_URL
+	beforeAll(async () => {
+		sink = await startMailSink();
+		env.SMTP_URL = sink.url;
+	});
+	afterAll(() => sink?.stop());
+	const app = useBuiltServer(env);
+	return Object.assign(app, {
+		get sink() {
+			return sink!;
+		}
+	});
 }
