@@ -160,8 +160,11 @@ export async function recentMail(limit = 50) {
  * address they do not own, a reset link take the account.
  */
 export function hideSecretLinks(text: string) {
-	return text.replace(
-		/\/(unsubscribe|verify-email|reset-password|o)\/[A-Za-z0-9_-]+/g,
-		'/$1/(hidden)'
+	return (
+		text
+			.replace(/\/(unsubscribe|verify-email|reset-password)\/[A-Za-z0-9_-]+/g, '/$1/(hidden)')
+			// an outsider's link (sent unrecorded, so this is a second guard): only a whole token, so
+			// that a group whose address is /g/o/... keeps its links readable
+			.replace(/\/o\/[a-z2-7]{32}(?![a-z2-7])/g, '/o/(hidden)')
 	);
 }
