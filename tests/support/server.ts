@@ -121,10 +121,10 @@ export function useBuiltServerWithMail() {
 		env.SMTP_URL = sink.url;
 	});
 	afterAll(() => sink?.stop());
-	const app = useBuiltServer(env);
-	return Object.assign(app, {
-		get sink() {
-			return sink!;
-		}
-	});
+	const app = useBuiltServer(env) as ReturnType<typeof useBuiltServer> & {
+		sink: Awaited<ReturnType<typeof startMailSink>>;
+	};
+	// read inside tests, once beforeAll has started it (as `app.server`)
+	Object.defineProperty(app, 'sink', { get: () => sink });
+	return app;
 }
