@@ -288,6 +288,12 @@ async function seedInstance(url) {
 		await fetch(`${url}${base}/export.json`, { headers: { cookie: main.cookie } })
 	).json();
 	const draft = await postForm(url, `${base}/reviews?/create`, 'title=Next+quarter', main.cookie);
+	// outsiders asked about the open review, and a personal link for the outsider's page
+	const outsiders = `${base}/reviews/${main.open.reviewId}/outsiders`;
+	const asked = ['impression', 'execution', 'direction', 'progress', 'democracy', 'purpose'];
+	await postForm(url, `${outsiders}?/ask`, asked.map((k) => `ask:${k}=on`).join('&'), main.cookie);
+	const links = await postForm(url, `${outsiders}?/links`, 'count=1', main.cookie);
+	const outsiderToken = JSON.stringify(links).match(/\/o\/([a-z2-7]{32})/)[1];
 
 	// about 600 submissions a second at most, over the warm-up, the measured and the stall runs
 	const answeringMembers = Math.max(1000, 700 * (seconds + 2 * warmUpSeconds));
@@ -331,6 +337,7 @@ async function seedInstance(url) {
 		main,
 		base,
 		openReviewId: main.open.reviewId,
+		outsiderToken,
 		closedReviewId: exported.rows.at(-1).reviewId,
 		// the action redirects to the draft's editing page
 		draftReviewId: draft.location.split('/').at(-2),
@@ -441,6 +448,14 @@ function pageCases(seeds, answering) {
 		page('members (300)', `${base}/members`),
 		page('a member and their tasks', `${base}/members/${seeds.busiestMemberId}`),
 		page('invite links', `${base}/invites`),
+		page('asking outsiders, their links', `${base}/reviews/${seeds.openReviewId}/outsiders`),
+		{
+			name: "an outsider's form, signed out",
+			path: '/o/[token]',
+			request: (url) => ({ url: `${url}/o/${seeds.outsiderToken}` }),
+			over: 'purpose page',
+			times: budget.pageOverPurpose
+		},
 		page('home, signed in', '/'),
 		page('my tasks', '/tasks'),
 		page('notifications', '/notifications'),
@@ -572,6 +587,7 @@ async function weighPages(url, seeds) {
 	for (const [name, path] of [
 		['home', '/'],
 		['answer a review', `${seeds.base}/reviews/${seeds.openReviewId}`],
+		["an outsider's form", `/o/${seeds.outsiderToken}`],
 		['results', `${seeds.base}/reviews/${seeds.closedReviewId}/results`],
 		['health (charts)', `${seeds.base}/health`],
 		['board', `${seeds.base}/board`]
@@ -720,8 +736,8 @@ function budgetsOf(judged, workers, closing, weights) {
 			failing: []
 		},
 		{
-			what: 'the answering page loads at most 60 KB of JavaScript (gzip)',
-			ok: weight('answer a review').gzipKB <= 60,
+			what: "the answering pages (members' and outsiders') load at most 60 KB of JavaScript (gzip)",
+			ok: weight('answer a review').gzipKB <= 60 && weight("an outsider's form").gzipKB <= 60,
 			failing: []
 		},
 		{
