@@ -2,11 +2,16 @@
 // links; outsiders answer with no account; a personal link takes one answer however many tries
 // race for it, the shared link stops at its cap, one address is slowed down; mailed links leave
 // no address behind; and members see nothing of outsiders below the outsiders' own threshold.
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { db } from '$lib/server/db';
-import { group as groupTable, outsiderResponse, outsideView } from '$lib/server/db/schema';
+import {
+	group as groupTable,
+	outsiderResponse,
+	outsideView,
+	rateLimit
+} from '$lib/server/db/schema';
 import { mail } from '$lib/server/db/work-schema';
 import { limits } from '$lib/server/accounts/rate-limit';
 import {
@@ -173,6 +178,13 @@ describe('the shared link', () => {
 		expect(responsesOf(reviewId)).toBe(max);
 		// another address is not held up
 		expect((await answer(token, outsiderForm(reviewId, 3))).status).toBe(303);
+		// and the count keeps no address, nor a time finer than the quarter hour
+		const counts = db.select().from(rateLimit).where(like(rateLimit.key, 'outsider:%')).all();
+		expect(counts.length).toBeGreaterThanOrEqual(2);
+		for (const row of counts) {
+			expect(row.key).not.toMatch(/203\.0\.113/);
+			expect(row.resetAt % limits.outsiderAnswersPerAddress.windowMs).toBe(0);
+		}
 	});
 });
 
@@ -258,11 +270,12 @@ describe('the facilitator', () => {
 
 		const bad = await app.http.post(
 			`${path}/outsiders?/send`,
-			{ addresses: 'not-an-address' },
+			{ addresses: 'ok@example.org\nnot-an-address' },
 			{ cookie }
 		);
 		expect(bad.status).toBe(400);
-		expect(await messageOf(bad)).toMatch(/email address/);
+		expect(await messageOf(bad)).toMatch(/"not-an-address" is not an email address/);
+		expect(await app.sink.mail('ok@example.org')).toEqual([]);
 	});
 });
 

@@ -24,8 +24,8 @@ export const limits = {
 	signupPerAddress: { max: 30, windowMs: 60 * minute },
 	signupPerEmail: { max: 5, windowMs: 60 * minute },
 	// Outsiders' answers from one address, whatever the link: a shared link on a flyer cannot be
-	// flooded from one machine, while a meeting on one venue's Wi-Fi still gets 30 a quarter hour.
-	outsiderAnswersPerAddress: { max: 30, windowMs: 15 * minute }
+	// flooded from one machine, while a meeting of 50 on one venue's Wi-Fi can all answer.
+	outsiderAnswersPerAddress: { max: 60, windowMs: 15 * minute }
 } satisfies Record<string, Limit>;
 
 /** Seconds until `key` may try again, 0 when it may now. */

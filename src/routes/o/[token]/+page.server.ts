@@ -1,5 +1,6 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { error, fail, redirect, type Cookies } from '@sveltejs/kit';
-import { countAttempt, describeWait, limits } from '$lib/server/accounts/rate-limit';
+import { countAttempt, describeWait, limits, retryAfter } from '$lib/server/accounts/rate-limit';
 import { readForm } from '$lib/server/forms';
 import {
 	askingOf,
@@ -20,7 +21,8 @@ const refusals: Record<LinkRefusal, { status: number; message: string }> = {
 	},
 	used: {
 		status: 410,
-		message: 'This link has already been used to answer. Each personal link takes one answer.'
+		message:
+			'This link has already been used to answer: each personal link takes one answer. If that was you, your answers are in. Thank you.'
 	},
 	full: {
 		status: 410,
@@ -42,6 +44,19 @@ const answeredCookie = (reviewId: string) => `outsider-answered-${reviewId}`;
 const answeredHere = (cookies: Cookies, reviewId: string) =>
 	cookies.get(answeredCookie(reviewId)) === '1';
 
+/**
+ * The per-address limit, kept so that the database holds neither an outsider's address nor the
+ * time they answered. The address is counted under a keyed hash whose key lives only in this
+ * process's memory (a stored salt would not do: every IPv4 address can be hashed in minutes),
+ * and the count's window starts on the quarter hour, so its row says only "some answers in
+ * this quarter hour". With several workers, each counts on its own: the limit is per worker.
+ */
+const addressKey = randomBytes(32);
+const { outsiderAnswersPerAddress: limit } = limits;
+const countedAs = (address: string) =>
+	`outsider:${createHmac('sha256', addressKey).update(address).digest('hex').slice(0, 32)}`;
+const windowStart = () => Math.floor(Date.now() / limit.windowMs) * limit.windowMs;
+
 export const load: PageServerLoad = async ({ params, cookies }) => {
 	const link = findOutsiderLink(params.token);
 	if (!link.ok && link.refusal !== 'not-open-yet') {
@@ -61,10 +76,9 @@ export const load: PageServerLoad = async ({ params, cookies }) => {
 export const actions: Actions = {
 	answer: async (event) => {
 		const { params, cookies } = event;
-		const wait = await countAttempt(
-			`outsider:address:${event.getClientAddress()}`,
-			limits.outsiderAnswersPerAddress
-		);
+		const counted = countedAs(event.getClientAddress());
+		// only answers taken count: a refused form does not use up a meeting's allowance
+		const wait = await retryAfter(counted, limit);
 		if (wait > 0) {
 			event.setHeaders({ 'Retry-After': String(wait) });
 			return fail(429, {
@@ -87,6 +101,7 @@ export const actions: Actions = {
 			const { status, message } = refusals[taken.refusal];
 			return fail(status, { message });
 		}
+		await countAttempt(counted, limit, windowStart());
 		if (kind === 'shared')
 			cookies.set(answeredCookie(reviewId), '1', {
 				path: '/o',

@@ -48,7 +48,24 @@ const forms = {
 		addresses: z
 			.string({ error: 'Enter at least one email address.' })
 			.max(maxLinksAtOnce * 256, 'That is too many addresses at once.')
-			.transform((text) => [...new Set(text.split(/[\s,;]+/).filter(Boolean))])
+			.transform((text) => [
+				...new Set(
+					text
+						.toLowerCase()
+						.split(/[\s,;]+/)
+						.filter(Boolean)
+				)
+			])
+			.check((context) => {
+				// name the address that is wrong, among perhaps dozens
+				const wrong = context.value.find((address) => !emailField.safeParse(address).success);
+				if (wrong)
+					context.issues.push({
+						code: 'custom',
+						input: context.value,
+						message: `"${wrong.slice(0, 80)}" is not an email address. Correct it and send again; nothing was sent.`
+					});
+			})
 			.pipe(
 				z
 					.array(emailField)
