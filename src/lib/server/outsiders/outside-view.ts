@@ -135,15 +135,22 @@ function linkOf(hash: string, executor: Executor) {
 /** What a link opens, for its page: the review it belongs to and whether it can still be used. */
 export function findOutsiderLink(
 	token: string
-): Result<{ reviewId: string; kind: 'personal' | 'shared' }, LinkRefusal> {
+): Result<
+	{ reviewId: string; kind: 'personal' | 'shared'; open: boolean },
+	Exclude<LinkRefusal, 'not-open-yet'>
+> {
 	const { personal, view } = linkOf(hashToken(token), db);
 	if (!view) return refuse('unknown');
 	const standing = standingOf(view.reviewId);
 	if (view.closed || standing === 'closed') return refuse('closed');
-	if (standing === 'draft') return refuse('not-open-yet');
 	if (personal?.used) return refuse('used');
 	if (!personal && view.sharedAnswers >= view.sharedCap) return refuse('full');
-	return ok({ reviewId: view.reviewId, kind: personal ? 'personal' : 'shared' });
+	// a draft's link is handed out early: its page names the group and says to come back
+	return ok({
+		reviewId: view.reviewId,
+		kind: personal ? 'personal' : 'shared',
+		open: standing === 'open'
+	});
 }
 
 /** Links may be handed out while the review is a draft; they take answers only while it is open. */

@@ -59,17 +59,18 @@ const windowStart = () => Math.floor(Date.now() / limit.windowMs) * limit.window
 
 export const load: PageServerLoad = async ({ params, cookies }) => {
 	const link = findOutsiderLink(params.token);
-	if (!link.ok && link.refusal !== 'not-open-yet') {
+	if (!link.ok) {
 		const { status, message } = refusals[link.refusal];
 		error(status, message);
 	}
-	const reviewId = link.ok ? link.value.reviewId : null;
-	const asking = reviewId ? askingOf(reviewId) : undefined;
+	const { reviewId, kind, open } = link.value;
+	const asking = askingOf(reviewId);
+	if (!asking) error(404, refusals.unknown.message);
 	return {
-		notOpenYet: !link.ok,
-		asking: asking ?? null,
-		answeredHere: link.ok && link.value.kind === 'shared' && answeredHere(cookies, reviewId!),
-		questions: reviewId ? outsiderQuestionsOf(reviewId) : []
+		notOpenYet: !open,
+		asking,
+		answeredHere: kind === 'shared' && answeredHere(cookies, reviewId),
+		questions: open ? outsiderQuestionsOf(reviewId) : []
 	};
 };
 
@@ -90,7 +91,11 @@ export const actions: Actions = {
 			const { status, message } = refusals[link.refusal];
 			return fail(status, { message });
 		}
-		const { reviewId, kind } = link.value;
+		const { reviewId, kind, open } = link.value;
+		if (!open) {
+			const { status, message } = refusals['not-open-yet'];
+			return fail(status, { message });
+		}
 		if (kind === 'shared' && answeredHere(cookies, reviewId))
 			return fail(409, { message: 'You have already answered from this browser. Thank you.' });
 		const questions = outsiderQuestionsOf(reviewId);
