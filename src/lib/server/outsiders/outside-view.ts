@@ -19,6 +19,7 @@ import { outsidersRevealed } from '$lib/server/outsiders/gap';
 import { outsiderInstrument, purposeGuessKey } from '$lib/server/outsiders/questions';
 import { ok, refuse, type Result } from '$lib/server/result';
 import { generateToken, hashToken, newId } from '$lib/server/tokens';
+import { scoreMoments, spreadOf } from '$lib/server/reviews/score-moments';
 
 /** Personal links are made in batches of 1 to this many. */
 export const maxLinksAtOnce = 200;
@@ -261,9 +262,7 @@ export function outsiderResults(reviewId: string) {
 	const scores = db
 		.select({
 			key: outsiderAnswer.questionKey,
-			mean: sql<number>`avg(${outsiderAnswer.score})`,
-			meanOfSquares: sql<number>`avg(${outsiderAnswer.score} * ${outsiderAnswer.score})`,
-			count: sql<number>`count(${outsiderAnswer.score})`
+			...scoreMoments(outsiderAnswer.score)
 		})
 		.from(outsiderAnswer)
 		.where(inArray(outsiderAnswer.responseId, responses))
@@ -273,7 +272,7 @@ export function outsiderResults(reviewId: string) {
 		.map((row): OutsiderAggregate => ({
 			key: row.key,
 			mean: row.mean,
-			standardDeviation: Math.sqrt(Math.max(0, row.meanOfSquares - row.mean * row.mean)),
+			standardDeviation: spreadOf(row),
 			count: row.count
 		}));
 	return {

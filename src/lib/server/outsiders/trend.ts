@@ -1,10 +1,11 @@
 // The outside view over time, for the Health page and its exports: per review, what outsiders
 // scored each dimension, read only for views at or above their own threshold. Closed reviews
 // take no more outsider answers, so what this returns for them never changes.
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { outsiderAnswer, outsiderResponse, outsideView } from '$lib/server/db/schema';
 import { outsidersRevealed, type Sample } from '$lib/server/outsiders/gap';
+import { scoreMoments, spreadOf } from '$lib/server/reviews/score-moments';
 
 export type OutsiderReading =
 	| { revealed: false; threshold: number }
@@ -42,9 +43,7 @@ export function outsiderReadings(reviewIds: string[]): Map<string, OutsiderReadi
 					.select({
 						reviewId: outsiderResponse.reviewId,
 						key: outsiderAnswer.questionKey,
-						mean: sql<number>`avg(${outsiderAnswer.score})`,
-						meanOfSquares: sql<number>`avg(${outsiderAnswer.score} * ${outsiderAnswer.score})`,
-						count: sql<number>`count(${outsiderAnswer.score})`
+						...scoreMoments(outsiderAnswer.score)
 					})
 					.from(outsiderAnswer)
 					.innerJoin(outsiderResponse, eq(outsiderResponse.id, outsiderAnswer.responseId))
@@ -72,8 +71,7 @@ export function outsiderReadings(reviewIds: string[]): Map<string, OutsiderReadi
 		if (!reading?.revealed) continue;
 		reading.scores.set(row.key, {
 			mean: row.mean,
-			// as outsiderResults computes it, from the same two averages
-			standardDeviation: Math.sqrt(Math.max(0, row.meanOfSquares - row.mean * row.mean)),
+			standardDeviation: spreadOf(row),
 			count: row.count
 		});
 	}

@@ -13,15 +13,14 @@ import { isRevealed, membersDisagree } from '$lib/server/reviews/thresholds';
 import { newId } from '$lib/server/tokens';
 import { compareKeys } from '$lib/server/anonymity';
 import { trafficLight } from '$lib/health-view';
+import { scoreMoments, spreadOf } from '$lib/server/reviews/score-moments';
 
 /** Stores the aggregates and the revealed texts of a review. Runs once, inside closeReview. */
 export function computeResults(tx: Executor, reviewId: string) {
 	const rows = tx
 		.select({
 			questionKey: answer.questionKey,
-			count: sql<number>`count(*)`,
-			mean: sql<number>`avg(${answer.score})`,
-			meanOfSquares: sql<number>`avg(${answer.score} * ${answer.score})`,
+			...scoreMoments(answer.score),
 			d1: sql<number>`sum(${answer.score} = 1)`,
 			d2: sql<number>`sum(${answer.score} = 2)`,
 			d3: sql<number>`sum(${answer.score} = 3)`,
@@ -41,7 +40,7 @@ export function computeResults(tx: Executor, reviewId: string) {
 					questionKey: r.questionKey,
 					count: Number(r.count),
 					mean: Number(r.mean),
-					standardDeviation: Math.sqrt(Math.max(0, Number(r.meanOfSquares) - Number(r.mean) ** 2)),
+					standardDeviation: spreadOf(r),
 					distribution: [r.d1, r.d2, r.d3, r.d4, r.d5].map(Number) as [
 						number,
 						number,
