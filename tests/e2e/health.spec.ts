@@ -40,7 +40,7 @@ test('health page, comparison, purpose restatement and CSV export', async ({
 
 	await page.goto(`${base}/health`);
 	await expect(page.getByRole('heading', { name: 'Health over time' })).toBeVisible();
-	const table = page.getByRole('region', { name: 'All reviews, by dimension' });
+	const table = page.getByRole('region', { name: 'All reviews, question by question' });
 	await expect(table.getByRole('columnheader')).toHaveCount(1 + 8);
 	await expect(table.getByRole('cell', { name: 'hidden' }).first()).toBeVisible();
 
@@ -119,7 +119,7 @@ test('health page, comparison, purpose restatement and CSV export', async ({
 
 	await page.goto(`${base}/health`);
 	const lastHeader = page
-		.getByRole('region', { name: 'All reviews, by dimension' })
+		.getByRole('region', { name: 'All reviews, question by question' })
 		.getByRole('columnheader')
 		.last();
 	await expect(lastHeader).toContainText('2018 Q1');
