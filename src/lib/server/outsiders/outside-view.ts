@@ -310,6 +310,13 @@ function outsiderTextsOf(reviewId: string) {
 		.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/** How many outsiders answered, for the review's own page: one read, of the view's counters. */
+export function outsiderTally(reviewId: string) {
+	const view = viewOf(reviewId);
+	if (!view) return null;
+	return { answered: view.personalAnswers + view.sharedAnswers, closed: view.closed };
+}
+
 /** What the facilitator's page shows of a review's outside view; null before outsiders are asked. */
 export function outsideViewSummary(reviewId: string) {
 	const view = viewOf(reviewId);

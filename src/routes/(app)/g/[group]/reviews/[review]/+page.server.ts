@@ -17,7 +17,7 @@ import {
 } from '$lib/server/reviews/lifecycle';
 import { openReviewOf, questionsOf } from '$lib/server/reviews/reviews';
 import { scheduleForm, toInstant } from '$lib/server/reviews/schedule-form';
-import { outsideViewSummary } from '$lib/server/outsiders/outside-view';
+import { outsiderTally } from '$lib/server/outsiders/outside-view';
 import type { Actions, PageServerLoad } from './$types';
 
 const lifecycleMessages: Record<LifecycleRefusal, string> = {
@@ -68,7 +68,7 @@ export const load: PageServerLoad = async (event) => {
 		openElsewhere: openNow ?? null,
 		canRun: hasRole(role, 'facilitator'),
 		// how many outsiders answered, for the facilitator's link to their page
-		outsiders: hasRole(role, 'facilitator') ? outsidersSoFar(review.id) : null,
+		outsiders: hasRole(role, 'facilitator') ? outsiderTally(review.id) : null,
 		canDelete: review.status === 'draft' ? hasRole(role, 'facilitator') : hasRole(role, 'owner')
 	};
 };
@@ -172,11 +172,6 @@ export const actions: Actions = {
 		};
 	}
 };
-
-function outsidersSoFar(reviewId: string) {
-	const view = outsideViewSummary(reviewId);
-	return view && { answered: view.answered.personal + view.answered.shared, closed: view.closed };
-}
 
 /** The same words whoever has or has not answered, and however often it is pressed. */
 function remindedMessage(waiting: number) {
