@@ -130,3 +130,74 @@ test('a follow-up task is assigned, handed on and done, and the delegate gets an
 		/members scored “Organization and follow-through” \d\.\d and “Multiplying effort” \d\.\d out of 5/
 	);
 });
+
+test('in a group too large to list, a task goes to a member found by typing their name', async ({
+	page,
+	baseURL
+}, info) => {
+	test.setTimeout(60_000);
+	const { stdout } = await run(
+		'node',
+		[
+			'scripts/seed.js',
+			'--server',
+			baseURL!,
+			'--reviews',
+			'0',
+			'--members',
+			'70',
+			'--name',
+			`Large ${info.project.name}`
+		],
+		{ env: { ...process.env, DATABASE_URL: `file:${process.env.OUTSIDER_E2E_DATABASE}` } }
+	);
+	const { slug, cookie } = JSON.parse(stdout);
+	await page
+		.context()
+		.addCookies([{ name: 'session', value: cookie.split('=')[1], url: baseURL! }]);
+	const base = `/g/${slug}`;
+	const javascript = info.project.name === 'javascript';
+
+	await page.goto(`${base}/board/new`);
+	const title = `Fix the door (${info.project.name})`;
+	await page.getByLabel('What needs doing?').fill(title);
+	const owner = page.getByLabel('Owner', { exact: true });
+	if (javascript) {
+		// with JavaScript the picker offers the members whose names contain what was typed
+		await owner.pressSequentially('member 1');
+		// Member 1 and Member 10 to 19 match: eight are offered
+		await expect(page.locator('#field-ownerId-suggestions option')).toHaveCount(8);
+		await expect(page.locator('#field-ownerId-suggestions option').first()).toHaveAttribute(
+			'value',
+			'Member 1'
+		);
+		await owner.fill('Member 7');
+		await owner.press('End');
+		// a name picked among the suggestions is sent as that member's id
+		await expect(page.locator('input[type=hidden][name=ownerId]')).toHaveCount(1);
+	} else {
+		// without it, the name typed in full finds the member on the server
+		await owner.fill('Member 7');
+	}
+	await page.getByRole('button', { name: 'Add to the board' }).click();
+	await expect(page.getByRole('heading', { name: title })).toBeVisible();
+	const owners = page.getByRole('region', { name: 'Owners' });
+	await expect(owners.locator('li > span')).toHaveText(['Member 7']);
+
+	// a name nobody has is refused in words, and another member is added by name
+	await page.getByLabel('Add an owner').fill('Member 700');
+	await page.getByRole('button', { name: 'Assign' }).click();
+	await expect(page.getByRole('alert')).toHaveText(
+		'Nobody in this group is called “Member 700”. Type their name as the members page shows it.'
+	);
+	await page.getByLabel('Add an owner').fill('Member 12');
+	await page.getByRole('button', { name: 'Assign' }).click();
+	await expect(owners.locator('li > span')).toHaveText(['Member 12', 'Member 7']);
+
+	// the board filters by the owner's name
+	await page.goto(`${base}/board`);
+	await page.getByLabel('Owner', { exact: true }).fill('Member 12');
+	await page.getByRole('button', { name: 'Filter' }).click();
+	await expect(page.getByRole('link', { name: title })).toBeVisible();
+	await expect(page).toHaveURL(/ownerName=Member\+12/);
+});

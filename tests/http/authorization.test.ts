@@ -88,6 +88,8 @@ const matrix: Record<string, Expected> = {
 	'POST /groups/new?/create': signedIn(303, 400),
 	'GET /g/[group]': inGroup(200, 200, 200),
 	'GET /g/[group]/members': inGroup(200, 200, 200),
+	// the names a member picker suggests as one types: what the members page shows members
+	'GET /g/[group]/member-names': inGroup(200, 200, 200),
 	'POST /g/[group]/members?/changeRole': inGroup(403, 403, 400),
 	'POST /g/[group]/members?/remove': inGroup(403, 403, 400),
 	'POST /g/[group]/members?/allowBack': inGroup(403, 403, 400),

@@ -104,6 +104,11 @@ const person = (w: World): Fields => ({
 	...task(w),
 	userId: [w.member.id, w.facilitator.id, w.owner.id]
 });
+// a member picker in a group too large to list sends the name typed beside the id picked
+const chosenPerson = (w: World): Fields => ({
+	...person(w),
+	userIdName: ['', 'Nobody by this name']
+});
 const taskFields = (w: World): Fields => ({
 	title: ['Book the hall'],
 	description: ['', 'Two hundred, double-sided.'],
@@ -150,7 +155,11 @@ const actions: Record<string, ActionSpec> = {
 	},
 	'POST /g/[group]/areas?/add': { fields: () => ({ name: ['Repairs', 'outreach'] }) },
 	'POST /g/[group]/areas?/hold': {
-		fields: (w) => ({ areaId: w.areaIds, userId: [w.member.id, w.owner.id] })
+		fields: (w) => ({
+			areaId: w.areaIds,
+			userId: [w.member.id, w.owner.id],
+			userIdName: ['', 'Nobody by this name']
+		})
 	},
 	'POST /g/[group]/areas?/release': {
 		fields: (w) => ({ areaId: w.areaIds, userId: [w.member.id, w.owner.id] })
@@ -160,12 +169,12 @@ const actions: Record<string, ActionSpec> = {
 		fields: (w) => ({ areaId: w.areaIds, name: ['Door knocking', 'FINANCES'] })
 	},
 	'POST /g/[group]/board/[task]?/archive': { fields: task },
-	'POST /g/[group]/board/[task]?/assign': { fields: person },
+	'POST /g/[group]/board/[task]?/assign': { fields: chosenPerson },
 	'POST /g/[group]/board/[task]?/comment': {
 		fields: (w) => ({ ...task(w), body: ['I can do Tuesday.'] })
 	},
 	'POST /g/[group]/board/[task]?/delegate': {
-		fields: (w) => ({ ...person(w), note: ['', 'You know the caretaker.'] })
+		fields: (w) => ({ ...chosenPerson(w), note: ['', 'You know the caretaker.'] })
 	},
 	'POST /g/[group]/board/[task]?/move': {
 		fields: (w) => ({ ...task(w), status: [...taskStatuses, 'archived'] })
@@ -179,6 +188,7 @@ const actions: Record<string, ActionSpec> = {
 		fields: (w) => ({
 			...taskFields(w),
 			ownerId: ['', w.member.id],
+			ownerIdName: ['', 'Nobody by this name'],
 			review: ['', w.reviews.closed, w.reviews.open],
 			dimension: ['', 'democracy'],
 			text: ['']
@@ -870,7 +880,7 @@ const pageQueries: Record<string, (w: World) => Fields> = {
 };
 const anyQueryKeys = [
 	...['farewell', 'next', 'welcome', 'show', 'area', 'owner', 'archived', 'review', 'dimension'],
-	...['text', 'created', 'a', 'b']
+	...['text', 'created', 'a', 'b', 'q', 'ownerName']
 ];
 
 const queryValue = fc.oneof(

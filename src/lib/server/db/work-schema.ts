@@ -72,6 +72,15 @@ export const task = sqliteTable(
 	},
 	(t) => [
 		index('task_group_status_idx').on(t.groupId, t.status),
+		// Each board column in its order (live tasks by due day, none last, then latest changed;
+		// done by latest finished): SQLite reads a column's first cards off the index instead of
+		// sorting all of its tasks. The expressions match the board's ORDER BY (board.ts).
+		index('task_column_order_idx')
+			.on(t.groupId, t.status, sql`(${t.dueOn} is null)`, t.dueOn, sql`${t.updatedAt} desc`)
+			.where(sql`${t.archivedAt} is null`),
+		index('task_column_latest_idx')
+			.on(t.groupId, t.status, sql`${t.updatedAt} desc`)
+			.where(sql`${t.archivedAt} is null`),
 		index('task_review_idx').on(t.reviewId),
 		index('task_due_idx').on(t.dueOn)
 	]

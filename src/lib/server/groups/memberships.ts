@@ -38,6 +38,56 @@ export function memberNames(groupId: string) {
 	return namesOfMembers().all({ groupId });
 }
 
+/**
+ * A group this size or smaller picks a member from a list of every name; a larger one types a
+ * name and is offered matches (MemberPicker). A list of hundreds is slow to scan and to serve:
+ * 300 names more than doubled the cost of the pages that showed them.
+ */
+export const listedMembersAtMost = 60;
+
+export type MemberName = { userId: string; displayName: string };
+
+/** Every member's name for a picker when the group is small enough to list; null when it is not. */
+export async function namesToList(groupId: string): Promise<MemberName[] | null> {
+	return (await memberCount(groupId)) > listedMembersAtMost ? null : memberNames(groupId);
+}
+
+/** Members whose name contains `name` (any case), by name: what a picker suggests as one types. */
+export function membersNamedLike(groupId: string, name: string, limit = 8): MemberName[] {
+	return pageOfMembers(groupId, { name, limit }).members.map(({ userId, displayName }) => ({
+		userId,
+		displayName
+	}));
+}
+
+const membersNamed = prepared(() =>
+	db
+		.select({ userId: user.id })
+		.from(membership)
+		.innerJoin(user, eq(user.id, membership.userId))
+		.where(
+			and(
+				eq(membership.groupId, sql.placeholder('groupId')),
+				// SQLite's lower() folds only ASCII letters: folding both sides alike keeps an exact
+				// name with accents matching
+				sql`lower(${user.displayName}) = lower(${sql.placeholder('name')})`
+			)
+		)
+		.limit(2)
+		.prepare()
+);
+
+/** The one member called `name` (trimmed, any case), for a name typed where no list was shown. */
+export function memberNamed(
+	groupId: string,
+	name: string
+): Result<string, 'no-one-named' | 'several-named'> {
+	const found = membersNamed().all({ groupId, name: name.trim() });
+	if (found.length === 0) return refuse('no-one-named');
+	if (found.length > 1) return refuse('several-named');
+	return ok(found[0].userId);
+}
+
 /** One member of the group, or undefined when that person is not in it. */
 export function memberOf(groupId: string, userId: string) {
 	return oneMember().get({ groupId, userId });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { recurrences, taskStatuses } from '$lib/server/db/work-schema';
 import { readForm, textField } from '$lib/server/forms';
 import { requireMember } from '$lib/server/guards';
+import { chosenMember, memberChoiceFields } from '$lib/server/groups/member-choice';
 import {
 	archiveTask,
 	assignTask,
@@ -62,7 +63,9 @@ const move = taskRef.extend({
 	status: z.enum(taskStatuses, 'Choose a column: to do, doing, blocked or done.')
 });
 const person = taskRef.extend({ userId: id('a member') });
-const handOn = person.extend({
+// assigning and handing on name a member chosen in a MemberPicker: by id, or by the name typed
+const chosenPerson = taskRef.extend(memberChoiceFields);
+const handOn = chosenPerson.extend({
 	note: optional(textField('The note', { max: 500, multiline: true }))
 });
 const comment = taskRef.extend({ body: textField('The comment', { max: 2000, multiline: true }) });
@@ -94,6 +97,18 @@ function answer(
 			taskId
 		});
 	return { success, taskId };
+}
+
+/** The member a MemberPicker chose, or the failure that says why none was. */
+function pickedMember(
+	actor: Actor,
+	id: string | undefined,
+	name: string | undefined,
+	values: Record<string, string> = {}
+) {
+	const choice = chosenMember(actor.groupId, id, name);
+	if (!choice.ok) return fail(400, { message: choice.message, values });
+	return choice.userId ?? fail(400, { message: 'Choose a member.', values });
 }
 
 /** Each action: check membership, read the form, act, answer. */
@@ -129,9 +144,11 @@ export const taskActions = {
 	},
 	assign: async (event: RequestEvent) => {
 		const actor = await actorFor(event);
-		const form = await readForm(event.request, person);
+		const form = await readForm(event.request, chosenPerson);
 		if (!form.ok) return fail(400, { message: form.message });
-		const { taskId, userId } = form.data;
+		const { taskId } = form.data;
+		const userId = pickedMember(actor, form.data.userId, form.data.userIdName);
+		if (typeof userId !== 'string') return userId;
 		return answer(
 			await assignTask(actor, taskId, userId),
 			'Assigned. They will get a reminder.',
@@ -153,7 +170,11 @@ export const taskActions = {
 		const actor = await actorFor(event);
 		const form = await readForm(event.request, handOn);
 		if (!form.ok) return fail(400, { message: form.message, values: form.values });
-		const { taskId, userId, note } = form.data;
+		const { taskId, note } = form.data;
+		const userId = pickedMember(actor, form.data.userId, form.data.userIdName, {
+			note: note ?? ''
+		});
+		if (typeof userId !== 'string') return userId;
 		return answer(
 			await delegateTask(actor, taskId, userId, note),
 			note

@@ -12,7 +12,8 @@ import {
 import { readForm, textField } from '$lib/server/forms';
 import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { memberNames } from '$lib/server/groups/memberships';
+import { namesToList } from '$lib/server/groups/memberships';
+import { chosenMember } from '$lib/server/groups/member-choice';
 import { hasTasks } from '$lib/server/tasks/board';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,6 +25,8 @@ const id = (what: string) =>
 const named = z.object({ name: textField('The name', { max: 60 }) });
 const areaRef = z.object({ areaId: id('an area') });
 const holder = areaRef.extend({ userId: id('a member').optional() });
+// a facilitator naming someone: from the list, or by the name typed in a large group
+const naming = holder.extend({ userIdName: textField('The name', { max: 100 }).optional() });
 const refusals: Record<AreaRefusal, { status: number; message: string }> = {
 	'name-taken': { status: 409, message: 'There is already an area with that name.' },
 	'not-found': { status: 404, message: 'That area no longer exists.' },
@@ -33,10 +36,13 @@ const refused = (refusal: AreaRefusal) => fail(refusals[refusal].status, refusal
 
 export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
-	const [areas, members] = await Promise.all([areasOf(group.id), memberNames(group.id)]);
+	const [areas, members] = await Promise.all([
+		areasOf(group.id),
+		hasRole(role, 'facilitator') ? namesToList(group.id) : []
+	]);
 	return {
 		areas,
-		members: members,
+		members,
 		me: user.id,
 		canManage: hasRole(role, 'facilitator'),
 		// before any task, areas without owners are where a group starts, not an alarm
@@ -72,9 +78,11 @@ export const actions: Actions = {
 	// Anyone may take on an area themselves; facilitators may name anyone to it.
 	hold: async (event) => {
 		const { group, role, user } = await requireMember(event);
-		const form = await readForm(event.request, holder);
+		const form = await readForm(event.request, naming);
 		if (!form.ok) return fail(400, { message: form.message });
-		const userId = form.data.userId ?? user.id;
+		const choice = chosenMember(group.id, form.data.userId, form.data.userIdName);
+		if (!choice.ok) return fail(400, { message: choice.message });
+		const userId = choice.userId ?? user.id;
 		if (userId !== user.id && !hasRole(role, 'facilitator'))
 			return fail(403, { message: 'Only facilitators can name someone else to an area.' });
 		const outcome = await holdArea(group.id, form.data.areaId, userId);

@@ -1,5 +1,7 @@
 import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
+import { chosenMember } from '$lib/server/groups/member-choice';
+import { listedMembersAtMost, memberCount, memberOf } from '$lib/server/groups/memberships';
 import { areasOf } from '$lib/server/tasks/areas';
 import {
 	boardOwners,
@@ -20,19 +22,22 @@ export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
 	const params = event.url.searchParams;
 	const show = shows.find((s) => s === params.get('show')) ?? 'all';
+	// A group too large to list its task owners filters by a member's name, typed (MemberPicker)
+	const listsOwners = (await memberCount(group.id)) <= listedMembersAtMost;
+	const owner = filteredOwner(group.id, params);
 	const filter: BoardFilter = {
 		mine: show === 'mine',
 		unowned: show === 'unowned',
 		overdue: show === 'overdue',
 		areaId: params.get('area') || undefined,
-		ownerId: params.get('owner') || undefined
+		ownerId: owner.userId
 	};
 	const expanded = taskStatuses.find((s) => s === params.get('column'));
 	const limits = { ...shownPerColumn } as ColumnLimits;
 	if (expanded) delete limits[expanded];
 	const [{ tasks, totals }, owners, areas] = await Promise.all([
 		boardTasks(group.id, user.id, filter, limits),
-		boardOwners(group.id, filter.ownerId),
+		listsOwners ? boardOwners(group.id, filter.ownerId) : null,
 		areasOf(group.id)
 	]);
 	const columns = taskStatuses.map((status) => ({
@@ -40,15 +45,18 @@ export const load: PageServerLoad = async (event) => {
 		total: totals[status] ?? 0,
 		tasks: tasks
 			.filter((t) => t.status === status)
+			// what a card shows, and no more: every field of every card is sent again for the page's
+			// script, and a board shows dozens of cards
 			.map(({ id, title, dueOn, areaName, recurrence, reviewId, comments, owners, overdue }) => ({
 				id,
 				title,
 				dueOn,
 				areaName,
 				recurrence,
-				reviewId,
+				followUp: reviewId !== null,
 				comments,
-				owners,
+				ownerNames: owners.map((o) => o.name).join(', '),
+				mine: owners.some((o) => o.userId === user.id),
 				overdue
 			}))
 	}));
@@ -57,12 +65,25 @@ export const load: PageServerLoad = async (event) => {
 		taskCount: columns.reduce((sum, column) => sum + column.total, 0),
 		owners,
 		areas: areas.map(({ id, name }) => ({ id, name })),
-		filter: { show, area: filter.areaId ?? '', owner: filter.ownerId ?? '' },
+		filter: { show, area: filter.areaId ?? '', owner: filter.ownerId ?? '', ownerName: owner.name },
+		ownerNotice: owner.notice,
 		me: user.id,
 		canManage: hasRole(role, 'facilitator'),
 		archived: params.has('archived')
 	};
 };
+
+/** The owner the board is filtered by: picked (an id), or named; a name that fits nobody says so. */
+function filteredOwner(groupId: string, params: URLSearchParams) {
+	const id = params.get('owner')?.slice(0, 64) || undefined;
+	const typed = params.get('ownerName')?.trim().slice(0, 100) ?? '';
+	if (id)
+		return { userId: id, name: typed || (memberOf(groupId, id)?.displayName ?? ''), notice: null };
+	const choice = chosenMember(groupId, undefined, typed);
+	return choice.ok
+		? { userId: choice.userId ?? undefined, name: typed, notice: null }
+		: { userId: undefined, name: typed, notice: choice.message };
+}
 
 export const actions: Actions = {
 	move: taskActions.move,

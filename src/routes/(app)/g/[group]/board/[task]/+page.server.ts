@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { areasOf } from '$lib/server/tasks/areas';
 import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { memberNames } from '$lib/server/groups/memberships';
+import { namesToList } from '$lib/server/groups/memberships';
 import { taskActions } from '$lib/server/tasks/actions';
 import { taskDetail } from '$lib/server/tasks/detail';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,11 +11,11 @@ export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
 	const task = await taskDetail(group.id, event.params.task);
 	if (!task) error(404, 'This task does not exist, or it was archived.');
-	const [members, areas] = await Promise.all([memberNames(group.id), areasOf(group.id)]);
+	const [members, areas] = await Promise.all([namesToList(group.id), areasOf(group.id)]);
 	const isOwner = task.owners.some((o) => o.userId === user.id);
 	return {
 		task,
-		members: members,
+		members,
 		areas: areas.map(({ id, name }) => ({ id, name })),
 		me: user.id,
 		isOwner,

@@ -5,7 +5,8 @@ import { followUpSource } from '$lib/server/reviews/follow-ups';
 import { readForm } from '$lib/server/forms';
 import { hasRole } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
-import { memberNames } from '$lib/server/groups/memberships';
+import { namesToList } from '$lib/server/groups/memberships';
+import { chosenMember, ownerChoiceFields } from '$lib/server/groups/member-choice';
 import { taskFields } from '$lib/server/tasks/actions';
 import { createTask } from '$lib/server/tasks/commands';
 import { refusalMessages } from '$lib/server/tasks/actions';
@@ -21,7 +22,7 @@ const source = (get: (name: string) => string | null | undefined) => ({
 });
 
 const newTask = taskFields.extend({
-	ownerId: z.string().max(64, 'Choose an owner from the list.').optional(),
+	...ownerChoiceFields,
 	review: z.string().max(64, 'That review finding was not found.').optional(),
 	dimension: z.string().max(64, 'That review finding was not found.').optional(),
 	text: z.string().max(64, 'That review finding was not found.').optional(),
@@ -39,13 +40,18 @@ export const load: PageServerLoad = async (event) => {
 			})
 		: null;
 	if (from.review && !followUp) error(404, 'That review finding was not found.');
-	const [members, areas] = await Promise.all([memberNames(group.id), areasOf(group.id)]);
+	const canAssign = hasRole(role, 'facilitator');
+	// anyone else can only take a task themselves: no list of the others to send them
+	const [members, areas] = await Promise.all([
+		canAssign ? namesToList(group.id) : [],
+		areasOf(group.id)
+	]);
 	return {
 		followUp,
 		from,
 		me: user.id,
-		canAssign: hasRole(role, 'facilitator'),
-		members: members,
+		canAssign,
+		members,
 		areas: areas.map(({ id, name }) => ({ id, name }))
 	};
 };
@@ -60,7 +66,10 @@ export const actions: Actions = {
 		const form = await readForm(event.request, newTask);
 		if (!form.ok)
 			return fail(400, { message: form.message, errors: form.errors, values: form.values });
-		const { ownerId, review, dimension, text, gap, outsiderText, ...input } = form.data;
+		const { ownerId, ownerIdName, review, dimension, text, gap, outsiderText, ...input } =
+			form.data;
+		const owner = chosenMember(group.id, ownerId, ownerIdName);
+		if (!owner.ok) return fail(400, { message: owner.message, values: echo(form.data) });
 		const followUp = review
 			? await followUpSource(group.id, review, dimension || null, text || null, {
 					gap,
@@ -70,7 +79,7 @@ export const actions: Actions = {
 		if (review && !followUp) return fail(400, { message: 'That review finding was not found.' });
 		const outcome = await createTask(
 			{ userId: user.id, groupId: group.id, role },
-			{ ...input, ownerIds: ownerId ? [ownerId] : [] },
+			{ ...input, ownerIds: owner.userId ? [owner.userId] : [] },
 			followUp && {
 				reviewId: followUp.reviewId,
 				dimensionKey: followUp.dimensionKey,

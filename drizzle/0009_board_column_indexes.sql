@@ -1,0 +1,2 @@
+CREATE INDEX `task_column_order_idx` ON `task` (`group_id`,`status`,("due_on" is null),`due_on`,"updated_at" desc) WHERE "task"."archived_at" is null;--> statement-breakpoint
+CREATE INDEX `task_column_latest_idx` ON `task` (`group_id`,`status`,"updated_at" desc) WHERE "task"."archived_at" is null;
