@@ -17,6 +17,7 @@ import {
 	writeFileSync
 } from 'node:fs';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -481,9 +482,16 @@ async function underLoad(server, options) {
 	// which is not what a request costs a server that has been running.
 	await autocannon({ ...options, connections, duration: warmUpSeconds });
 	const cpuBefore = serverCpuMs(server);
+	// the load generator (autocannon, in this process) shares the machine's cores with the server
+	const generatorBefore = process.cpuUsage();
+	const wallBefore = performance.now();
 	const result = await autocannon({ ...options, connections, duration: seconds });
 	const cpuMs = serverCpuMs(server) - cpuBefore;
+	const wallMs = performance.now() - wallBefore;
+	const generator = process.cpuUsage(generatorBefore);
 	return {
+		serverCores: cpuMs / wallMs,
+		generatorCores: (generator.user + generator.system) / 1000 / wallMs,
 		cpuPerRequestUs: (cpuMs * 1000) / result.requests.total,
 		requestsPerSecond: result.requests.average,
 		p50: result.latency.p50,
@@ -726,7 +734,7 @@ function budgetsOf(judged, workers, closing, weights) {
 			ok: notScaling.length === 0,
 			failing: notScaling.map(
 				(w) =>
-					`${w.name}: ${w.scaling.toFixed(2)}x on ${processesText(w.workers.processes)}, ${w.oneProcess.errors + w.workers.errors} errors`
+					`${w.name}: ${w.scaling.toFixed(2)}x on ${processesText(w.workers.processes)}, ${w.oneProcess.errors + w.workers.errors} errors; the server used ${w.workers.serverCores.toFixed(2)} cores and the load generator ${w.workers.generatorCores.toFixed(2)} of the machine's ${availableParallelism()}`
 			)
 		},
 		{ what: 'closing a review of 300 answers succeeds', ok: closing.status < 400, failing: [] },
@@ -782,7 +790,7 @@ function printTable(judged) {
 function printWorkers(workers) {
 	console.log(`\nread throughput at ${connections} connections, ${sizes.at(-1)} groups:`);
 	const run = (measured) =>
-		`${padLeft(Math.round(measured.requestsPerSecond), 6)} requests/s (${processesText(measured.processes)}, p99 ${measured.p99} ms, ${measured.errors} errors, stall under load ${measured.stallUnderLoadMs.toFixed(1)} ms)`;
+		`${padLeft(Math.round(measured.requestsPerSecond), 6)} requests/s (${processesText(measured.processes)}, p99 ${measured.p99} ms, ${measured.errors} errors, stall under load ${measured.stallUnderLoadMs.toFixed(1)} ms, server ${measured.serverCores.toFixed(2)} cores + load generator ${measured.generatorCores.toFixed(2)})`;
 	for (const w of workers)
 		console.log(
 			`${pad(w.name, 40)}${w.scaling.toFixed(2)}x: WEB_CONCURRENCY=1 ${run(w.oneProcess)}, WEB_CONCURRENCY=${budget.workers} ${run(w.workers)}`

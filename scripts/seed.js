@@ -62,9 +62,18 @@ async function person(label, passwordHash) {
 async function sessionFor(userId) {
 	const token = randomBytes(20).toString('hex');
 	const now = Date.now();
+	// as the app's own sessions start: used today (midnight UTC), so that a seeded member's first
+	// request does not also write the session, which a real member's first page view did
+	const today = Math.floor(now / 86_400_000) * 86_400_000;
 	await db.execute({
-		sql: 'insert into session (id, user_id, created_at, expires_at) values (?, ?, ?, ?)',
-		args: [createHash('sha256').update(token).digest('hex'), userId, now, now + 30 * 86_400_000]
+		sql: 'insert into session (id, user_id, created_at, expires_at, last_used_on) values (?, ?, ?, ?, ?)',
+		args: [
+			createHash('sha256').update(token).digest('hex'),
+			userId,
+			now,
+			now + 30 * 86_400_000,
+			today
+		]
 	});
 	return `session=${token}`;
 }

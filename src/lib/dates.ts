@@ -9,8 +9,19 @@ const dayFormat = new Intl.DateTimeFormat('en', {
 	year: 'numeric',
 	timeZone: 'UTC'
 });
+// A board or a task list names the same few days again and again: each is formatted once.
+const dayLabels = new Map<string, string>();
+
 /** A calendar day ("2026-11-20") as people read it: "Fri, Nov 20, 2026". */
-export const dayLabel = (day: string) => dayFormat.format(new Date(`${day}T00:00:00Z`));
+export function dayLabel(day: string) {
+	let label = dayLabels.get(day);
+	if (label === undefined) {
+		if (dayLabels.size >= 5000) dayLabels.clear();
+		label = dayFormat.format(new Date(`${day}T00:00:00Z`));
+		dayLabels.set(day, label);
+	}
+	return label;
+}
 
 /** A moment in UTC, as the server renders it (it does not know the reader's time zone). */
 export const momentUtc = new Intl.DateTimeFormat('en', {

@@ -320,7 +320,7 @@ describe('what members see', () => {
 		);
 		expect(page).toContain('What outsiders think it is for');
 		for (let i = 0; i < 5; i++) {
-			expect(page).toContain(`Outsider words ${i}</span>`);
+			expect(page).toContain(`>Outsider words ${i}<`);
 			expect(page).toContain(`Outsider words ${i} (what it is for)`);
 		}
 		// members may not make tasks from it; a facilitator may, from a gap or an outsider's words

@@ -54,10 +54,9 @@ export async function namesToList(groupId: string): Promise<MemberName[] | null>
 
 /** Members whose name contains `name` (any case), by name: what a picker suggests as one types. */
 export function membersNamedLike(groupId: string, name: string, limit = 8): MemberName[] {
-	return pageOfMembers(groupId, { name, limit }).members.map(({ userId, displayName }) => ({
-		userId,
-		displayName
-	}));
+	return membersPage()
+		.rows.all({ groupId, name: name.trim().toLowerCase(), offset: 0, limit })
+		.map(({ userId, displayName }) => ({ userId, displayName }));
 }
 
 const membersNamed = prepared(() =>
@@ -106,13 +105,16 @@ const membersPage = prepared(() => {
 			.limit(sql.placeholder('limit'))
 			.offset(sql.placeholder('offset'))
 			.prepare(),
-		counts: db
-			.select({
-				matching: sql<number>`sum(${named})`,
-				owners: sql<number>`sum(${membership.role} = 'owner')`
-			})
+		// names are read only to count matches of a name: every member's row is joined to its person
+		matching: db
+			.select({ matching: count() })
 			.from(membership)
 			.innerJoin(user, eq(user.id, membership.userId))
+			.where(and(eq(membership.groupId, sql.placeholder('groupId')), named))
+			.prepare(),
+		counts: db
+			.select({ members: count(), owners: sql<number>`sum(${membership.role} = 'owner')` })
+			.from(membership)
 			.where(eq(membership.groupId, sql.placeholder('groupId')))
 			.prepare()
 	};
@@ -127,12 +129,13 @@ export function pageOfMembers(
 	{ name = '', offset = 0, limit = 50 }: { name?: string; offset?: number; limit?: number }
 ) {
 	const values = { groupId, name: name.trim().toLowerCase(), offset, limit };
-	const { rows, counts } = membersPage();
-	const [count] = counts.all(values);
+	const queries = membersPage();
+	const [counts] = queries.counts.all({ groupId });
+	const [found] = values.name ? queries.matching.all(values) : [{ matching: counts?.members }];
 	return {
-		members: rows.all(values),
-		matching: Number(count?.matching ?? 0),
-		owners: Number(count?.owners ?? 0)
+		members: queries.rows.all(values),
+		matching: Number(found?.matching ?? 0),
+		owners: Number(counts?.owners ?? 0)
 	};
 }
 
@@ -256,14 +259,18 @@ async function explainRefusal(groupId: string, userId: string): Promise<Membersh
 }
 
 /** People an owner removed from the group, who cannot come back by an old link: by name. */
-export function removedPeople(groupId: string) {
-	return db
+const removedFromGroup = prepared(() =>
+	db
 		.select({ userId: user.id, displayName: user.displayName, removedAt: removal.removedAt })
 		.from(removal)
 		.innerJoin(user, eq(user.id, removal.userId))
-		.where(eq(removal.groupId, groupId))
+		.where(eq(removal.groupId, sql.placeholder('groupId')))
 		.orderBy(asc(user.displayName))
-		.all();
+		.prepare()
+);
+
+export function removedPeople(groupId: string) {
+	return removedFromGroup().all({ groupId });
 }
 
 /** An owner lets a removed person back: an invitation link works for them again. */

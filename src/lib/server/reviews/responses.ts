@@ -37,6 +37,56 @@ export function receiptHash(code: string) {
 	return hashToken(`receipt:${code}`);
 }
 
+// Submitting is the busiest write: its statements are prepared once (building a drizzle query
+// cost more than running it).
+const submitting = prepared(() => ({
+	reviewState: db
+		.select({ status: review.status, closesAt: review.closesAt })
+		.from(review)
+		.where(eq(review.id, sql.placeholder('reviewId')))
+		.prepare(),
+	// Flipping the flag decides who is first: a second submission finds it set, changes nothing.
+	flip: db
+		.update(eligibility)
+		.set({ answered: true })
+		.where(
+			and(
+				eq(eligibility.reviewId, sql.placeholder('reviewId')),
+				eq(eligibility.userId, sql.placeholder('userId')),
+				eq(eligibility.answered, false)
+			)
+		)
+		.returning({ answered: eligibility.answered })
+		.prepare(),
+	eligible: db
+		.select({ answered: eligibility.answered })
+		.from(eligibility)
+		.where(
+			and(
+				eq(eligibility.reviewId, sql.placeholder('reviewId')),
+				eq(eligibility.userId, sql.placeholder('userId'))
+			)
+		)
+		.prepare(),
+	response: db
+		.insert(response)
+		.values({
+			id: sql.placeholder('id'),
+			reviewId: sql.placeholder('reviewId'),
+			receiptHash: sql.placeholder('receiptHash')
+		})
+		.prepare(),
+	answer: db
+		.insert(answer)
+		.values({
+			responseId: sql.placeholder('responseId'),
+			questionKey: sql.placeholder('questionKey'),
+			score: sql.placeholder('score'),
+			text: sql.placeholder('text')
+		})
+		.prepare()
+}));
+
 export async function submitResponse(
 	reviewId: string,
 	userId: string,
@@ -44,44 +94,19 @@ export async function submitResponse(
 	now = new Date()
 ): Promise<SubmitOutcome> {
 	const receipt = newReceipt();
-	const outcome = transaction((tx): SubmitOutcome => {
-		const [row] = tx
-			.select({ status: review.status, closesAt: review.closesAt })
-			.from(review)
-			.where(eq(review.id, reviewId))
-			.all();
+	const statements = submitting();
+	const outcome = transaction((): SubmitOutcome => {
+		const [row] = statements.reviewState.all({ reviewId });
 		if (!row || row.status !== 'open' || (row.closesAt && row.closesAt <= now))
 			return refuse('not-open');
-		// Flipping the flag decides who is first: a second submission finds it set, changes nothing.
-		const flipped = tx
-			.update(eligibility)
-			.set({ answered: true })
-			.where(
-				and(
-					eq(eligibility.reviewId, reviewId),
-					eq(eligibility.userId, userId),
-					eq(eligibility.answered, false)
-				)
-			)
-			.returning({ answered: eligibility.answered })
-			.all();
-		if (flipped.length === 0) {
-			const [eligible] = tx
-				.select({ answered: eligibility.answered })
-				.from(eligibility)
-				.where(and(eq(eligibility.reviewId, reviewId), eq(eligibility.userId, userId)))
-				.all();
+		if (statements.flip.all({ reviewId, userId }).length === 0) {
+			const [eligible] = statements.eligible.all({ reviewId, userId });
 			return refuse(eligible ? 'already-answered' : 'not-eligible');
 		}
 		const responseId = newId();
-		tx.insert(response)
-			.values({ id: responseId, reviewId, receiptHash: receiptHash(receipt) })
-			.run();
-		if (answers.length > 0) {
-			tx.insert(answer)
-				.values(answers.map((a) => ({ ...a, responseId })))
-				.run();
-		}
+		statements.response.run({ id: responseId, reviewId, receiptHash: receiptHash(receipt) });
+		for (const { questionKey, score, text } of answers)
+			statements.answer.run({ responseId, questionKey, score, text });
 		return ok(receipt);
 	});
 	// The write-ahead log holds this transaction's pages together, the flipped flag beside the new

@@ -97,6 +97,16 @@ const columnTotals = prepared(() =>
 		.groupBy(task.status)
 		.prepare()
 );
+// The same without filters, the board as most people open it: counted off the column index
+// alone, without reading each task (the filters' columns are not in the index).
+const unfilteredTotals = prepared(() =>
+	db
+		.select({ status: task.status, total: sql<number>`count(*)` })
+		.from(task)
+		.where(and(eq(task.groupId, sql.placeholder('groupId')), isNull(task.archivedAt)))
+		.groupBy(task.status)
+		.prepare()
+);
 
 // The owners and comment counts of the cards shown, the ids given as one JSON array: one
 // statement for any number of cards.
@@ -146,10 +156,11 @@ export async function boardTasks(
 	const rows = taskStatuses.flatMap((status) =>
 		queries.get(status)!.all({ ...filterValues, limit: limits[status] ?? noLimit })
 	);
+	const filtered = Object.values(filter).some(Boolean);
 	const totals = Object.fromEntries(
-		columnTotals()
-			.all(filterValues)
-			.map((row) => [row.status, row.total])
+		(filtered ? columnTotals().all(filterValues) : unfilteredTotals().all({ groupId })).map(
+			(row) => [row.status, row.total]
+		)
 	) as Partial<Record<TaskStatus, number>>;
 	const ids = JSON.stringify(rows.map((row) => row.id));
 	const [owners, counted] = rows.length
