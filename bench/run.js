@@ -2,10 +2,11 @@
 // one run on one machine. It seeds an instance through the built app (scripts/seed.js,
 // scripts/seed-many.js), then measures every signed-in page and submitting at two sizes of the
 // instance (BENCH_SMALL_GROUPS, default 200, and BENCH_GROUPS, default 2,000 groups), each on a
-// fresh single-process server: the server's CPU time per request, p99 at 20 connections and the
-// longest event-loop stall. It then measures read throughput on WEB_CONCURRENCY=2 against one
-// process, closes a review of 300 answers once, and weighs the JavaScript and CSS of key pages
-// in Chromium. Prints one table, writes bench/results/latest.json, exits 1 when a budget fails.
+// fresh single-process server: the server's CPU time per request (each against its budget's
+// page measured right after it), p99 at 20 connections and the longest event-loop stall. It then
+// measures read throughput on WEB_CONCURRENCY=2 against one process, side by side, and what the
+// machine itself gains from a second process, closes a review of 300 answers once, and weighs the
+// JavaScript and CSS of key pages in Chromium. Prints one table, writes bench/results/latest.json, exits 1 when a budget fails.
 import { spawn, execFile } from 'node:child_process';
 import {
 	closeSync,
@@ -28,6 +29,8 @@ import { chromiumArgs, findChromium } from '../scripts/chromium.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const warmUpSeconds = Math.min(2, seconds);
+// how long a budget's reference page is measured again right after each case
+const referenceSeconds = Math.min(3, seconds);
 const connections = 20;
 const sizes = [
 	Number(process.env.BENCH_SMALL_GROUPS ?? 200),
@@ -477,15 +480,15 @@ function pageCases(seeds, answering) {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-async function underLoad(server, options) {
+async function underLoad(server, options, { warmUp = warmUpSeconds, duration = seconds } = {}) {
 	// Warm up first, uncounted: the first requests of a case compile its code and fill caches,
 	// which is not what a request costs a server that has been running.
-	await autocannon({ ...options, connections, duration: warmUpSeconds });
+	if (warmUp > 0) await autocannon({ ...options, connections, duration: warmUp });
 	const cpuBefore = serverCpuMs(server);
 	// the load generator (autocannon, in this process) shares the machine's cores with the server
 	const generatorBefore = process.cpuUsage();
 	const wallBefore = performance.now();
-	const result = await autocannon({ ...options, connections, duration: seconds });
+	const result = await autocannon({ ...options, connections, duration });
 	const cpuMs = serverCpuMs(server) - cpuBefore;
 	const wallMs = performance.now() - wallBefore;
 	const generator = process.cpuUsage(generatorBefore);
@@ -510,15 +513,29 @@ async function stallOneAtATime(server, options) {
 
 // Stalls are measured at the largest size only: a request that blocks the loop at a smaller one
 // blocks it at least as long there, and each stall run costs two seconds a case.
+// Each case with a budget is followed at once by the page its budget names, measured again for
+// `referenceSeconds`: its ratio is taken against that measurement, seconds apart. Over a run
+// this machine's speed drifted by half (the same page costing 1.5 times as much ten minutes
+// later), which ratios to one reference measured minutes before could not survive.
 async function measureCases(server, cases, groups, { stalls }) {
 	const measured = {};
+	const byName = new Map(cases.map((c) => [c.name, c]));
 	for (const testCase of cases) {
 		const options = testCase.request(server.url);
 		const result = await underLoad(server, options);
 		if (stalls) result.stallMs = await stallOneAtATime(server, options);
+		if (testCase.over) {
+			const reference = byName.get(testCase.over).request(server.url);
+			// a second of its own first, so that the case's leftover garbage is not collected on
+			// the reference's time
+			result.reference = await underLoad(server, reference, {
+				warmUp: 1,
+				duration: referenceSeconds
+			});
+		}
 		measured[testCase.name] = result;
 		say(
-			`${groups} groups, ${testCase.name}: ${Math.round(result.cpuPerRequestUs)} µs/request, p99 ${result.p99} ms`
+			`${groups} groups, ${testCase.name}: ${Math.round(result.cpuPerRequestUs)} µs/request, p99 ${result.p99} ms${result.reference ? ` (${testCase.over} beside it: ${Math.round(result.reference.cpuPerRequestUs)} µs)` : ''}`
 		);
 		if (testCase.request.overused?.())
 			console.log(
@@ -550,38 +567,74 @@ async function closeReview(server, closing) {
 	};
 }
 
-// Read pages on one process, then on WEB_CONCURRENCY workers, each on a fresh server, back to
-// back on the same database.
+// Read pages on one process and on WEB_CONCURRENCY workers: both servers run at once on the same
+// database, and each case alternates between them in halves (one, workers, one, workers), so
+// that the machine's drift over a minute moves both alike instead of favouring whichever ran
+// first. An idle server costs the other nothing.
 async function measureScaling(cases, groups, settings) {
-	const one = await measureThroughput(1, cases, groups, settings);
-	const many = await measureThroughput(budget.workers, cases, groups, settings);
-	return cases.map(({ name }) => ({
-		name,
-		oneProcess: one[name],
-		workers: many[name],
-		scaling: many[name].requestsPerSecond / one[name].requestsPerSecond
-	}));
+	const servers = [await startServer(1, settings), await startServer(budget.workers, settings)];
+	const results = [];
+	for (const testCase of cases) {
+		const halves = servers.map(() => []);
+		for (let round = 0; round < 2; round++)
+			for (const [i, server] of servers.entries()) {
+				await longestStallMs(server);
+				const result = await underLoad(server, testCase.request(server.url), {
+					warmUp: round === 0 ? warmUpSeconds : 0,
+					duration: seconds / 2
+				});
+				halves[i].push({ ...result, stallUnderLoadMs: await longestStallMs(server) });
+			}
+		const [oneProcess, workers] = halves.map((measured, i) => ({
+			processes: 1 + descendantsOf(servers[i].pid).length,
+			...combined(measured)
+		}));
+		say(
+			`${groups} groups, ${testCase.name}: ${Math.round(oneProcess.requestsPerSecond)} requests/s on one process, ${Math.round(workers.requestsPerSecond)} on WEB_CONCURRENCY=${budget.workers}`
+		);
+		results.push({
+			name: testCase.name,
+			oneProcess,
+			workers,
+			scaling: workers.requestsPerSecond / oneProcess.requestsPerSecond
+		});
+	}
+	for (const server of servers) await stopServer(server);
+	return results;
 }
 
-// The stall under load is reported, not judged: at 20 connections it counts queueing too.
-async function measureThroughput(workers, cases, groups, settings) {
-	const server = await startServer(workers, settings);
-	const processes = 1 + descendantsOf(server.pid).length;
-	const measured = {};
-	for (const testCase of cases) {
-		await longestStallMs(server);
-		const result = await underLoad(server, testCase.request(server.url));
-		measured[testCase.name] = {
-			processes,
-			...result,
-			stallUnderLoadMs: await longestStallMs(server)
-		};
-		say(
-			`${groups} groups, WEB_CONCURRENCY=${workers} (${processesText(processes)}), ${testCase.name}: ${Math.round(result.requestsPerSecond)} requests/s`
+// Two halves of one measurement as one: rates and shares averaged, the worst p99 and stall kept.
+function combined(halves) {
+	const mean = (key) => halves.reduce((sum, h) => sum + h[key], 0) / halves.length;
+	return {
+		requestsPerSecond: mean('requestsPerSecond'),
+		cpuPerRequestUs: mean('cpuPerRequestUs'),
+		serverCores: mean('serverCores'),
+		generatorCores: mean('generatorCores'),
+		p99: Math.max(...halves.map((h) => h.p99)),
+		errors: halves.reduce((sum, h) => sum + h.errors, 0),
+		stallUnderLoadMs: Math.max(...halves.map((h) => h.stallUnderLoadMs))
+	};
+}
+
+// What the machine gains from a second process at all, with no server, database or network: a
+// CPU-bound loop in one process, then in `count` at once. Virtual cores that share a physical
+// one, or a busy host, give less than `count` times; no server can scale past that.
+async function machineScaling(count) {
+	const loop = `const { createHash } = require('node:crypto'); let n = 0; const end = Date.now() + 3000;
+		while (Date.now() < end) { createHash('sha256').update(String(n)).digest(); n++; }
+		console.log(n);`;
+	const work = async (processes) => {
+		const counts = await Promise.all(
+			Array.from({ length: processes }, () =>
+				run(process.execPath, ['-e', loop]).then(({ stdout }) => Number(stdout))
+			)
 		);
-	}
-	await stopServer(server);
-	return measured;
+		return counts.reduce((sum, n) => sum + n, 0);
+	};
+	const one = await work(1);
+	const many = await work(count);
+	return { processes: count, scaling: many / one };
 }
 
 const processesText = (count) => `${count} ${count === 1 ? 'process' : 'processes'}`;
@@ -638,10 +691,14 @@ function judgeCases(cases, measuredBySize) {
 	// second size; in the next, 11% less). The drift moves every case alike, so each case's change
 	// is taken against the median change of all cases: a page whose cost grows with the instance
 	// stands out from the rest.
+	// A case measured with its reference beside it changes by its cost relative to that reference
+	// (drift cancels); a reference itself, by its own cost.
+	const relativeCost = (own) =>
+		own.reference ? own.cpuPerRequestUs / own.reference.cpuPerRequestUs : own.cpuPerRequestUs;
 	const changes = cases
 		.map((c) => {
 			const [small, large] = sizes.map((groups) => measuredBySize.get(groups)[c.name]);
-			return large.cpuPerRequestUs / small.cpuPerRequestUs;
+			return relativeCost(large) / relativeCost(small);
 		})
 		.sort((x, y) => x - y);
 	const typicalChange = changes[Math.floor(changes.length / 2)];
@@ -650,9 +707,12 @@ function judgeCases(cases, measuredBySize) {
 		const at = {};
 		for (const [groups, measured] of measuredBySize) {
 			const own = measured[testCase.name];
-			at[groups] = { ...own, ratio: own.cpuPerRequestUs / measured[over].cpuPerRequestUs };
+			const reference = own.reference ?? measured[over];
+			at[groups] = { ...own, ratio: own.cpuPerRequestUs / reference.cpuPerRequestUs };
 		}
-		const [small, large] = sizes.map((groups) => at[groups].cpuPerRequestUs);
+		const [small, large] = sizes.map((groups) =>
+			relativeCost(measuredBySize.get(groups)[testCase.name])
+		);
 		const sizeChange = large / small / typicalChange - 1;
 		const judged = { ...testCase, over, at, sizeChange };
 		delete judged.request;
@@ -783,12 +843,15 @@ function printTable(judged) {
 		);
 	}
 	console.log(
-		`ratio: CPU per request over the budget's page (the purpose page's for a reference); size: change from ${small} to ${large} groups, against the median case's change; stall: longest, in ms, one request at a time`
+		`ratio: CPU per request over the budget's page, measured again right after the case (${referenceSeconds} s), or for a reference over the purpose page's; size: change of that ratio from ${small} to ${large} groups, against the median case's change; stall: longest, in ms, one request at a time`
 	);
 }
 
-function printWorkers(workers) {
+function printWorkers(workers, machine) {
 	console.log(`\nread throughput at ${connections} connections, ${sizes.at(-1)} groups:`);
+	console.log(
+		`this machine itself: ${machine.processes} processes hashing in a loop do ${machine.scaling.toFixed(2)}x the work of one (the most any server could gain here)`
+	);
 	const run = (measured) =>
 		`${padLeft(Math.round(measured.requestsPerSecond), 6)} requests/s (${processesText(measured.processes)}, p99 ${measured.p99} ms, ${measured.errors} errors, stall under load ${measured.stallUnderLoadMs.toFixed(1)} ms, server ${measured.serverCores.toFixed(2)} cores + load generator ${measured.generatorCores.toFixed(2)})`;
 	for (const w of workers)
@@ -863,11 +926,12 @@ const workers = await measureScaling(
 	settings
 );
 
+const machine = await machineScaling(budget.workers);
 const judged = judgeCases(cases, measuredBySize);
 const budgets = budgetsOf(judged, workers, closing, weights);
 const minutes = (performance.now() - started) / 60_000;
 printTable(judged);
-printWorkers(workers);
+printWorkers(workers, machine);
 printClosing(closing, judged.find((c) => c.path === '/healthz').at[sizes.at(-1)].cpuPerRequestUs);
 printWeights(weights);
 printBudgets(budgets);
@@ -881,6 +945,7 @@ writeFileSync(
 			minutes,
 			cases: judged,
 			workers,
+			machine,
 			closing,
 			weights,
 			budgets

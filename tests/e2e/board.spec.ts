@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
-import { mailTo, phone } from './helpers';
-
-const run = promisify(execFile);
+import { mailTo, phone, seedGroup } from './helpers';
 
 // From finding to done: a facilitator turns a review result into a follow-up task and assigns
 // it, the owner hands it on with a note, the delegate finishes it. The board, the group's page
@@ -30,26 +26,12 @@ test('a follow-up task is assigned, handed on and done, and the delegate gets an
 	baseURL
 }, info) => {
 	test.setTimeout(90_000);
-	const { stdout } = await run(
-		'node',
-		[
-			'scripts/seed.js',
-			'--server',
-			baseURL!,
-			'--reviews',
-			'1',
-			'--members',
-			'12',
-			'--name',
-			`Board ${info.project.name}`
-		],
-		{ env: { ...process.env, DATABASE_URL: `file:${process.env.OUTSIDER_E2E_DATABASE}` } }
+	const { slug, people } = await seedGroup(
+		baseURL!,
+		['--reviews', '1', '--members', '12', '--name', `Board ${info.project.name}`],
+		page
 	);
-	const { slug, cookie, people } = JSON.parse(stdout);
-	const [first, second] = people as { name: string; email: string; cookie: string }[];
-	await page
-		.context()
-		.addCookies([{ name: 'session', value: cookie.split('=')[1], url: baseURL! }]);
+	const [first, second] = people;
 	const base = `/g/${slug}`;
 
 	// The facilitator follows up a dimension from the results page.
@@ -136,25 +118,11 @@ test('in a group too large to list, a task goes to a member found by typing thei
 	baseURL
 }, info) => {
 	test.setTimeout(60_000);
-	const { stdout } = await run(
-		'node',
-		[
-			'scripts/seed.js',
-			'--server',
-			baseURL!,
-			'--reviews',
-			'0',
-			'--members',
-			'70',
-			'--name',
-			`Large ${info.project.name}`
-		],
-		{ env: { ...process.env, DATABASE_URL: `file:${process.env.OUTSIDER_E2E_DATABASE}` } }
+	const { slug } = await seedGroup(
+		baseURL!,
+		['--reviews', '0', '--members', '70', '--name', `Large ${info.project.name}`],
+		page
 	);
-	const { slug, cookie } = JSON.parse(stdout);
-	await page
-		.context()
-		.addCookies([{ name: 'session', value: cookie.split('=')[1], url: baseURL! }]);
 	const base = `/g/${slug}`;
 	const javascript = info.project.name === 'javascript';
 

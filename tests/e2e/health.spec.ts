@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-
-const run = promisify(execFile);
+import { seedGroup } from './helpers';
 
 // A facilitator's look back: a group seeded with eight closed reviews (one hidden by the
 // threshold), its health page, a comparison, a restated purpose, and the CSV export.
@@ -13,29 +10,14 @@ test('health page, comparison, purpose restatement and CSV export', async ({
 	baseURL
 }, info) => {
 	test.setTimeout(90_000);
-	const { stdout } = await run(
-		'node',
+	const { slug } = await seedGroup(
+		baseURL!,
 		[
-			'scripts/seed.js',
-			'--server',
-			baseURL!,
-			'--reviews',
-			'8',
-			'--members',
-			'12',
-			'--hidden-every',
-			'5',
-			'--restate-every',
-			'3',
-			'--name',
-			`Health ${info.project.name}`
+			...['--reviews', '8', '--members', '12', '--hidden-every', '5'],
+			...['--restate-every', '3', '--name', `Health ${info.project.name}`]
 		],
-		{ env: { ...process.env, DATABASE_URL: `file:${process.env.OUTSIDER_E2E_DATABASE}` } }
+		page
 	);
-	const { slug, cookie } = JSON.parse(stdout);
-	await page
-		.context()
-		.addCookies([{ name: 'session', value: cookie.split('=')[1], url: baseURL! }]);
 	const base = `/g/${slug}`;
 
 	await page.goto(`${base}/health`);

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { mailIn } from '../support/mail';
 
@@ -62,4 +64,29 @@ export type { Mail } from '../support/mail';
 /** The messages the local SMTP server has received for `address` so far. */
 export function mailTo(address: string) {
 	return mailIn(process.env.OUTSIDER_E2E_MAIL!, address);
+}
+
+export interface SeededGroup {
+	slug: string;
+	cookie: string;
+	people: { name: string; email: string; cookie: string }[];
+	memberCookies: string[];
+}
+
+/**
+ * A group made by scripts/seed.js on the test server's database (`args` as that script takes
+ * them), with `page` signed in as its owner when one is given.
+ */
+export async function seedGroup(baseURL: string, args: string[], page?: Page) {
+	const { stdout } = await promisify(execFile)(
+		'node',
+		['scripts/seed.js', '--server', baseURL, ...args],
+		{ env: { ...process.env, DATABASE_URL: `file:${process.env.OUTSIDER_E2E_DATABASE}` } }
+	);
+	const seeded = JSON.parse(stdout) as SeededGroup;
+	if (page)
+		await page
+			.context()
+			.addCookies([{ name: 'session', value: seeded.cookie.split('=')[1], url: baseURL }]);
+	return seeded;
 }

@@ -1,27 +1,13 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { phone } from './helpers';
-
-const run = promisify(execFile);
+import { phone, seedGroup } from './helpers';
 
 // The outsiders' panel end to end, on a phone, with JavaScript on and off: a facilitator asks
 // outsiders and makes six personal links, six outsiders answer with no account, the review
 // closes, and members read the gap, outsiders' guesses beside the purpose, and the Health page's
 // outsider line.
 
-async function seeded(baseURL: string, name: string) {
-	const { stdout } = await run(
-		'node',
-		[
-			'scripts/seed.js',
-			...['--server', baseURL, '--reviews', '1', '--members', '7', '--name', name],
-			'--all-cookies'
-		],
-		{ env: { ...process.env, DATABASE_URL: `file:${process.env.OUTSIDER_E2E_DATABASE}` } }
-	);
-	return JSON.parse(stdout) as { slug: string; cookie: string; memberCookies: string[] };
-}
+const seeded = (baseURL: string, name: string) =>
+	seedGroup(baseURL, [...['--reviews', '1', '--members', '7', '--name', name], '--all-cookies']);
 
 /**
  * Members answer through the form's own fields, as their browsers would post it: with a client
