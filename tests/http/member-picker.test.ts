@@ -202,4 +202,31 @@ describe('a member picker in a small group', () => {
 		for (const member of small.members.slice(1))
 			expect(html).toContain(`<option value="${member.id}">${member.displayName}</option>`);
 	});
+
+	it('sends no names to a member who may neither assign a task nor hand it on', async () => {
+		const small = await makeGroupWithMembers(3);
+		const [owner, member, other] = small.members;
+		const created = await createTask(
+			{ userId: owner.id, groupId: small.group.id, role: 'owner' },
+			{
+				title: 'Sweep the stairs',
+				description: '',
+				dueOn: null,
+				areaId: null,
+				recurrence: null,
+				ownerIds: [owner.id]
+			}
+		);
+		if (!created.ok) throw new Error(created.refusal);
+		const page = `/g/${small.group.slug}/board/${created.value}`;
+		const asMember = await (
+			await app.http.get(page, { cookie: await sessionCookie(member.id) })
+		).text();
+		expect(asMember).toContain('Sweep the stairs');
+		expect(asMember).not.toContain(other.displayName);
+		const asOwner = await (
+			await app.http.get(page, { cookie: await sessionCookie(owner.id) })
+		).text();
+		expect(asOwner).toContain(`<option value="${other.id}">${other.displayName}</option>`);
+	});
 });

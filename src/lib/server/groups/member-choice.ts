@@ -7,10 +7,7 @@ import { memberNamed } from './memberships';
 const blankIsMissing = (value: unknown) => (value === '' ? undefined : value);
 
 const chosenId = z.preprocess(blankIsMissing, z.string().max(64, 'Choose a member.').optional());
-export const typedName = z.preprocess(
-	blankIsMissing,
-	textField('The name', { max: 100 }).optional()
-);
+const typedName = z.preprocess(blankIsMissing, textField('The name', { max: 100 }).optional());
 
 /** The two fields a MemberPicker named `userId` sends: the id picked, the name typed. */
 export const memberChoiceFields = { userId: chosenId, userIdName: typedName };

@@ -11,15 +11,20 @@ export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
 	const task = await taskDetail(group.id, event.params.task);
 	if (!task) error(404, 'This task does not exist, or it was archived.');
-	const [members, areas] = await Promise.all([namesToList(group.id), areasOf(group.id)]);
 	const isOwner = task.owners.some((o) => o.userId === user.id);
+	const canChange = isOwner || hasRole(role, 'facilitator');
+	// only who may assign or hand the task on chooses a member: nobody else is sent the names
+	const [members, areas] = await Promise.all([
+		canChange ? namesToList(group.id) : [],
+		areasOf(group.id)
+	]);
 	return {
 		task,
 		members,
 		areas: areas.map(({ id, name }) => ({ id, name })),
 		me: user.id,
 		isOwner,
-		canChange: isOwner || hasRole(role, 'facilitator'),
+		canChange,
 		canManage: hasRole(role, 'facilitator'),
 		created: event.url.searchParams.has('created')
 	};
