@@ -109,14 +109,31 @@ describe('the order of answers', () => {
 
 		// the results page, per question, and across questions (one person's texts must not line up)
 		await closeReview(group.id, reviewId);
-		const page = await (await app.http.get(`${path}/results`, { cookie: owner })).text();
+		const results = async (query = '') =>
+			(await app.http.get(`${path}/results${query}`, { cookie: owner })).text();
 		// texts as rendered in the page's list items (the page's data script repeats them)
-		const section = (key: string) =>
+		const listed = (page: string, key: string) =>
 			[
 				...page.matchAll(new RegExp(`<li[^>]*>\\s*(?:<span[^>]*>)?(answer #\\d+ on ${key})<`, 'g'))
 			].map((m) => m[1]);
-		const issues = positions(section('raise-issue'));
-		const execution = positions(section('execution'));
+		// each question shows its first 20 answers and offers the rest; asked for, all of them
+		const page = await results();
+		expect(listed(page, 'raise-issue')).toHaveLength(20);
+		expect(listed(page, 'execution')).toHaveLength(20);
+		expect(page).toContain('(20 of 50, in random order');
+		expect(page).toContain('href="?answers=raise-issue#q-raise-issue">Show all 50 answers</a>');
+		expect(page).toContain('href="?answers=execution#q-execution">Show all 50 comments</a>');
+		const allIssues = await results('?answers=raise-issue');
+		expect(allIssues).toMatch(/<details[^>]*id="q-raise-issue"[^>]*open/);
+		expect(allIssues).not.toContain('Show all 50 answers');
+		expect(listed(allIssues, 'execution')).toHaveLength(20);
+		// the first 20 are the full list's first 20: the same random order, cut
+		expect(listed(allIssues, 'raise-issue').slice(0, 20)).toEqual(listed(page, 'raise-issue'));
+		// a question that does not exist shows what the page shows anyway
+		expect(listed(await results('?answers=nothing'), 'raise-issue')).toHaveLength(20);
+		const section = async (key: string) => listed(await results(`?answers=${key}`), key);
+		const issues = positions(await section('raise-issue'));
+		const execution = positions(await section('execution'));
 		expect(issues.order).toHaveLength(50);
 		expect(Math.abs(issues.tau)).toBeLessThan(unrelated);
 		expect(Math.abs(execution.tau)).toBeLessThan(unrelated);

@@ -8,12 +8,22 @@ import { outsideComparison } from '$lib/server/outsiders/comparison';
 import { previousClosedReview } from '$lib/server/reviews/reviews';
 import type { PageServerLoad } from './$types';
 
+// How many of a question's answers the page shows until someone asks for all of them: a review of
+// hundreds of members quotes hundreds of answers per question, which on a phone is a scroll
+// nobody finishes and, on the server, most of the page's cost. They are in random order (by
+// their random keys), so the first ones are a fair sample, not the earliest or the latest.
+const answersShownAtFirst = 20;
+
+type RevealedResults = Extract<Awaited<ReturnType<typeof loadResults>>, { revealed: true }>;
+
 export const load: PageServerLoad = async (event) => {
 	const { group, review, role } = await requireReview(event);
 	// Results exist only once a review is closed: never live, so nobody can watch numbers move.
 	if (review.status !== 'closed') redirect(303, `/g/${group.slug}/reviews/${review.id}`);
 	// the review before this one, read once for the comparison and for its follow-ups
 	const previous = previousClosedReview(review);
+	// the question whose answers are all shown (`?answers=<key>`); an unknown key shows none
+	const expanded = event.url.searchParams.get('answers')?.slice(0, 64) ?? null;
 	const [purpose, atOpening, results, followUps] = await Promise.all([
 		currentPurpose(group.id),
 		review.purposeVersion ? purposeVersion(group.id, review.purposeVersion) : undefined,
@@ -30,10 +40,24 @@ export const load: PageServerLoad = async (event) => {
 		purpose: purpose.text,
 		// what the group said it was for when members gave these answers
 		purposeAtOpening: atOpening && atOpening.version !== purpose.version ? atOpening.text : null,
-		results,
+		results: results.revealed ? firstAnswers(results, expanded) : results,
+		expanded,
 		// outsiders' view, by its own threshold, beside members' (whether or not theirs is shown)
 		outside: outsideComparison(review.id, results.revealed ? results.questions : []),
 		followUps,
 		canFollowUp: hasRole(role, 'facilitator')
 	};
 };
+
+/** Each question with its first answers only, but all of them for the question asked for. */
+function firstAnswers(results: RevealedResults, expanded: string | null) {
+	return {
+		...results,
+		questions: results.questions.map((question) => ({
+			...question,
+			answerCount: question.texts.length,
+			texts:
+				question.key === expanded ? question.texts : question.texts.slice(0, answersShownAtFirst)
+		}))
+	};
+}
