@@ -324,9 +324,9 @@ describe('the board', () => {
 	});
 
 	it('shows the first cards of each column in order and counts the rest', async () => {
-		const { a, group, users } = await board();
+		const { a, c, facilitator, group, users } = await board();
 		const undated = await newTask(a, [a.userId]);
-		const later = await newTask(a, [], { dueOn: '2026-04-01' });
+		const later = await newTask(facilitator, [c.userId, a.userId], { dueOn: '2026-04-01' });
 		const sooner = await newTask(a, [a.userId], { dueOn: '2026-03-20' });
 		const soonest = await newTask(a, [], { dueOn: '2026-03-01' });
 		const finished = [];
@@ -346,11 +346,23 @@ describe('the board', () => {
 		);
 		expect(shownSooner).toMatchObject({ comments: 1, overdue: false });
 		expect(tasks.find((t) => t.id === soonest)).toMatchObject({ comments: 0, overdue: true });
-		expect(tasks.find((t) => t.id === sooner)?.owners).toEqual([
-			{ userId: a.userId, name: users.a.displayName }
-		]);
-		// without limits, every card, undated last
+		expect(tasks.find((t) => t.id === soonest)).toMatchObject({ ownerNames: '', mine: false });
+		expect(tasks.find((t) => t.id === sooner)).toMatchObject({
+			ownerNames: users.a.displayName,
+			mine: true,
+			followUp: false,
+			recurrence: null
+		});
+		// without limits, every card, undated last; owners' names in alphabetical order
 		const all = await boardTasks(group.id, a.userId, {}, {}, now);
+		expect(all.tasks.find((t) => t.id === later)).toMatchObject({
+			ownerNames: [users.a.displayName, users.c.displayName].sort().join(', '),
+			mine: true,
+			overdue: false
+		});
+		const seenByC = await boardTasks(group.id, c.userId, {}, {}, now);
+		expect(seenByC.tasks.find((t) => t.id === sooner)?.mine).toBe(false);
+		expect(seenByC.tasks.find((t) => t.id === later)?.mine).toBe(true);
 		expect(all.tasks.filter((t) => t.status === 'todo').map((t) => t.id)).toEqual([
 			soonest,
 			sooner,

@@ -15,7 +15,7 @@ import { hasRole } from '$lib/server/groups/groups';
 import { todayUtc } from '$lib/days';
 
 import { refuse, type Result } from '$lib/server/result';
-import type { Placeholder, SQL } from 'drizzle-orm';
+import type { Placeholder, SQL, SQLWrapper } from 'drizzle-orm';
 
 /** Who is acting, in which group, with which role there. */
 export interface Actor {
@@ -126,6 +126,8 @@ export function isOverdue(t: { status: TaskStatus; dueOn: string | null }, today
 	return t.status !== 'done' && t.dueOn !== null && t.dueOn < today;
 }
 
-/** The same rule in SQL, for filtering the board, with `today` as given. */
-export const overdueInSql = (today: SQL | Placeholder | string) =>
-	sql`(${task.status} <> 'done' and ${task.dueOn} is not null and ${task.dueOn} < ${today})`;
+/** The same rule in SQL, with `today` as given, on the task table or a query's columns of it. */
+export const overdueInSql = (
+	today: SQL | Placeholder | string,
+	of: { status: SQLWrapper; dueOn: SQLWrapper } = task
+) => sql`(${of.status} <> 'done' and ${of.dueOn} is not null and ${of.dueOn} < ${today})`;

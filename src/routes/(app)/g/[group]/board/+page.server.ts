@@ -43,22 +43,7 @@ export const load: PageServerLoad = async (event) => {
 	const columns = taskStatuses.map((status) => ({
 		status,
 		total: totals[status] ?? 0,
-		tasks: tasks
-			.filter((t) => t.status === status)
-			// what a card shows, and no more: every field of every card is sent again for the page's
-			// script, and a board shows dozens of cards
-			.map(({ id, title, dueOn, areaName, recurrence, reviewId, comments, owners, overdue }) => ({
-				id,
-				title,
-				dueOn,
-				areaName,
-				recurrence,
-				followUp: reviewId !== null,
-				comments,
-				ownerNames: owners.map((o) => o.name).join(', '),
-				mine: owners.some((o) => o.userId === user.id),
-				overdue
-			}))
+		tasks: tasks.filter((t) => t.status === status)
 	}));
 	return {
 		columns,
