@@ -29,8 +29,12 @@ import { chromiumArgs, findChromium } from '../scripts/chromium.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const warmUpSeconds = Math.min(2, seconds);
-// how long a budget's reference page is measured again right after each case
-const referenceSeconds = Math.min(3, seconds);
+// A case with a budget and the page its budget names are measured in turns, this many of each:
+// the case for a quarter of `seconds` at a time, its reference for `referenceSeconds` in all.
+const turns = 4;
+const referenceSeconds = Math.min(4, seconds);
+// before each turn, uncounted, so that the other page's leftover garbage is collected first
+const turnWarmUpSeconds = 0.5;
 const connections = 20;
 const sizes = [
 	Number(process.env.BENCH_SMALL_GROUPS ?? 200),
@@ -480,26 +484,65 @@ function pageCases(seeds, answering) {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
+/**
+ * One page under load: warmed up first, uncounted (the first requests of a case compile its
+ * code and fill caches, which is not what a request costs a server that has been running),
+ * then measured, in one run of the load generator: the server's CPU time and the responses
+ * counted between the two moments, with each one's latency.
+ */
 async function underLoad(server, options, { warmUp = warmUpSeconds, duration = seconds } = {}) {
-	// Warm up first, uncounted: the first requests of a case compile its code and fill caches,
-	// which is not what a request costs a server that has been running.
-	if (warmUp > 0) await autocannon({ ...options, connections, duration: warmUp });
+	const latencies = [];
+	let counting = false;
+	let failed = 0;
+	const run = autocannon({ ...options, connections, duration: warmUp + duration });
+	run.on('response', (_client, statusCode, _bytes, responseTime) => {
+		if (!counting) return;
+		latencies.push(responseTime);
+		if (statusCode >= 300) failed++;
+	});
+	await sleep(warmUp * 1000);
+	counting = true;
 	const cpuBefore = serverCpuMs(server);
 	// the load generator (autocannon, in this process) shares the machine's cores with the server
 	const generatorBefore = process.cpuUsage();
 	const wallBefore = performance.now();
-	const result = await autocannon({ ...options, connections, duration });
+	await sleep(duration * 1000);
+	counting = false;
 	const cpuMs = serverCpuMs(server) - cpuBefore;
 	const wallMs = performance.now() - wallBefore;
 	const generator = process.cpuUsage(generatorBefore);
+	const result = await run;
+	return together([
+		{
+			cpuMs,
+			wallMs,
+			generatorMs: (generator.user + generator.system) / 1000,
+			latencies,
+			errors: failed + result.errors + result.timeouts + result.mismatches
+		}
+	]);
+}
+
+/** Measurements of one page, in turns or halves, as one: totals, and p99 over every response. */
+function together(parts) {
+	const sum = (key) => parts.reduce((total, part) => total + part[key], 0);
+	const latencies = parts.flatMap((part) => part.latencies).sort((a, b) => a - b);
+	const percentile = (p) =>
+		latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+	const stalls = parts.map((part) => part.stallUnderLoadMs).filter((ms) => ms !== undefined);
 	return {
-		serverCores: cpuMs / wallMs,
-		generatorCores: (generator.user + generator.system) / 1000 / wallMs,
-		cpuPerRequestUs: (cpuMs * 1000) / result.requests.total,
-		requestsPerSecond: result.requests.average,
-		p50: result.latency.p50,
-		p99: result.latency.p99,
-		errors: result.errors + result.timeouts + result.mismatches + (result.non2xx ?? 0)
+		serverCores: sum('cpuMs') / sum('wallMs'),
+		generatorCores: sum('generatorMs') / sum('wallMs'),
+		cpuPerRequestUs: (sum('cpuMs') * 1000) / latencies.length,
+		requestsPerSecond: (latencies.length * 1000) / sum('wallMs'),
+		cpuMs: sum('cpuMs'),
+		wallMs: sum('wallMs'),
+		generatorMs: sum('generatorMs'),
+		latencies,
+		p50: Math.round(percentile(0.5)),
+		p99: Math.round(percentile(0.99)),
+		errors: sum('errors'),
+		...(stalls.length > 0 && { stallUnderLoadMs: Math.max(...stalls) })
 	};
 }
 
@@ -513,26 +556,19 @@ async function stallOneAtATime(server, options) {
 
 // Stalls are measured at the largest size only: a request that blocks the loop at a smaller one
 // blocks it at least as long there, and each stall run costs two seconds a case.
-// Each case with a budget is followed at once by the page its budget names, measured again for
-// `referenceSeconds`: its ratio is taken against that measurement, seconds apart. Over a run
-// this machine's speed drifted by half (the same page costing 1.5 times as much ten minutes
-// later), which ratios to one reference measured minutes before could not survive.
+// Each case with a budget is measured in turns with the page its budget names: four turns of
+// each, alternating, so that both see the same machine. This machine's speed drifts (the same
+// page has cost half as much again within a minute, and 1.5 times as much ten minutes later),
+// which ratios to a reference measured even seconds before the case did not survive.
 async function measureCases(server, cases, groups, { stalls }) {
 	const measured = {};
 	const byName = new Map(cases.map((c) => [c.name, c]));
 	for (const testCase of cases) {
 		const options = testCase.request(server.url);
-		const result = await underLoad(server, options);
+		const result = testCase.over
+			? await inTurns(server, options, byName.get(testCase.over).request(server.url))
+			: await underLoad(server, options);
 		if (stalls) result.stallMs = await stallOneAtATime(server, options);
-		if (testCase.over) {
-			const reference = byName.get(testCase.over).request(server.url);
-			// a second of its own first, so that the case's leftover garbage is not collected on
-			// the reference's time
-			result.reference = await underLoad(server, reference, {
-				warmUp: 1,
-				duration: referenceSeconds
-			});
-		}
 		measured[testCase.name] = result;
 		say(
 			`${groups} groups, ${testCase.name}: ${Math.round(result.cpuPerRequestUs)} µs/request, p99 ${result.p99} ms${result.reference ? ` (${testCase.over} beside it: ${Math.round(result.reference.cpuPerRequestUs)} µs)` : ''}`
@@ -543,6 +579,27 @@ async function measureCases(server, cases, groups, { stalls }) {
 			);
 	}
 	return measured;
+}
+
+/** A case and its reference in alternating turns; each one's totals over its turns. */
+async function inTurns(server, options, referenceOptions) {
+	const own = [];
+	const reference = [];
+	for (let turn = 0; turn < turns; turn++) {
+		own.push(
+			await underLoad(server, options, {
+				warmUp: turn === 0 ? warmUpSeconds : turnWarmUpSeconds,
+				duration: seconds / turns
+			})
+		);
+		reference.push(
+			await underLoad(server, referenceOptions, {
+				warmUp: turnWarmUpSeconds,
+				duration: referenceSeconds / turns
+			})
+		);
+	}
+	return { ...together(own), reference: together(reference) };
 }
 
 // Closing computes results and rewrites every response and answer in random order (the
@@ -587,7 +644,7 @@ async function measureScaling(cases, groups, settings) {
 			}
 		const [oneProcess, workers] = halves.map((measured, i) => ({
 			processes: 1 + descendantsOf(servers[i].pid).length,
-			...combined(measured)
+			...together(measured)
 		}));
 		say(
 			`${groups} groups, ${testCase.name}: ${Math.round(oneProcess.requestsPerSecond)} requests/s on one process, ${Math.round(workers.requestsPerSecond)} on WEB_CONCURRENCY=${budget.workers}`
@@ -601,20 +658,6 @@ async function measureScaling(cases, groups, settings) {
 	}
 	for (const server of servers) await stopServer(server);
 	return results;
-}
-
-// Two halves of one measurement as one: rates and shares averaged, the worst p99 and stall kept.
-function combined(halves) {
-	const mean = (key) => halves.reduce((sum, h) => sum + h[key], 0) / halves.length;
-	return {
-		requestsPerSecond: mean('requestsPerSecond'),
-		cpuPerRequestUs: mean('cpuPerRequestUs'),
-		serverCores: mean('serverCores'),
-		generatorCores: mean('generatorCores'),
-		p99: Math.max(...halves.map((h) => h.p99)),
-		errors: halves.reduce((sum, h) => sum + h.errors, 0),
-		stallUnderLoadMs: Math.max(...halves.map((h) => h.stallUnderLoadMs))
-	};
 }
 
 // What the machine gains from a second process at all, with no server, database or network: a
@@ -843,7 +886,7 @@ function printTable(judged) {
 		);
 	}
 	console.log(
-		`ratio: CPU per request over the budget's page, measured again right after the case (${referenceSeconds} s), or for a reference over the purpose page's; size: change of that ratio from ${small} to ${large} groups, against the median case's change; stall: longest, in ms, one request at a time`
+		`ratio: CPU per request over the budget's page's, the two measured in ${turns} alternating turns (${seconds} s and ${referenceSeconds} s in all), or for a reference over the purpose page's; size: change of that ratio from ${small} to ${large} groups, against the median case's change; stall: longest, in ms, one request at a time`
 	);
 }
 
@@ -950,7 +993,8 @@ writeFileSync(
 			weights,
 			budgets
 		},
-		null,
+		// every response's latency was kept for the percentiles; the file keeps the percentiles
+		(key, value) => (key === 'latencies' ? undefined : value),
 		'\t'
 	)
 );
