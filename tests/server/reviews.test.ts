@@ -29,6 +29,7 @@ import {
 	findReview,
 	listReviews,
 	questionsOf,
+	reviewsAtGlance,
 	setGroupThreshold
 } from '$lib/server/reviews/reviews';
 import { answersFor, makeGroupWithMembers } from '../support/factories';
@@ -362,6 +363,35 @@ describe('lifecycle', () => {
 			'Made first, closed last',
 			'Made second, closed first'
 		]);
+	});
+
+	it('gives the overview the open review, the latest with results and whether any was held', async () => {
+		const { group, owner, members } = await makeGroupWithMembers(6);
+		const made = (title: string, day: string) =>
+			createReview({ groupId: group.id, createdBy: owner.id, title, now: at(day) });
+		await made('A draft', '2026-01-01');
+		expect(await reviewsAtGlance(group.id)).toEqual({
+			open: undefined,
+			latestRevealed: undefined,
+			any: false
+		});
+		const answered = await made('Answered', '2026-01-02');
+		expect(outcome(await openReview(group.id, answered, at('2026-01-03')))).toBe('done');
+		const questions = await questionsOf(answered);
+		for (const member of members.slice(0, 5))
+			await submitResponse(answered, member.id, answersFor(questions, 4));
+		expect(outcome(await closeReview(group.id, answered, at('2026-01-04')))).toBe('done');
+		// closed later, but too few answered to show anything: not the latest with results
+		const unanswered = await made('Too few answers', '2026-01-05');
+		expect(outcome(await openReview(group.id, unanswered, at('2026-01-06')))).toBe('done');
+		expect(outcome(await closeReview(group.id, unanswered, at('2026-01-07')))).toBe('done');
+		const open = await made('Open now', '2026-01-08');
+		expect(outcome(await openReview(group.id, open, at('2026-01-09')))).toBe('done');
+		expect(await reviewsAtGlance(group.id)).toEqual({
+			open: { id: open, title: 'Open now' },
+			latestRevealed: { id: answered, title: 'Answered' },
+			any: true
+		});
 	});
 
 	it('allows one open review per group, and closing is final', async () => {

@@ -24,6 +24,7 @@ import {
 	updateTask
 } from '$lib/server/tasks/commands';
 import { boardOwners, boardTasks } from '$lib/server/tasks/board';
+import { delegationStats } from '$lib/server/tasks/delegation-stats';
 import { nextDueOn, recurDueTasks } from '$lib/server/tasks/recurrence';
 import { taskDetail } from '$lib/server/tasks/detail';
 import { tasksOf } from '$lib/server/tasks/mine';
@@ -230,6 +231,31 @@ describe('assigning and delegating', () => {
 			.where(and(eq(reminder.userId, a.userId), eq(reminder.kind, 'task_assigned')));
 		expect(reminders).toHaveLength(1);
 		expect(reminders[0].link).toBe(`/g/${group.slug}/board/${id}`);
+	});
+
+	it("counts a quarter's widening circles: who finished, whom a member asked, the longest chain", async () => {
+		const { facilitator, a, b, c, group } = await board();
+		// the facilitator gives a task to a, who hands it on to b, who finishes it
+		const handedOn = await newTask(facilitator, [a.userId]);
+		expect((await delegateTask(a, handedOn, b.userId, null, now)).ok).toBe(true);
+		expect((await moveTask(b, handedOn, 'done', now)).ok).toBe(true);
+		// c finishes a task a facilitator asked them to do: asked, but not by a member
+		const given = await newTask(facilitator, [c.userId]);
+		expect((await moveTask(c, given, 'done', now)).ok).toBe(true);
+		// finished last quarter: not counted in this one
+		const earlier = at('2025-12-20T12:00:00Z');
+		const old = await newTask(a, [a.userId], {}, earlier);
+		expect((await moveTask(a, old, 'done', earlier)).ok).toBe(true);
+		expect(await delegationStats(group.id, now)).toMatchObject({
+			completers: 2,
+			askedByMembers: 1,
+			deepestChain: 2
+		});
+		expect(await delegationStats(group.id, at('2026-04-02T12:00:00Z'))).toMatchObject({
+			completers: 0,
+			askedByMembers: 0,
+			deepestChain: 0
+		});
 	});
 
 	it('refuses to assign someone who already owns the task', async () => {

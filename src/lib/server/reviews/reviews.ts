@@ -3,6 +3,7 @@ import { db, prepared, transaction } from '$lib/server/db';
 import { group, minimumThreshold, question, review, type Review } from '$lib/server/db/schema';
 import { defaultInstrument, quarterTitle } from '$lib/server/reviews/instrument';
 import { ok, refuse, type Result } from '$lib/server/result';
+import { revealedInSql } from '$lib/server/reviews/thresholds';
 import { newId } from '$lib/server/tokens';
 
 export async function createReview(input: {
@@ -30,25 +31,65 @@ export async function createReview(input: {
 	return id;
 }
 
-/** A group's reviews, newest first; drafts only for those who may edit them. */
-export async function listReviews(groupId: string, includeDrafts: boolean) {
-	const rows = db
+// the open review first, then drafts, then closed ones by when they closed (not when they were
+// made: a draft made ahead of time may close after one made later)
+const newestFirst = [
+	sql`case ${review.status} when 'open' then 0 when 'draft' then 1 else 2 end`,
+	desc(review.closedAt),
+	desc(review.createdAt),
+	desc(review.id)
+];
+const reviewsOfGroup = prepared(() =>
+	db
 		.select()
 		.from(review)
-		.where(
-			includeDrafts
-				? eq(review.groupId, groupId)
-				: and(eq(review.groupId, groupId), sql`${review.status} <> 'draft'`)
-		)
-		// the open review first.all(), then drafts, then closed ones by when they closed (not when they
-		// were made: a draft made ahead of time may close after one made later)
-		.orderBy(
-			sql`case ${review.status} when 'open' then 0 when 'draft' then 1 else 2 end`,
-			desc(review.closedAt),
-			desc(review.createdAt),
-			desc(review.id)
-		);
-	return rows;
+		.where(eq(review.groupId, sql.placeholder('groupId')))
+		.orderBy(...newestFirst)
+		.prepare()
+);
+const publishedReviewsOfGroup = prepared(() =>
+	db
+		.select()
+		.from(review)
+		.where(and(eq(review.groupId, sql.placeholder('groupId')), sql`${review.status} <> 'draft'`))
+		.orderBy(...newestFirst)
+		.prepare()
+);
+
+/** A group's reviews, newest first; drafts only for those who may edit them. */
+export async function listReviews(groupId: string, includeDrafts: boolean) {
+	return (includeDrafts ? reviewsOfGroup : publishedReviewsOfGroup)().all({ groupId });
+}
+
+// What a group's overview says about its reviews: one row each, not the whole list.
+const latestRevealedOf = prepared(() =>
+	db
+		.select({ id: review.id, title: review.title })
+		.from(review)
+		.where(and(eq(review.groupId, sql.placeholder('groupId')), revealedInSql()))
+		.orderBy(desc(review.closedAt), desc(review.createdAt), desc(review.id))
+		.limit(1)
+		.prepare()
+);
+const anyPublishedReviewOf = prepared(() =>
+	db
+		.select({ id: review.id })
+		.from(review)
+		.where(and(eq(review.groupId, sql.placeholder('groupId')), sql`${review.status} <> 'draft'`))
+		.limit(1)
+		.prepare()
+);
+
+/**
+ * A group's open review, its latest review with results, and whether it has held one at all
+ * (drafts aside): what the overview shows, the same reviews `listReviews` puts first.
+ */
+export async function reviewsAtGlance(groupId: string) {
+	return {
+		open: await openReviewOf(groupId),
+		latestRevealed: latestRevealedOf().get({ groupId }),
+		any: anyPublishedReviewOf().get({ groupId }) !== undefined
+	};
 }
 
 /** The review with this id in this group, or undefined: a review never leaks across groups. */
@@ -82,13 +123,33 @@ export function questionsOf(reviewId: string) {
 	return questionsInOrder().all({ reviewId });
 }
 
-export async function groupThreshold(groupId: string) {
-	const [row] = db
+const keysOfQuestions = prepared(() =>
+	db
+		.select({ key: question.key })
+		.from(question)
+		.where(eq(question.reviewId, sql.placeholder('reviewId')))
+		.prepare()
+);
+
+/** The keys of a review's questions, as a set. */
+export function questionKeysOf(reviewId: string) {
+	return new Set(
+		keysOfQuestions()
+			.all({ reviewId })
+			.map((q) => q.key)
+	);
+}
+
+const thresholdOfGroup = prepared(() =>
+	db
 		.select({ threshold: group.anonymityThreshold })
 		.from(group)
-		.where(eq(group.id, groupId))
-		.all();
-	return row.threshold;
+		.where(eq(group.id, sql.placeholder('groupId')))
+		.prepare()
+);
+
+export async function groupThreshold(groupId: string) {
+	return thresholdOfGroup().get({ groupId })!.threshold;
 }
 
 /** Sets k for the group's future reviews; an open or closed review keeps the k it opened with. */

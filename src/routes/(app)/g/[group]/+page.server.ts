@@ -2,8 +2,7 @@ import { currentPurpose } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
 import { memberCount } from '$lib/server/groups/memberships';
 import { hasAnswered } from '$lib/server/reviews/responses';
-import { listReviews } from '$lib/server/reviews/reviews';
-import { isRevealed } from '$lib/server/reviews/thresholds';
+import { reviewsAtGlance } from '$lib/server/reviews/reviews';
 import { workScores } from '$lib/server/reviews/results';
 import { delegationStats, quarterStart } from '$lib/server/tasks/delegation-stats';
 import { hasTasks } from '$lib/server/tasks/board';
@@ -13,13 +12,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { group, user } = await requireMember(event);
-	const [purpose, members, reviews] = await Promise.all([
-		currentPurpose(group.id),
-		memberCount(group.id),
-		listReviews(group.id, false)
-	]);
-	const open = reviews.find((r) => r.status === 'open');
-	const latestRevealed = reviews.find((r) => isRevealed(r));
+	const [purpose, members] = await Promise.all([currentPurpose(group.id), memberCount(group.id)]);
+	const { open, latestRevealed, any: reviewed } = await reviewsAtGlance(group.id);
 	const stats = await delegationStats(group.id);
 	const scores = latestRevealed ? workScores(latestRevealed.id) : [];
 	const tasks = hasTasks(group.id);
@@ -27,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
 	// with results, a task on the board. Its statistics would say nothing before that.
 	const firstSteps = {
 		membersNeeded: Math.max(0, group.anonymityThreshold - members),
-		reviewed: reviews.length > 0,
+		reviewed,
 		resultsSeen: Boolean(latestRevealed),
 		tasks
 	};
