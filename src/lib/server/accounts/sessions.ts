@@ -102,9 +102,8 @@ export interface DeviceSession {
 	signedInOn: Date;
 }
 
-/** The account's signed-in devices, most recently used first, for the account page. */
-export async function devicesOf(userId: string, currentSessionId: string) {
-	const rows = db
+const liveSessionsOf = prepared(() =>
+	db
 		.select({
 			id: session.id,
 			browser: session.browser,
@@ -112,8 +111,18 @@ export async function devicesOf(userId: string, currentSessionId: string) {
 			createdAt: session.createdAt
 		})
 		.from(session)
-		.where(and(eq(session.userId, userId), gt(session.expiresAt, new Date())))
-		.all();
+		.where(
+			and(
+				eq(session.userId, sql.placeholder('userId')),
+				gt(session.expiresAt, sql.placeholder('now'))
+			)
+		)
+		.prepare()
+);
+
+/** The account's signed-in devices, most recently used first, for the account page. */
+export async function devicesOf(userId: string, currentSessionId: string) {
+	const rows = liveSessionsOf().all({ userId, now: Date.now() });
 	return rows
 		.map((row): DeviceSession => ({
 			current: row.id === currentSessionId,

@@ -68,9 +68,8 @@ const currentPurposeText = () =>
 		.orderBy(desc(latest.version))
 		.limit(1)}`;
 
-/** The groups a person belongs to, with their role and the group's current purpose. */
-export async function groupsOf(userId: string) {
-	return db
+const groupsOfUser = prepared(() =>
+	db
 		.select({
 			slug: group.slug,
 			name: group.name,
@@ -79,9 +78,14 @@ export async function groupsOf(userId: string) {
 		})
 		.from(membership)
 		.innerJoin(group, eq(group.id, membership.groupId))
-		.where(eq(membership.userId, userId))
+		.where(eq(membership.userId, sql.placeholder('userId')))
 		.orderBy(asc(group.name))
-		.all();
+		.prepare()
+);
+
+/** The groups a person belongs to, with their role and the group's current purpose. */
+export async function groupsOf(userId: string) {
+	return groupsOfUser().all({ userId });
 }
 
 export type MemberView = { group: Group; role: Role };

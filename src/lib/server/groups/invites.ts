@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import { db, transaction } from '$lib/server/db';
+import { db, prepared, transaction } from '$lib/server/db';
 import { group, invite, membership, type Invite, type Role, removal } from '$lib/server/db/schema';
 import { generateToken, hashToken, newId } from '$lib/server/tokens';
 import { ok, refuse, type Result } from '$lib/server/result';
@@ -48,13 +48,17 @@ export async function createInvite(input: {
 	return { id, token };
 }
 
-export async function listInvites(groupId: string, now = new Date()) {
-	const rows = db
+const invitesOfGroup = prepared(() =>
+	db
 		.select()
 		.from(invite)
-		.where(eq(invite.groupId, groupId))
+		.where(eq(invite.groupId, sql.placeholder('groupId')))
 		.orderBy(desc(invite.createdAt))
-		.all();
+		.prepare()
+);
+
+export async function listInvites(groupId: string, now = new Date()) {
+	const rows = invitesOfGroup().all({ groupId });
 	return rows.map((row) => ({ ...row, status: inviteStatus(row, now) }));
 }
 

@@ -3,7 +3,7 @@
 // Neither kind of link is ever connected to an answer: a used personal link is a flag flipped in
 // place, the shared link a counter, and answers carry a random key and nothing else.
 import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { db, transaction, type Executor } from '$lib/server/db';
+import { db, prepared, transaction } from '$lib/server/db';
 import {
 	outsiderAnswer,
 	outsiderLink,
@@ -11,7 +11,6 @@ import {
 	outsiderResponse,
 	outsideView,
 	group,
-	question,
 	review
 } from '$lib/server/db/schema';
 import { forgetSoon, shuffleStoredOutsiderResponses } from '$lib/server/anonymity';
@@ -20,6 +19,7 @@ import { outsiderInstrument, purposeGuessKey } from '$lib/server/outsiders/quest
 import { ok, refuse, type Result } from '$lib/server/result';
 import { generateToken, hashToken, newId } from '$lib/server/tokens';
 import { scoreMoments, spreadOf } from '$lib/server/reviews/score-moments';
+import { questionKeysOf } from '$lib/server/reviews/reviews';
 
 /** Personal links are made in batches of 1 to this many. */
 export const maxLinksAtOnce = 200;
@@ -46,7 +46,7 @@ export function askOutsiders(
 			.all();
 		if (!row) return refuse('not-found');
 		if (row.status === 'closed') return refuse('closed');
-		const scored = outsiderChoices(reviewId, tx).filter((q) => !keys || keys.includes(q.key));
+		const scored = outsiderChoices(reviewId).filter((q) => !keys || keys.includes(q.key));
 		if (scored.length === 0) return refuse('no-questions');
 		const chosen = [...scored, ...outsiderInstrument.filter((q) => q.key === purposeGuessKey)];
 		const inserted = tx
@@ -63,13 +63,19 @@ export function askOutsiders(
 	});
 }
 
-export function outsiderQuestionsOf(reviewId: string, executor: Executor = db) {
-	return executor
+// The reads below are prepared once on the app's one connection, so they also run inside a
+// transaction open on it (transactions are synchronous: nothing else runs meanwhile).
+const questionsForOutsiders = prepared(() =>
+	db
 		.select()
 		.from(outsiderQuestion)
-		.where(eq(outsiderQuestion.reviewId, reviewId))
+		.where(eq(outsiderQuestion.reviewId, sql.placeholder('reviewId')))
 		.orderBy(asc(outsiderQuestion.position))
-		.all();
+		.prepare()
+);
+
+export function outsiderQuestionsOf(reviewId: string) {
+	return questionsForOutsiders().all({ reviewId });
 }
 
 /**
@@ -109,27 +115,52 @@ export function makeSharedLink(
 
 /** What the outsiders' page says of who is asking: the group, the review and its threshold. */
 export function askingOf(reviewId: string) {
-	return db
+	return whoIsAsking().get({ reviewId });
+}
+
+const whoIsAsking = prepared(() =>
+	db
 		.select({ groupName: group.name, reviewTitle: review.title, threshold: outsideView.threshold })
 		.from(outsideView)
 		.innerJoin(review, eq(review.id, outsideView.reviewId))
 		.innerJoin(group, eq(group.id, review.groupId))
-		.where(eq(outsideView.reviewId, reviewId))
-		.get();
-}
+		.where(eq(outsideView.reviewId, sql.placeholder('reviewId')))
+		.prepare()
+);
 
-function viewOf(reviewId: string, executor: Executor = db) {
-	return executor.select().from(outsideView).where(eq(outsideView.reviewId, reviewId)).get();
+const viewOfReview = prepared(() =>
+	db
+		.select()
+		.from(outsideView)
+		.where(eq(outsideView.reviewId, sql.placeholder('reviewId')))
+		.prepare()
+);
+
+function viewOf(reviewId: string) {
+	return viewOfReview().get({ reviewId });
 }
 
 export type LinkRefusal = 'unknown' | 'used' | 'full' | 'closed' | 'not-open-yet';
 
+const personalLink = prepared(() =>
+	db
+		.select()
+		.from(outsiderLink)
+		.where(eq(outsiderLink.id, sql.placeholder('hash')))
+		.prepare()
+);
+const viewOfSharedLink = prepared(() =>
+	db
+		.select()
+		.from(outsideView)
+		.where(eq(outsideView.sharedLinkHash, sql.placeholder('hash')))
+		.prepare()
+);
+
 /** The personal link a token is (if it is one) and the outside view it opens, if any. */
-function linkOf(hash: string, executor: Executor) {
-	const personal = executor.select().from(outsiderLink).where(eq(outsiderLink.id, hash)).get();
-	const view = personal
-		? viewOf(personal.reviewId, executor)
-		: executor.select().from(outsideView).where(eq(outsideView.sharedLinkHash, hash)).get();
+function linkOf(hash: string) {
+	const personal = personalLink().get({ hash });
+	const view = personal ? viewOf(personal.reviewId) : viewOfSharedLink().get({ hash });
 	return { personal, view };
 }
 
@@ -140,7 +171,7 @@ export function findOutsiderLink(
 	{ reviewId: string; kind: 'personal' | 'shared'; open: boolean },
 	Exclude<LinkRefusal, 'not-open-yet'>
 > {
-	const { personal, view } = linkOf(hashToken(token), db);
+	const { personal, view } = linkOf(hashToken(token));
 	if (!view) return refuse('unknown');
 	const standing = standingOf(view.reviewId);
 	if (view.closed || standing === 'closed') return refuse('closed');
@@ -155,12 +186,16 @@ export function findOutsiderLink(
 }
 
 /** Links may be handed out while the review is a draft; they take answers only while it is open. */
-function standingOf(reviewId: string, executor: Executor = db): 'draft' | 'open' | 'closed' {
-	const row = executor
+const reviewStanding = prepared(() =>
+	db
 		.select({ status: review.status, closesAt: review.closesAt })
 		.from(review)
-		.where(eq(review.id, reviewId))
-		.get();
+		.where(eq(review.id, sql.placeholder('reviewId')))
+		.prepare()
+);
+
+function standingOf(reviewId: string): 'draft' | 'open' | 'closed' {
+	const row = reviewStanding().get({ reviewId });
 	if (!row || row.status === 'closed' || (row.closesAt && row.closesAt <= new Date()))
 		return 'closed';
 	return row.status;
@@ -183,9 +218,9 @@ export function submitOutsiderAnswers(
 ): Result<undefined, LinkRefusal> {
 	const hash = hashToken(token);
 	const outcome = transaction((tx): Result<undefined, LinkRefusal> => {
-		const { personal, view } = linkOf(hash, tx);
+		const { personal, view } = linkOf(hash);
 		if (!view) return refuse('unknown');
-		const standing = standingOf(view.reviewId, tx);
+		const standing = standingOf(view.reviewId);
 		if (view.closed || standing === 'closed') return refuse('closed');
 		if (standing === 'draft') return refuse('not-open-yet');
 		if (personal) {
@@ -317,15 +352,19 @@ export function outsiderTally(reviewId: string) {
 	return { answered: view.personalAnswers + view.sharedAnswers, closed: view.closed };
 }
 
+const personalLinksMade = prepared(() =>
+	db
+		.select({ made: count() })
+		.from(outsiderLink)
+		.where(eq(outsiderLink.reviewId, sql.placeholder('reviewId')))
+		.prepare()
+);
+
 /** What the facilitator's page shows of a review's outside view; null before outsiders are asked. */
 export function outsideViewSummary(reviewId: string) {
 	const view = viewOf(reviewId);
 	if (!view) return null;
-	const [links] = db
-		.select({ made: count() })
-		.from(outsiderLink)
-		.where(eq(outsiderLink.reviewId, reviewId))
-		.all();
+	const links = personalLinksMade().get({ reviewId })!;
 	return {
 		threshold: view.threshold,
 		closed: view.closed,
@@ -338,14 +377,7 @@ export function outsideViewSummary(reviewId: string) {
 }
 
 /** The outward-facing questions a review could put to outsiders: those it asks members too. */
-export function outsiderChoices(reviewId: string, executor: Executor = db) {
-	const asked = new Set(
-		executor
-			.select({ key: question.key })
-			.from(question)
-			.where(eq(question.reviewId, reviewId))
-			.all()
-			.map((q) => q.key)
-	);
+export function outsiderChoices(reviewId: string) {
+	const asked = questionKeysOf(reviewId);
 	return outsiderInstrument.filter((q) => q.kind === 'scale' && asked.has(q.key));
 }

@@ -81,14 +81,18 @@ export async function unreadCount(userId: string) {
 	return row?.count ?? 0;
 }
 
-export async function notificationsOf(userId: string, limit = 100) {
-	return db
+const latestNotifications = prepared(() =>
+	db
 		.select()
 		.from(notification)
-		.where(eq(notification.userId, userId))
+		.where(eq(notification.userId, sql.placeholder('userId')))
 		.orderBy(desc(notification.createdAt))
-		.limit(limit)
-		.all();
+		.limit(sql.placeholder('limit'))
+		.prepare()
+);
+
+export async function notificationsOf(userId: string, limit = 100) {
+	return latestNotifications().all({ userId, limit });
 }
 
 /** Marks a person's notice read and returns where it points (a path inside the app). */

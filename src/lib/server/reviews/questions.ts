@@ -1,7 +1,8 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db, transaction, type Transaction } from '$lib/server/db';
+import { transaction, type Transaction } from '$lib/server/db';
 import { question, review, type QuestionKind } from '$lib/server/db/schema';
 import { defaultInstrument } from '$lib/server/reviews/instrument';
+import { questionKeysOf } from '$lib/server/reviews/reviews';
 import { ok, refuse, type Result } from '$lib/server/result';
 import { slugify } from '$lib/slug';
 
@@ -79,14 +80,7 @@ export function addQuestion(reviewId: string, input: QuestionInput & { standardK
 
 /** The standard questions a draft does not have (removed earlier), to add back with their keys. */
 export async function missingStandardQuestions(reviewId: string) {
-	const keys = new Set(
-		db
-			.select({ key: question.key })
-			.from(question)
-			.where(eq(question.reviewId, reviewId))
-			.all()
-			.map((q) => q.key)
-	);
+	const keys = questionKeysOf(reviewId);
 	return defaultInstrument.filter((q) => !keys.has(q.key));
 }
 

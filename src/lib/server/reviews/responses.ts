@@ -149,13 +149,16 @@ export async function standing(reviewId: string, userId: string) {
 }
 
 /** How many of the members at opening have answered: the one number visible while open. */
-export async function answeredCount(reviewId: string) {
-	const [row] = db
+const answeredOf = prepared(() =>
+	db
 		.select({ n: answeredRows })
 		.from(eligibility)
-		.where(eq(eligibility.reviewId, reviewId))
-		.all();
-	return Number(row.n);
+		.where(eq(eligibility.reviewId, sql.placeholder('reviewId')))
+		.prepare()
+);
+
+export async function answeredCount(reviewId: string) {
+	return Number(answeredOf().get({ reviewId })!.n);
 }
 
 /**

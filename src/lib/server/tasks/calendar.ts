@@ -1,7 +1,7 @@
 // A personal iCalendar feed (RFC 5545) at a secret address: a person's task due days and the
 // closing times of their groups' open reviews, for phone and desktop calendars to subscribe to.
-import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { db, prepared } from '$lib/server/db';
 import { group, membership, review } from '$lib/server/db/schema';
 import { calendarFeed, task, taskOwner } from '$lib/server/db/work-schema';
 import { publicOrigin } from '$lib/server/config';
@@ -21,13 +21,16 @@ export async function resetCalendarToken(userId: string, now = new Date()) {
 	return token;
 }
 
-export async function hasCalendar(userId: string) {
-	const [row] = db
+const calendarOf = prepared(() =>
+	db
 		.select({ userId: calendarFeed.userId })
 		.from(calendarFeed)
-		.where(eq(calendarFeed.userId, userId))
-		.all();
-	return Boolean(row);
+		.where(eq(calendarFeed.userId, sql.placeholder('userId')))
+		.prepare()
+);
+
+export async function hasCalendar(userId: string) {
+	return calendarOf().get({ userId }) !== undefined;
 }
 
 export async function calendarOwner(token: string) {

@@ -1,15 +1,14 @@
 // A person's tasks across all their groups.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { db, prepared } from '$lib/server/db';
 import { group } from '$lib/server/db/schema';
 import { task, taskOwner } from '$lib/server/db/work-schema';
 import { todayUtc } from '$lib/days';
 
 import { isOverdue } from './rules';
 
-/** A person's live tasks across all their groups, soonest due first. */
-export async function tasksOf(userId: string, now = new Date()) {
-	const rows = db
+const liveTasksOf = prepared(() =>
+	db
 		.select({
 			id: task.id,
 			title: task.title,
@@ -21,9 +20,14 @@ export async function tasksOf(userId: string, now = new Date()) {
 		.from(taskOwner)
 		.innerJoin(task, eq(task.id, taskOwner.taskId))
 		.innerJoin(group, eq(group.id, task.groupId))
-		.where(and(eq(taskOwner.userId, userId), isNull(task.archivedAt)))
+		.where(and(eq(taskOwner.userId, sql.placeholder('userId')), isNull(task.archivedAt)))
 		.orderBy(sql`${task.status} = 'done'`, sql`${task.dueOn} is null`, asc(task.dueOn))
-		.all();
+		.prepare()
+);
+
+/** A person's live tasks across all their groups, soonest due first. */
+export async function tasksOf(userId: string, now = new Date()) {
+	const rows = liveTasksOf().all({ userId });
 	const today = todayUtc(now);
 	return rows.map((r) => ({
 		...r,
