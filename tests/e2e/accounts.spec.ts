@@ -50,6 +50,9 @@ test('sign up, confirm the address from the mail, forget the password and reset 
 	const other = await newPerson(browser, info);
 	await other.goto('/login');
 	await other.getByRole('link', { name: 'Forgot your password?' }).click();
+	// with JavaScript the link navigates in the page: until the new page is in, "Email" is still
+	// the log-in form's field, and what is typed there is gone when the page changes
+	await expect(other.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
 	await other.getByLabel('Email').fill(email);
 	await other.getByRole('button', { name: 'Email me a link' }).click();
 	await expect(other.getByText(`If an account uses ${email}`)).toBeVisible();
