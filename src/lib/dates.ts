@@ -1,6 +1,6 @@
 // Date formatters, made once: building an Intl.DateTimeFormat costs more than rendering a small
 // page, so pages share these instead of constructing their own on every render.
-export const longDate = new Intl.DateTimeFormat('en', { dateStyle: 'long' });
+const longDate = new Intl.DateTimeFormat('en', { dateStyle: 'long' });
 export const mediumDate = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
 const dayFormat = new Intl.DateTimeFormat('en', {
 	weekday: 'short',
@@ -19,6 +19,22 @@ export function dayLabel(day: string) {
 		if (dayLabels.size >= 5000) dayLabels.clear();
 		label = dayFormat.format(new Date(`${day}T00:00:00Z`));
 		dayLabels.set(day, label);
+	}
+	return label;
+}
+
+// Lists of notices or messages name the same few days: each day is formatted once, keyed by the
+// day where the page is rendered (the formatter's own time zone), so the cache is never wrong.
+const dateLabels = new Map<number, string>();
+
+/** A moment's day, written out: "November 20, 2026". */
+export function dateLabel(moment: Date) {
+	const day = moment.getFullYear() * 10000 + moment.getMonth() * 100 + moment.getDate();
+	let label = dateLabels.get(day);
+	if (label === undefined) {
+		if (dateLabels.size >= 5000) dateLabels.clear();
+		label = longDate.format(moment);
+		dateLabels.set(day, label);
 	}
 	return label;
 }

@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import { desc } from 'drizzle-orm';
-import { db, type Executor } from '$lib/server/db';
+import { desc, sql } from 'drizzle-orm';
+import { db, prepared, type Executor } from '$lib/server/db';
 import { mail } from '$lib/server/db/work-schema';
 import { mailConfig, publicOrigin } from '$lib/server/config';
 import { generateToken, hashToken, newId } from '$lib/server/tokens';
@@ -136,7 +136,12 @@ export async function sendUnrecorded(
  * here for messages recorded before that was so.
  */
 export async function recentMail(limit = 50) {
-	const rows = db
+	const rows = latestMail().all({ limit });
+	return rows.map((row) => ({ ...row, text: hideSecretLinks(row.text) }));
+}
+
+const latestMail = prepared(() =>
+	db
 		.select({
 			id: mail.id,
 			toAddress: mail.toAddress,
@@ -149,10 +154,9 @@ export async function recentMail(limit = 50) {
 		})
 		.from(mail)
 		.orderBy(desc(mail.createdAt))
-		.limit(limit)
-		.all();
-	return rows.map((row) => ({ ...row, text: hideSecretLinks(row.text) }));
-}
+		.limit(sql.placeholder('limit'))
+		.prepare()
+);
 
 /**
  * The text with the token of every secret link replaced, so that the link cannot be used: an
