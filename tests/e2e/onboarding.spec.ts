@@ -59,7 +59,7 @@ test('sign up, create a group, invite someone who joins, make them facilitator, 
 
 	await page.goto(`${groupUrl}/members`);
 	const guestRow = page.getByRole('listitem').filter({ hasText: 'Gus Guest' });
-	await guestRow.getByText('Change role…').click();
+	await guestRow.getByText('Manage…').click();
 	await guestRow.getByRole('button', { name: /^Make facilitator/ }).click();
 	await expect(page.getByText('Role changed.')).toBeVisible();
 	await expect(
