@@ -5,8 +5,14 @@ import { areasOf } from '$lib/server/tasks/areas';
 import { createInvite } from '$lib/server/groups/invites';
 import { openReview } from '$lib/server/reviews/lifecycle';
 import { createReview, questionsOf } from '$lib/server/reviews/reviews';
-import { createTask } from '$lib/server/tasks/commands';
-import { addMember, makeGroup, makeUser, sessionCookie, uniqueEmail } from '../support/factories';
+import {
+	addMember,
+	makeGroup,
+	makeOwnedTask,
+	makeUser,
+	sessionCookie,
+	uniqueEmail
+} from '../support/factories';
 import { client, messageOf } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';
 import { snapshot } from '../support/snapshot';
@@ -55,19 +61,7 @@ beforeAll(async () => {
 	// divisions of labor: a task the owner owns (no due day, so no reminder falls due meanwhile),
 	// the group's areas and an area of another group
 	ownerId = owner.id;
-	const created = await createTask(
-		{ userId: owner.id, groupId: group.id, role: 'owner' },
-		{
-			title: 'Book the hall',
-			description: '',
-			dueOn: null,
-			areaId: null,
-			recurrence: null,
-			ownerIds: [owner.id]
-		}
-	);
-	if (!created.ok) throw new Error(created.refusal);
-	taskId = created.value;
+	taskId = await makeOwnedTask(group.id, owner.id, 'Book the hall');
 	taskPath = `/g/${slug}/board/${taskId}`;
 	outreachId = (await areasOf(group.id)).find((a) => a.name === 'Outreach')!.id;
 	const otherGroup = await makeGroup(member.id);

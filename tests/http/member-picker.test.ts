@@ -10,11 +10,11 @@ import { user } from '$lib/server/db/schema';
 import { area as areaTable, areaOwner, task, taskOwner } from '$lib/server/db/work-schema';
 import { listedMembersAtMost } from '$lib/server/groups/memberships';
 import { addArea } from '$lib/server/tasks/areas';
-import { createTask } from '$lib/server/tasks/commands';
 import {
 	addMember,
 	makeGroup,
 	makeGroupWithMembers,
+	makeOwnedTask,
 	makeUser,
 	sessionCookie
 } from '../support/factories';
@@ -51,19 +51,7 @@ beforeAll(async () => {
 	ownerCookie = await sessionCookie(owner.id);
 	const people = Array.from({ length: listedMembersAtMost }, (_, i) => `Neighbour ${i + 1}`);
 	await addPeople(group.id, [...people, 'Rosa Parks', 'Sam Twin', 'Sam Twin']);
-	const created = await createTask(
-		{ userId: owner.id, groupId, role: 'owner' },
-		{
-			title: 'Book the hall',
-			description: '',
-			dueOn: null,
-			areaId: null,
-			recurrence: null,
-			ownerIds: [owner.id]
-		}
-	);
-	if (!created.ok) throw new Error(created.refusal);
-	taskId = created.value;
+	taskId = await makeOwnedTask(groupId, owner.id, 'Book the hall');
 	await addArea(groupId, 'Outreach');
 	areaId = db
 		.select({ id: areaTable.id })
@@ -206,19 +194,8 @@ describe('a member picker in a small group', () => {
 	it('sends no names to a member who may neither assign a task nor hand it on', async () => {
 		const small = await makeGroupWithMembers(3);
 		const [owner, member, other] = small.members;
-		const created = await createTask(
-			{ userId: owner.id, groupId: small.group.id, role: 'owner' },
-			{
-				title: 'Sweep the stairs',
-				description: '',
-				dueOn: null,
-				areaId: null,
-				recurrence: null,
-				ownerIds: [owner.id]
-			}
-		);
-		if (!created.ok) throw new Error(created.refusal);
-		const page = `/g/${small.group.slug}/board/${created.value}`;
+		const swept = await makeOwnedTask(small.group.id, owner.id, 'Sweep the stairs');
+		const page = `/g/${small.group.slug}/board/${swept}`;
 		const asMember = await (
 			await app.http.get(page, { cookie: await sessionCookie(member.id) })
 		).text();

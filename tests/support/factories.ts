@@ -5,6 +5,7 @@ import { membership, user, type Role } from '$lib/server/db/schema';
 import { createAccount } from '$lib/server/accounts/accounts';
 import { createGroup } from '$lib/server/groups/groups';
 import { startSession } from '$lib/server/accounts/sessions';
+import { createTask } from '$lib/server/tasks/commands';
 import {
 	makePersonalLinks,
 	makeSharedLink,
@@ -69,6 +70,16 @@ export async function makeGroup(
 
 export async function addMember(groupId: string, userId: string, role: Role = 'member') {
 	await db.insert(membership).values({ groupId, userId, role });
+}
+
+/** A task `ownerId` (the group's owner) makes and owns: no due day, area or repetition. */
+export async function makeOwnedTask(groupId: string, ownerId: string, title: string) {
+	const created = await createTask(
+		{ userId: ownerId, groupId, role: 'owner' },
+		{ title, description: '', dueOn: null, areaId: null, recurrence: null, ownerIds: [ownerId] }
+	);
+	if (!created.ok) throw new Error(`createTask refused: ${created.refusal}`);
+	return created.value;
 }
 
 /** A group with an owner and `size - 1` more members, all with sessions ready. */
