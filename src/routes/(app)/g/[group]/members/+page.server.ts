@@ -37,7 +37,7 @@ const refused = (refusal: MembershipRefusal, userId?: string) =>
 	fail(refusal === 'last-owner' ? 409 : 400, { message: refusals[refusal], userId });
 
 /** Members shown per page: a group of hundreds stays a page people can scan. */
-const perPage = 50;
+const perPage = 25;
 
 export const load: PageServerLoad = async (event) => {
 	const { group, user, role } = await requireMember(event);
