@@ -44,19 +44,31 @@ export interface HealthView {
 		outsiders: { threshold: number; revealed: boolean } | null;
 	}[];
 	/**
-	 * Per dimension, per review, in hundredths of a point: 291 is a mean of 2.91. Null where the
-	 * review is hidden or did not ask the dimension. Whole numbers in flat arrays serialize for the
-	 * page in about a third of the time and bytes of nested decimal pairs (`npm run bench`).
+	 * Per dimension, per review, in hundredths of a point: 291 is a mean of 2.91; `missing` where
+	 * the review is hidden or did not ask the dimension. Typed arrays of whole numbers: SvelteKit's
+	 * serializer writes one as a single list, where an array costs it a step per value, and the
+	 * page serializes 3 of them per dimension, each as long as the group's history.
 	 */
 	dimensions: {
 		key: string;
 		title: string;
-		means: (number | null)[];
-		spreads: (number | null)[];
-		/** Outsiders' means, in hundredths too; null where their view is missing or hidden. */
-		outsiderMeans: (number | null)[];
+		means: Int16Array;
+		spreads: Int16Array;
+		/** Outsiders' means, in hundredths too; `missing` where their view is missing or hidden. */
+		outsiderMeans: Int16Array;
 	}[];
 }
+
+/** No value in one of HealthView's series: no score or spread is ever below zero. */
+export const missing = -1;
+
+/** A series of values in hundredths, null for none, as HealthView holds it. */
+export function series(values: (number | null)[]): Int16Array {
+	return Int16Array.from(values, (value) => (value === null ? missing : Math.round(value * 100)));
+}
+
+/** Whether any review has a value in `values`. */
+export const anyValue = (values: Int16Array) => values.some((value) => value !== missing);
 
 export type CellView =
 	| { kind: 'value'; mean: number; standardDeviation: number; light: TrafficLight }
@@ -70,7 +82,7 @@ export function valueAt(
 ): [number, number] | null {
 	const mean = dimension.means[index];
 	const spread = dimension.spreads[index];
-	return mean === null || spread === null ? null : [mean / 100, spread / 100];
+	return mean === missing || spread === missing ? null : [mean / 100, spread / 100];
 }
 
 /**
@@ -79,11 +91,11 @@ export function valueAt(
  */
 export function outsidersAt(dimension: HealthView['dimensions'][number], index: number) {
 	const outsiders = dimension.outsiderMeans[index];
-	if (outsiders === null) return null;
+	if (outsiders === missing) return null;
 	const members = dimension.means[index];
 	return {
 		mean: outsiders / 100,
-		gap: members === null ? null : (outsiders - members) / 100
+		gap: members === missing ? null : (outsiders - members) / 100
 	};
 }
 

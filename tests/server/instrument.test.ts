@@ -4,6 +4,7 @@ import {
 	changeParts,
 	lightWords,
 	outsidersAt,
+	series,
 	trafficLight,
 	valueAt
 } from '$lib/health-view';
@@ -101,17 +102,17 @@ describe('how results are shown', () => {
 				{
 					key: 'democracy',
 					title: 'Democracy',
-					means: [240, null, null],
-					spreads: [110, null, null],
-					outsiderMeans: [null, null, null]
+					means: series([2.4, null, null]),
+					spreads: series([1.1, null, null]),
+					outsiderMeans: series([null, null, null])
 				}
 			]
 		};
 		const dimension = view.dimensions[0];
 		expect(valueAt(dimension, 0)).toEqual([2.4, 1.1]);
 		expect(valueAt(dimension, 1)).toBeNull();
-		expect(valueAt({ ...dimension, spreads: [null, null, null] }, 0)).toBeNull();
-		expect(valueAt({ ...dimension, means: [null, null, null] }, 0)).toBeNull();
+		expect(valueAt({ ...dimension, spreads: series([null, null, null]) }, 0)).toBeNull();
+		expect(valueAt({ ...dimension, means: series([null, null, null]) }, 0)).toBeNull();
 		expect(cellAt(view, dimension, 0)).toEqual({
 			kind: 'value',
 			mean: 2.4,
@@ -126,9 +127,9 @@ describe('how results are shown', () => {
 		const dimension = {
 			key: 'direction',
 			title: 'Direction',
-			means: [240, null, 380, 300],
-			spreads: [110, null, 50, 90],
-			outsiderMeans: [180, 420, null, 300]
+			means: series([2.4, null, 3.8, 3]),
+			spreads: series([1.1, null, 0.5, 0.9]),
+			outsiderMeans: series([1.8, 4.2, null, 3])
 		};
 		expect(outsidersAt(dimension, 0)).toEqual({ mean: 1.8, gap: -0.6 });
 		// members hidden, outsiders shown: their mean, but nothing to subtract it from

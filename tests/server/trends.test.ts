@@ -5,6 +5,7 @@ import {
 	isBeyondNoise,
 	type ReviewAggregate
 } from '$lib/server/health/trends';
+import { missing } from '$lib/health-view';
 import { toHealthView } from '$lib/server/health/health';
 import type { OutsiderReading } from '$lib/server/outsiders/trend';
 
@@ -121,8 +122,8 @@ describe('outsiders in the trends', () => {
 			null
 		]);
 		const view = toHealthView(trends);
-		expect(view.dimensions[0].outsiderMeans).toEqual([240, 360, null, null]);
-		expect(view.dimensions[0].means).toEqual([300, null, 350, 400]);
+		expect(Array.from(view.dimensions[0].outsiderMeans)).toEqual([240, 360, missing, missing]);
+		expect(Array.from(view.dimensions[0].means)).toEqual([300, missing, 350, 400]);
 	});
 
 	it('leaves a dimension outsiders were not asked as a gap in their line', () => {

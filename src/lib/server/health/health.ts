@@ -3,7 +3,7 @@ import { db, prepared } from '$lib/server/db';
 import { dimensionResult, question, review, revealedText } from '$lib/server/db/schema';
 import { isRevealed } from '$lib/server/reviews/thresholds';
 import { outsiderReadings } from '$lib/server/outsiders/trend';
-import type { HealthView } from '$lib/health-view';
+import { series, type HealthView } from '$lib/health-view';
 import {
 	buildTrends,
 	highlights,
@@ -107,30 +107,18 @@ const samples = prepared(() => ({
 		.prepare()
 }));
 
-/**
- * A revealed review's open questions, each with up to `limit` of its answers (in their stored,
- * shuffled order) and how many it has in all.
- */
-export function openAnswerSamples(reviewId: string, limit: number) {
-	const query = samples();
-	const totals = new Map(query.counts.all({ reviewId }).map((row) => [row.key, row.total]));
-	return query.questions.all({ reviewId }).map((q) => ({
-		...q,
-		total: totals.get(q.key) ?? 0,
-		texts: query.first.all({ reviewId, key: q.key, limit }).map((row) => row.text)
-	}));
-}
-
 // A group's trends change only when one of its reviews closes (closed reviews never change), so
 // they are kept per group, with the view the page renders, and rebuilt only when the number or
 // the time of closed reviews moves: one indexed query per page. Bounded, oldest dropped first.
-interface HealthEntry {
+export interface HealthEntry {
 	version: string;
 	/** The closed reviews' aggregates the rest was built from (the compare page reads them). */
 	aggregates: ReviewAggregate[];
 	trends: Trends;
 	highlights: string[];
 	view: HealthView;
+	/** Open answers of its reviews read so far, by review and how many (`openAnswerSamples`). */
+	samples: Map<string, AnswerSample[]>;
 }
 const healthCache = new Map<string, HealthEntry>();
 const healthCacheSize = 500;
@@ -154,12 +142,38 @@ export async function groupHealth(groupId: string): Promise<HealthEntry> {
 		aggregates,
 		trends,
 		highlights: highlights(trends),
-		view: toHealthView(trends)
+		view: toHealthView(trends),
+		samples: new Map()
 	};
 	healthCache.delete(groupId);
 	healthCache.set(groupId, entry);
 	if (healthCache.size > healthCacheSize) healthCache.delete(healthCache.keys().next().value!);
 	return entry;
+}
+
+export type AnswerSample = { key: string; title: string; total: number; texts: string[] };
+
+/**
+ * A revealed review's open questions, each with up to `limit` of its answers (in their stored,
+ * shuffled order) and how many it has in all. A closed review's answers never change, so they
+ * are read once and kept with its group's health (`groupHealth`), until another review closes.
+ */
+export function openAnswerSamples(
+	health: HealthEntry,
+	reviewId: string,
+	limit: number
+): AnswerSample[] {
+	const kept = health.samples.get(`${reviewId}:${limit}`);
+	if (kept) return kept;
+	const query = samples();
+	const totals = new Map(query.counts.all({ reviewId }).map((row) => [row.key, row.total]));
+	const read = query.questions.all({ reviewId }).map((q) => ({
+		...q,
+		total: totals.get(q.key) ?? 0,
+		texts: query.first.all({ reviewId, key: q.key, limit }).map((row) => row.text)
+	}));
+	health.samples.set(`${reviewId}:${limit}`, read);
+	return read;
 }
 
 const hundredths = (n: number) => Math.round(n * 100);
@@ -182,9 +196,9 @@ export function toHealthView(trends: Trends): HealthView {
 		dimensions: trends.dimensions.map((d) => ({
 			key: d.key,
 			title: d.title,
-			means: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.mean) : null)),
-			spreads: d.cells.map((c) => (c.kind === 'value' ? hundredths(c.standardDeviation) : null)),
-			outsiderMeans: d.outsiders.map((o) => (o ? hundredths(o.mean) : null))
+			means: series(d.cells.map((c) => (c.kind === 'value' ? c.mean : null))),
+			spreads: series(d.cells.map((c) => (c.kind === 'value' ? c.standardDeviation : null))),
+			outsiderMeans: series(d.outsiders.map((o) => o?.mean ?? null))
 		}))
 	};
 }
