@@ -178,6 +178,54 @@ describe('health page', () => {
 		expect(html.match(/Outsiders see/g)).toHaveLength(2); // the row and the sentence
 		expect(html).not.toContain('outsider wrote this');
 	});
+	it('draws turnout for the last 8 reviews and leaves every review to the table', async () => {
+		const world = await makeGroupWithMembers(6);
+		for (let quarter = 1; quarter <= 9; quarter++)
+			await closedReview(world, `Quarter ${quarter}`, 5, 3);
+		const html = await (
+			await app.http.get(`/g/${world.group.slug}/health`, {
+				cookie: await sessionCookie(world.owner.id)
+			})
+		).text();
+		const turnout = html.slice(
+			html.indexOf('<ul class="turnout'),
+			html.indexOf('</ul>', html.indexOf('<ul class="turnout'))
+		);
+		const bars = [...turnout.matchAll(/<span class="title">([^<]*)<\/span>/g)].map((m) => m[1]);
+		expect(bars).toEqual(Array.from({ length: 8 }, (_, i) => `Quarter ${i + 2}`));
+		expect(turnout).toContain('5 of 6');
+		expect(html).toContain('each of the last 8 reviews');
+		// the table still has all nine
+		expect(html.match(/\/results">Quarter \d<\/a>/g)).toHaveLength(9);
+	});
+});
+
+describe('compare page', () => {
+	const said = (html: string, title: string) =>
+		html.match(new RegExp(`<li[^>]*>said in ${title}</li>`, 'g'))?.length ?? 0;
+
+	it('shows 8 open answers of each review and a link to the rest, and follows a new review', async () => {
+		const world = await makeGroupWithMembers(10);
+		const spring = await closedReview(world, 'Spring', 10, 3);
+		await closedReview(world, 'Summer', 6, 4);
+		const cookie = await sessionCookie(world.members[0].id);
+		const compare = `/g/${world.group.slug}/compare`;
+		let html = await (await app.http.get(compare, { cookie })).text();
+		expect(said(html, 'Spring')).toBe(8);
+		expect(html).toContain('All 10 answers in Spring');
+		expect(said(html, 'Summer')).toBe(6);
+		expect(html).not.toContain('answers in Summer<');
+
+		// the samples are kept until another review closes: then the latest two are compared
+		const autumn = await closedReview(world, 'Autumn', 7, 2);
+		html = await (await app.http.get(compare, { cookie })).text();
+		expect(said(html, 'Spring')).toBe(0);
+		expect(said(html, 'Summer')).toBe(6);
+		expect(said(html, 'Autumn')).toBe(7);
+		html = await (await app.http.get(`${compare}?a=${spring}&b=${autumn}`, { cookie })).text();
+		expect(said(html, 'Spring')).toBe(8);
+		expect(said(html, 'Autumn')).toBe(7);
+	});
 });
 
 describe('purpose history', () => {

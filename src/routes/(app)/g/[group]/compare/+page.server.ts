@@ -14,7 +14,8 @@ export const load: PageServerLoad = async (event) => {
 	const { group } = await requireMember(event);
 	// Only revealed reviews can be compared: a hidden one has no results to put side by side,
 	// and comparing it with another could not reveal anything either.
-	const revealed = (await groupHealth(group.id)).aggregates.filter((r) => r.revealed);
+	const health = await groupHealth(group.id);
+	const revealed = health.aggregates.filter((r) => r.revealed);
 	const choices = revealed.map((r) => ({ id: r.id, title: r.title }));
 	const pick = (id: string | null, fallback: number) =>
 		revealed.find((r) => r.id === id) ?? revealed.at(fallback);
@@ -32,7 +33,9 @@ export const load: PageServerLoad = async (event) => {
 		const d = review.dimensions.get(key);
 		return d ? { ...d, light: trafficLight(d.mean) } : null;
 	};
-	const [answersA, answersB] = [a.id, b.id].map((id) => openAnswerSamples(id, answersShown));
+	const [answersA, answersB] = [a.id, b.id].map((id) =>
+		openAnswerSamples(health, id, answersShown)
+	);
 	return {
 		choices,
 		unknownChoice,
