@@ -200,7 +200,9 @@ export const review = sqliteTable(
 		createdAt: createdAt()
 	},
 	(t) => [
-		index('review_group_idx').on(t.groupId),
+		// A group's reviews, its closed ones in the order they closed: the review before another,
+		// the latest closed and how many (health's cache key) are read off the index, not sorted.
+		index('review_group_closed_idx').on(t.groupId, t.status, t.closedAt),
 		// The scheduler and review pages look for due drafts and due closings across all groups.
 		index('review_due_open_idx').on(t.status, t.opensAt),
 		index('review_due_close_idx').on(t.status, t.closesAt),
