@@ -15,8 +15,10 @@ import type { Actions, PageServerLoad } from './$types';
 
 const shows = ['all', 'mine', 'unowned', 'overdue'] as const;
 // A column shows this many cards until someone asks for all of it: a board of hundreds stays a
-// page people can scan (and a page the server renders quickly). Done shows the latest few.
-const shownPerColumn = { todo: 15, doing: 15, blocked: 15, done: 5 } as const;
+// page people can scan (on a phone the columns stack, each under two screens tall) and a page
+// the server renders quickly (each card is about 2% of the bench board's cost). Done shows the
+// latest few.
+const shownPerColumn = { todo: 10, doing: 10, blocked: 10, done: 5 } as const;
 
 export const load: PageServerLoad = async (event) => {
 	const { group, role, user } = await requireMember(event);
