@@ -232,6 +232,30 @@ describe('thresholds and results', () => {
 		).toEqual([0, 1, 2, 3, 4, 5].map((i) => `text ${i} on raise-issue`));
 	});
 
+	it('reads the first answers of each question and all of one, counting every question’s', async () => {
+		const { group, reviewId, questions, members } = await openWith(7);
+		for (const [i, m] of members.slice(0, 7).entries())
+			await submitResponse(
+				reviewId,
+				m.id,
+				answersFor(questions, 3, (key) =>
+					key === 'execution' || key === 'raise-issue' ? `text ${i} on ${key}` : null
+				)
+			);
+		await closeReview(group.id, reviewId);
+		const review = (await findReview(group.id, reviewId))!;
+		const all = await loadResults(review);
+		const some = await loadResults(review, undefined, { first: 3, allOf: 'raise-issue' });
+		if (!all.revealed || !some.revealed) throw new Error('hidden');
+		const of = (results: typeof all, key: string) => results.questions.find((q) => q.key === key)!;
+		// the first 3 of the same shuffled order, and how many there are
+		expect(of(some, 'execution').texts).toEqual(of(all, 'execution').texts.slice(0, 3));
+		expect(of(some, 'execution').answerCount).toBe(7);
+		expect(of(some, 'raise-issue').texts).toEqual(of(all, 'raise-issue').texts);
+		expect(of(some, 'raise-issue').texts).toHaveLength(7);
+		expect(of(some, 'democracy')).toMatchObject({ texts: [], answerCount: 0 });
+	});
+
 	it('open answers come back exactly as written, in the order of their random ids', async () => {
 		const { group, reviewId, questions, members } = await openWith(6);
 		const written = [

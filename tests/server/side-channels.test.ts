@@ -105,7 +105,7 @@ describe('the threshold at close', () => {
 			await closeReview(group.id, reviewId);
 			const stored = {
 				aggregates: (await dimensionResultsOf(reviewId)).length,
-				texts: [...(await revealedTextsOf(reviewId)).values()].flat().length
+				texts: [...revealedTextsOf(reviewId).values()].flatMap((q) => q.texts).length
 			};
 			if (answers < 5) expect(stored, `${answers} answers`).toEqual({ aggregates: 0, texts: 0 });
 			else {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { db, prepared, type Executor } from '$lib/server/db';
 import {
 	answer,
@@ -75,9 +75,14 @@ export { trafficLight, type TrafficLight } from '$lib/health-view';
 
 /**
  * Results of a closed review, only when revealed; otherwise how many more answers were needed.
- * `previousReview` lets a page that also shows last review's follow-ups read it once.
+ * `previousReview` lets a page that also shows last review's follow-ups read it once;
+ * `answersShown`, which open answers it shows (each question's `answerCount` says how many it has).
  */
-export async function loadResults(row: Review, previousReview?: Promise<Review | undefined>) {
+export async function loadResults(
+	row: Review,
+	previousReview?: Promise<Review | undefined>,
+	answersShown: AnswersShown = {}
+) {
 	if (!isRevealed(row)) {
 		return {
 			revealed: false as const,
@@ -89,7 +94,7 @@ export async function loadResults(row: Review, previousReview?: Promise<Review |
 	const [questions, dimensions, texts, previous] = await Promise.all([
 		questionsOf(row.id),
 		dimensionResultsOf(row.id),
-		revealedTextsOf(row.id),
+		revealedTextsOf(row.id, answersShown),
 		previousRevealedResults(previousReview ?? previousClosedReview(row))
 	]);
 	const byKey = new Map(dimensions.map((d) => [d.questionKey, d]));
@@ -117,7 +122,8 @@ export async function loadResults(row: Review, previousReview?: Promise<Review |
 					change: before ? result.mean - before.mean : null
 				},
 				// with their random keys, so a facilitator can quote one into a follow-up task
-				texts: texts.get(q.key) ?? []
+				texts: texts.get(q.key)?.texts ?? [],
+				answerCount: texts.get(q.key)?.total ?? 0
 			};
 		})
 	};
@@ -143,28 +149,66 @@ export function dimensionResultsOf(reviewId: string) {
 	return dimensionResults().all({ reviewId });
 }
 
-/**
- * A review's revealed open answers, per question key, in shuffled order: the ids are random, so
- * the order says nothing about who wrote what. Each question's answers come from SQLite as one
- * JSON array: read as rows, one per answer, the few hundred answers of a review cost the
- * results page about four times as much (every row crosses from the driver on its own).
- */
-const revealedTextsByQuestion = prepared(() =>
-	db
-		.select({
-			questionKey: revealedText.questionKey,
-			texts: sql<string>`json_group_array(json_object('id', ${revealedText.id}, 'text', ${revealedText.text}) order by ${revealedText.id})`
-		})
-		.from(revealedText)
-		.where(eq(revealedText.reviewId, sql.placeholder('reviewId')))
-		.groupBy(revealedText.questionKey)
-		.prepare()
-);
+/** Which of a review's open answers a reader is shown: the first of each question, all of one. */
+export interface AnswersShown {
+	/** how many of each question's answers, from the first; all when left out */
+	first?: number;
+	/** a question whose answers are all shown whatever `first` says */
+	allOf?: string | null;
+}
 
-export async function revealedTextsOf(reviewId: string) {
-	const rows = await revealedTextsByQuestion().all({ reviewId });
+// A review's revealed open answers, per question, in shuffled order (the ids are random, so the
+// order says nothing about who wrote what). How many each question has is counted apart, and
+// only the answers shown are read: each question's come from SQLite as one JSON array, since
+// read as rows, one per answer, they cost the results page about four times as much (every row
+// crosses from the driver on its own).
+const revealedTextQueries = prepared(() => {
+	const shown = db
+		.select({ id: revealedText.id, text: revealedText.text })
+		.from(revealedText)
+		.where(
+			and(
+				eq(revealedText.reviewId, sql.placeholder('reviewId')),
+				eq(revealedText.questionKey, sql.placeholder('questionKey'))
+			)
+		)
+		.orderBy(asc(revealedText.id))
+		.limit(sql.placeholder('limit'))
+		.as('shown');
+	return {
+		counts: db
+			.select({ questionKey: revealedText.questionKey, total: count() })
+			.from(revealedText)
+			.where(eq(revealedText.reviewId, sql.placeholder('reviewId')))
+			.groupBy(revealedText.questionKey)
+			.prepare(),
+		first: db
+			.select({
+				texts: sql<string>`json_group_array(json_object('id', ${shown.id}, 'text', ${shown.text}) order by ${shown.id})`
+			})
+			.from(shown)
+			.prepare()
+	};
+});
+
+/** SQLite's LIMIT for "no limit". */
+const everyRow = -1;
+
+export type RevealedTexts = Map<string, { texts: { id: string; text: string }[]; total: number }>;
+
+/**
+ * A review's revealed open answers, per question key, in shuffled order, as many as `shown`
+ * asks for, with how many each question has.
+ */
+export function revealedTextsOf(reviewId: string, shown: AnswersShown = {}): RevealedTexts {
+	const queries = revealedTextQueries();
 	return new Map(
-		rows.map((row) => [row.questionKey, JSON.parse(row.texts) as { id: string; text: string }[]])
+		queries.counts.all({ reviewId }).map(({ questionKey, total }) => {
+			const limit =
+				shown.first === undefined || questionKey === shown.allOf ? everyRow : shown.first;
+			const [row] = queries.first.all({ reviewId, questionKey, limit });
+			return [questionKey, { texts: JSON.parse(row.texts), total }];
+		})
 	);
 }
 

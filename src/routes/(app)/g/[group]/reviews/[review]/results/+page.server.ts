@@ -14,8 +14,6 @@ import type { PageServerLoad } from './$types';
 // their random keys), so the first ones are a fair sample, not the earliest or the latest.
 const answersShownAtFirst = 20;
 
-type RevealedResults = Extract<Awaited<ReturnType<typeof loadResults>>, { revealed: true }>;
-
 export const load: PageServerLoad = async (event) => {
 	const { group, review, role } = await requireReview(event);
 	// Results exist only once a review is closed: never live, so nobody can watch numbers move.
@@ -27,7 +25,7 @@ export const load: PageServerLoad = async (event) => {
 	const [purpose, atOpening, results, followUps] = await Promise.all([
 		currentPurpose(group.id),
 		review.purposeVersion ? purposeVersion(group.id, review.purposeVersion) : undefined,
-		loadResults(review, previous),
+		loadResults(review, previous, { first: answersShownAtFirst, allOf: expanded }),
 		lastFollowUps(review, previous)
 	]);
 	return {
@@ -40,7 +38,7 @@ export const load: PageServerLoad = async (event) => {
 		purpose: purpose.text,
 		// what the group said it was for when members gave these answers
 		purposeAtOpening: atOpening && atOpening.version !== purpose.version ? atOpening.text : null,
-		results: results.revealed ? firstAnswers(results, expanded) : results,
+		results,
 		expanded,
 		// outsiders' view, by its own threshold, beside members' (whether or not theirs is shown)
 		outside: outsideComparison(review.id, results.revealed ? results.questions : []),
@@ -48,16 +46,3 @@ export const load: PageServerLoad = async (event) => {
 		canFollowUp: hasRole(role, 'facilitator')
 	};
 };
-
-/** Each question with its first answers only, but all of them for the question asked for. */
-function firstAnswers(results: RevealedResults, expanded: string | null) {
-	return {
-		...results,
-		questions: results.questions.map((question) => ({
-			...question,
-			answerCount: question.texts.length,
-			texts:
-				question.key === expanded ? question.texts : question.texts.slice(0, answersShownAtFirst)
-		}))
-	};
-}
