@@ -26,6 +26,9 @@ export function changeParts(change: number) {
 	};
 }
 
+/** How many of the latest reviews the turnout bars show; the table has every review's. */
+export const turnoutBarsShown = 8;
+
 export interface HealthView {
 	reviews: {
 		id: string;
@@ -33,16 +36,15 @@ export interface HealthView {
 		revealed: boolean;
 		/** Whole percent of eligible members who answered, or null (hidden review). */
 		turnout: number | null;
-		/** How many answered, of how many could: turnout as people say it. */
-		answered: number;
-		eligible: number;
 		restated: boolean;
-		/**
-		 * Null when outsiders were not asked; otherwise their threshold and whether at least that
-		 * many answered, so that their scores may be shown.
-		 */
-		outsiders: { threshold: number; revealed: boolean } | null;
 	}[];
+	/** The latest `turnoutBarsShown` reviews' turnout as people say it: how many of how many. */
+	recentTurnout: { title: string; answered: number; eligible: number; turnout: number | null }[];
+	/**
+	 * The threshold of the latest review that asked outsiders, for the sentence that explains
+	 * their numbers; null when no review did.
+	 */
+	outsidersThreshold: number | null;
 	/**
 	 * Per dimension, per review, in hundredths of a point: 291 is a mean of 2.91; `missing` where
 	 * the review is hidden or did not ask the dimension. Typed arrays of whole numbers: SvelteKit's

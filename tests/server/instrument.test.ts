@@ -72,32 +72,25 @@ describe('how results are shown', () => {
 					title: 'Q1',
 					revealed: true,
 					turnout: 50,
-					answered: 5,
-					eligible: 10,
-					restated: false,
-					outsiders: null
+					restated: false
 				},
 				{
 					id: 'b',
 					title: 'Q2',
 					revealed: false,
 					turnout: null,
-					answered: 2,
-					eligible: 10,
-					restated: false,
-					outsiders: null
+					restated: false
 				},
 				{
 					id: 'c',
 					title: 'Q3',
 					revealed: true,
 					turnout: 60,
-					answered: 6,
-					eligible: 10,
-					restated: false,
-					outsiders: null
+					restated: false
 				}
 			],
+			recentTurnout: [],
+			outsidersThreshold: null,
 			dimensions: [
 				{
 					key: 'democracy',

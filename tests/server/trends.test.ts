@@ -122,6 +122,8 @@ describe('outsiders in the trends', () => {
 			null
 		]);
 		const view = toHealthView(trends);
+		// the latest review that asked outsiders says their threshold
+		expect(view.outsidersThreshold).toBe(5);
 		expect(Array.from(view.dimensions[0].outsiderMeans)).toEqual([240, 360, missing, missing]);
 		expect(Array.from(view.dimensions[0].means)).toEqual([300, missing, 350, 400]);
 	});

@@ -3,7 +3,7 @@ import { db, prepared } from '$lib/server/db';
 import { dimensionResult, question, review, revealedText } from '$lib/server/db/schema';
 import { isRevealed } from '$lib/server/reviews/thresholds';
 import { outsiderReadings } from '$lib/server/outsiders/trend';
-import { series, type HealthView } from '$lib/health-view';
+import { series, turnoutBarsShown, type HealthView } from '$lib/health-view';
 import {
 	buildTrends,
 	highlights,
@@ -176,23 +176,28 @@ export function openAnswerSamples(
 	return read;
 }
 
-const hundredths = (n: number) => Math.round(n * 100);
+/** A share as a whole percent; null stays null. */
+const percent = (share: number | null) => (share === null ? null : Math.round(share * 100));
 
 /** The compact form the health page renders (see $lib/health-view). */
 export function toHealthView(trends: Trends): HealthView {
 	return {
-		reviews: trends.reviews.map(
-			({ id, title, revealed, turnout, answered, eligible, restated, outsiders }) => ({
-				id,
+		reviews: trends.reviews.map(({ id, title, revealed, turnout, restated }) => ({
+			id,
+			title,
+			revealed,
+			turnout: percent(turnout),
+			restated
+		})),
+		recentTurnout: trends.reviews
+			.slice(-turnoutBarsShown)
+			.map(({ title, answered, eligible, turnout }) => ({
 				title,
-				revealed,
-				turnout: turnout === null ? null : hundredths(turnout),
 				answered,
 				eligible,
-				restated,
-				outsiders
-			})
-		),
+				turnout: percent(turnout)
+			})),
+		outsidersThreshold: trends.reviews.findLast((r) => r.outsiders)?.outsiders?.threshold ?? null,
 		dimensions: trends.dimensions.map((d) => ({
 			key: d.key,
 			title: d.title,
