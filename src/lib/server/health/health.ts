@@ -1,8 +1,9 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { db, prepared } from '$lib/server/db';
-import { dimensionResult, question, review, revealedText } from '$lib/server/db/schema';
+import { dimensionResult, question, review } from '$lib/server/db/schema';
 import { isRevealed } from '$lib/server/reviews/thresholds';
 import { outsiderReadings } from '$lib/server/outsiders/trend';
+import { revealedTextsOf } from '$lib/server/reviews/results';
 import { series, turnoutBarsShown, type HealthView } from '$lib/health-view';
 import {
 	buildTrends,
@@ -78,34 +79,15 @@ export async function groupAggregates(groupId: string): Promise<ReviewAggregate[
 	});
 }
 
-// For comparing two reviews: each open question's first answers in their stored order (random
-// keys, so a random few), and how many there are, read from the primary key's order.
-const samples = prepared(() => ({
-	questions: db
+// For comparing two reviews: a review's open questions, in the order the form asks them.
+const openQuestions = prepared(() =>
+	db
 		.select({ key: question.key, title: question.title })
 		.from(question)
 		.where(and(eq(question.reviewId, sql.placeholder('reviewId')), eq(question.kind, 'text')))
 		.orderBy(asc(question.position))
-		.prepare(),
-	first: db
-		.select({ text: revealedText.text })
-		.from(revealedText)
-		.where(
-			and(
-				eq(revealedText.reviewId, sql.placeholder('reviewId')),
-				eq(revealedText.questionKey, sql.placeholder('key'))
-			)
-		)
-		.orderBy(asc(revealedText.id))
-		.limit(sql.placeholder('limit'))
-		.prepare(),
-	counts: db
-		.select({ key: revealedText.questionKey, total: count() })
-		.from(revealedText)
-		.where(eq(revealedText.reviewId, sql.placeholder('reviewId')))
-		.groupBy(revealedText.questionKey)
 		.prepare()
-}));
+);
 
 // A group's trends change only when one of its reviews closes (closed reviews never change), so
 // they are kept per group, with the view the page renders, and rebuilt only when the number or
@@ -165,13 +147,14 @@ export function openAnswerSamples(
 ): AnswerSample[] {
 	const kept = health.samples.get(`${reviewId}:${limit}`);
 	if (kept) return kept;
-	const query = samples();
-	const totals = new Map(query.counts.all({ reviewId }).map((row) => [row.key, row.total]));
-	const read = query.questions.all({ reviewId }).map((q) => ({
-		...q,
-		total: totals.get(q.key) ?? 0,
-		texts: query.first.all({ reviewId, key: q.key, limit }).map((row) => row.text)
-	}));
+	const texts = revealedTextsOf(reviewId, { first: limit });
+	const read = openQuestions()
+		.all({ reviewId })
+		.map((q) => ({
+			...q,
+			total: texts.get(q.key)?.total ?? 0,
+			texts: texts.get(q.key)?.texts.map((t) => t.text) ?? []
+		}));
 	health.samples.set(`${reviewId}:${limit}`, read);
 	return read;
 }
