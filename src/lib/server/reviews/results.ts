@@ -194,7 +194,7 @@ const revealedTextQueries = prepared(() => {
 /** SQLite's LIMIT for "no limit". */
 const everyRow = -1;
 
-export type RevealedTexts = Map<string, { texts: { id: string; text: string }[]; total: number }>;
+type RevealedTexts = Map<string, { texts: { id: string; text: string }[]; total: number }>;
 
 /**
  * A review's revealed open answers, per question key, in shuffled order, as many as `shown`
