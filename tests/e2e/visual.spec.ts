@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
 import { signUp } from './helpers';
 
 // Layout baselines: the main pages, filled with the sample group's data, on a desktop and a
@@ -24,7 +25,8 @@ async function expectLayout(page: Page, name: string) {
 		animations: 'disabled',
 		caret: 'hide',
 		maxDiffPixelRatio: 0.02,
-		mask: [page.locator('canvas, time, .day'), page.getByText(months)]
+		mask: [page.locator('canvas, time, .day'), page.getByText(months)],
+		stylePath: fileURLToPath(new URL('visual-stable.css', import.meta.url))
 	});
 }
 
