@@ -131,13 +131,17 @@ export async function sendUnrecorded(
 }
 
 /**
- * The latest messages, for instance operators (verified accounts listed in OPERATOR_EMAILS) on
- * the outbox page. Secret links are hidden when a message is recorded; they are hidden again
- * here for messages recorded before that was so.
+ * A page of messages, newest first, for instance operators (verified accounts listed in
+ * OPERATOR_EMAILS) on the outbox page, and whether older ones follow. Secret links are hidden
+ * when a message is recorded; they are hidden again here for messages recorded before that was so.
  */
-export async function recentMail(limit = 50) {
-	const rows = latestMail().all({ limit });
-	return rows.map((row) => ({ ...row, text: hideSecretLinks(row.text) }));
+export function pageOfMail({ offset, limit }: { offset: number; limit: number }) {
+	// one more than shown, to know whether there is an older page without counting every message
+	const rows = latestMail().all({ offset, limit: limit + 1 });
+	return {
+		mail: rows.slice(0, limit).map((row) => ({ ...row, text: hideSecretLinks(row.text) })),
+		older: rows.length > limit
+	};
 }
 
 const latestMail = prepared(() =>
@@ -153,8 +157,10 @@ const latestMail = prepared(() =>
 			createdAt: mail.createdAt
 		})
 		.from(mail)
-		.orderBy(desc(mail.createdAt))
+		// the key breaks ties, so that pages neither repeat nor skip a message sent the same moment
+		.orderBy(desc(mail.createdAt), desc(mail.id))
 		.limit(sql.placeholder('limit'))
+		.offset(sql.placeholder('offset'))
 		.prepare()
 );
 
