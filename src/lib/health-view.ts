@@ -26,8 +26,14 @@ export function changeParts(change: number) {
 	};
 }
 
-/** How many of the latest reviews the turnout bars show; the table has every review's. */
+/** How many of the latest reviews the turnout bars show; the table has more. */
 export const turnoutBarsShown = 8;
+
+/**
+ * How many of the latest reviews the table shows until asked for all (three years of quarterly
+ * reviews): a decade's forty columns are a long scroll, and tripled the page's cost to serve.
+ */
+export const tableReviewsShown = 12;
 
 export interface HealthView {
 	reviews: {

@@ -197,6 +197,50 @@ describe('health page', () => {
 		expect(html).toContain('each of the last 8 reviews');
 		// the table still has all nine
 		expect(html.match(/\/results">Quarter \d<\/a>/g)).toHaveLength(9);
+		expect(html).not.toContain('show all');
+	});
+
+	it('shows the last 12 reviews in the table, and every review when asked', async () => {
+		const world = await makeGroupWithMembers(6);
+		for (let quarter = 1; quarter <= 13; quarter++)
+			await closedReview(world, `Quarter ${quarter}`, 5, quarter % 2 ? 2 : 4);
+		const cookie = await sessionCookie(world.owner.id);
+		const health = `/g/${world.group.slug}/health`;
+		// each column's heading, and each row's cells, in order
+		const table = (html: string) => {
+			const body = html.slice(html.indexOf('<table'), html.indexOf('</table>'));
+			const row = (name: string) =>
+				[
+					...body
+						.match(new RegExp(`<th scope="row">${name}</th>(.*?)</tr>`, 's'))![1]
+						.matchAll(/<td[^>]*>([^<]*)/g)
+				].map((m) => m[1].trim());
+			return {
+				titles: [...body.matchAll(/\/results">(Quarter \d+)<\/a>/g)].map((m) => m[1]),
+				direction: row('Direction'),
+				turnout: row('Turnout')
+			};
+		};
+		const quarters = (from: number, to: number) =>
+			Array.from({ length: to - from + 1 }, (_, i) => `Quarter ${from + i}`);
+		const scores = (from: number, to: number) =>
+			Array.from({ length: to - from + 1 }, (_, i) => ((from + i) % 2 ? '2.0' : '4.0'));
+
+		const latest = await (await app.http.get(health, { cookie })).text();
+		expect(table(latest).titles).toEqual(quarters(2, 13));
+		// each column's cells are its own review's, not the first reviews'
+		expect(table(latest).direction).toEqual(scores(2, 13));
+		expect(table(latest).turnout).toHaveLength(12);
+		expect(latest.replace(/\s+/g, ' ')).toContain(
+			'The last 12 of 13 reviews: <a href="?reviews=all#heat-heading">show all 13</a>'
+		);
+
+		const all = await (await app.http.get(`${health}?reviews=all`, { cookie })).text();
+		expect(table(all).titles).toEqual(quarters(1, 13));
+		expect(table(all).direction).toEqual(scores(1, 13));
+		expect(all).toContain('Show only the last 12');
+		// the charts draw every review either way
+		expect(latest).toContain('"Quarter 1"');
 	});
 });
 
