@@ -291,6 +291,45 @@ describe('a draft while another review is open', () => {
 	});
 });
 
+describe('the list of reviews', () => {
+	it('shows the open review, drafts and the latest 12 closed ones, and every one when asked', async () => {
+		const world = await makeGroupWithMembers(3);
+		const { group, owner } = world;
+		const day = 24 * 60 * 60 * 1000;
+		const start = Date.now() - 100 * day;
+		for (let n = 1; n <= 14; n++) {
+			const id = await createReview({
+				groupId: group.id,
+				createdBy: owner.id,
+				title: `Round ${n}`
+			});
+			await openReview(group.id, id, new Date(start + n * day));
+			await closeReview(group.id, id, new Date(start + n * day + 1000));
+		}
+		await createReview({ groupId: group.id, createdBy: owner.id, title: 'Round 15' });
+		const cookie = await sessionCookie(owner.id);
+		const listed = (html: string) =>
+			[...html.matchAll(/<strong>(Round \d+)<\/strong>/g)].map((m) => m[1]);
+		const rounds = (from: number, to: number) =>
+			Array.from({ length: from - to + 1 }, (_, i) => `Round ${from - i}`);
+
+		const latest = await (await app.http.get(`/g/${group.slug}/reviews`, { cookie })).text();
+		expect(listed(latest)).toEqual(rounds(15, 3));
+		expect(latest.replace(/\s+/g, ' ')).toContain(
+			'The latest 12 of 14 closed reviews. <a href="?all">Show all 14</a>'
+		);
+		const all = await (await app.http.get(`/g/${group.slug}/reviews?all`, { cookie })).text();
+		expect(listed(all)).toEqual(rounds(15, 1));
+		expect(all).not.toContain('Show all');
+		// a member sees no draft, and the same 12 closed reviews
+		const member = await sessionCookie(world.members[1].id);
+		const theirs = await (
+			await app.http.get(`/g/${group.slug}/reviews`, { cookie: member })
+		).text();
+		expect(listed(theirs)).toEqual(rounds(14, 3));
+	});
+});
+
 describe('what members and facilitators can learn while a review is open', () => {
 	const statusOf = (html: string) =>
 		html.match(/class="notice success" role="status"[^>]*>([^<]*)</)?.[1] ?? '';

@@ -39,9 +39,21 @@ const newestFirst = [
 	desc(review.createdAt),
 	desc(review.id)
 ];
+// what the list of reviews shows and needs to know whether one is due or revealed
+const listed = {
+	id: review.id,
+	title: review.title,
+	status: review.status,
+	opensAt: review.opensAt,
+	closesAt: review.closesAt,
+	closedAt: review.closedAt,
+	threshold: review.threshold,
+	eligibleCount: review.eligibleCount,
+	responseCount: review.responseCount
+};
 const reviewsOfGroup = prepared(() =>
 	db
-		.select()
+		.select(listed)
 		.from(review)
 		.where(eq(review.groupId, sql.placeholder('groupId')))
 		.orderBy(...newestFirst)
@@ -49,7 +61,7 @@ const reviewsOfGroup = prepared(() =>
 );
 const publishedReviewsOfGroup = prepared(() =>
 	db
-		.select()
+		.select(listed)
 		.from(review)
 		.where(and(eq(review.groupId, sql.placeholder('groupId')), sql`${review.status} <> 'draft'`))
 		.orderBy(...newestFirst)

@@ -39,18 +39,30 @@ function suggestedTitle(taken: Set<string>, now = new Date()) {
 	return candidate;
 }
 
+/**
+ * Closed reviews listed until asked for all (three years of quarterly reviews): the open one and
+ * drafts always come first. A decade of reviews is a long scroll, and doubled the page's cost.
+ */
+const closedShown = 12;
+
 export const load: PageServerLoad = async (event) => {
 	const { group, role } = await requireMember(event);
 	const canRun = hasRole(role, 'facilitator');
 	const reviews = await currentReviews(group.id, canRun);
 	const [threshold, members] = await Promise.all([groupThreshold(group.id), memberCount(group.id)]);
+	const closed = reviews.filter((r) => r.status === 'closed').length;
+	const all = event.url.searchParams.has('all') || closed <= closedShown;
+	// newest first, the closed ones last: the first `closedShown` of them follow the others
+	const shown = all ? reviews : reviews.slice(0, reviews.length - closed + closedShown);
 	return {
 		canRun,
 		threshold,
 		members,
+		closed,
+		closedShown: all ? closed : closedShown,
 		suggestedTitle: suggestedTitle(new Set(reviews.map((r) => r.title))),
 		reviews: await Promise.all(
-			reviews.map(async (r) => ({
+			shown.map(async (r) => ({
 				id: r.id,
 				title: r.title,
 				status: r.status,
