@@ -3,8 +3,9 @@
 // scripts/seed-many.js), then measures every signed-in page and submitting at two sizes of the
 // instance (BENCH_SMALL_GROUPS, default 200, and BENCH_GROUPS, default 2,000 groups), each on a
 // fresh single-process server: the server's CPU time per request (each against its budget's
-// page measured right after it), p99 at 20 connections and the longest event-loop stall. It then
-// measures read throughput on WEB_CONCURRENCY=2 against one process, side by side, and what the
+// page measured right after it) and the longest event-loop stall. It then measures p99 at 20
+// connections on the server as `npm start` runs it (one worker per core), read throughput on
+// WEB_CONCURRENCY=2 against one process, side by side, and what the
 // machine itself gains from a second process, closes a review of 300 answers once, and weighs the
 // JavaScript and CSS of key pages in Chromium. Prints one table, writes bench/results/latest.json, exits 1 when a budget fails.
 import { spawn, execFile } from 'node:child_process';
@@ -63,6 +64,10 @@ const budget = {
 	workerScaling: 1.7,
 	workers: 2
 };
+// the latency run: as many workers as `npm start` runs here, each case this long after a warm-up
+const deployedWorkers = availableParallelism();
+const latencySeconds = Math.min(3, seconds);
+const latencyWarmUpSeconds = Math.min(1, seconds);
 const throughputCases = [
 	'purpose page',
 	'health page (40 reviews x 300 members)',
@@ -306,8 +311,9 @@ async function seedInstance(url) {
 	// about 600 submissions a second at most, over the warm-up, the measured and the stall runs
 	const answeringMembers = Math.max(1000, 700 * (seconds + 2 * warmUpSeconds));
 	const answering = [];
-	for (const size of sizes) {
-		say(`Seeding ${answeringMembers} members who will each answer once (for ${size} groups)...`);
+	// one group for each size, and one for the latency run on workers
+	for (const name of [...sizes.map(String), 'on workers']) {
+		say(`Seeding ${answeringMembers} members who will each answer once (${name})...`);
 		answering.push(
 			await seed(url, [
 				'--reviews',
@@ -317,7 +323,7 @@ async function seedInstance(url) {
 				'--open',
 				'--all-cookies',
 				'--name',
-				`Answering ${size}`
+				`Answering ${name}`
 			])
 		);
 	}
@@ -602,6 +608,24 @@ async function inTurns(server, options, referenceOptions) {
 	return { ...together(own), reference: together(reference) };
 }
 
+// p99 as people wait for it: on the server as `npm start` runs it on this machine, one worker per
+// core. On one process 20 connections queue behind one another, so its p99 is about 20 times a
+// request's CPU time whatever the page does (the table shows it too); the budget is judged here.
+async function measureLatency(cases, settings) {
+	const server = await startServer(deployedWorkers, settings);
+	const measured = {};
+	for (const testCase of cases) {
+		const result = await underLoad(server, testCase.request(server.url), {
+			warmUp: latencyWarmUpSeconds,
+			duration: latencySeconds
+		});
+		measured[testCase.name] = { p99: result.p99, errors: result.errors };
+		say(`on ${deployedWorkers} workers, ${testCase.name}: p99 ${result.p99} ms`);
+	}
+	await stopServer(server);
+	return measured;
+}
+
 // Closing computes results and rewrites every response and answer in random order (the
 // anonymity promise at the level of the file): one request, its CPU time and the loop's stall.
 async function closeReview(server, closing) {
@@ -728,7 +752,7 @@ async function weighPage(context, address) {
 
 // Each case at each size, with its CPU ratio to the case its budget names (the purpose page for
 // a reference), and its failures.
-function judgeCases(cases, measuredBySize) {
+function judgeCases(cases, measuredBySize, deployed) {
 	// The two sizes are measured minutes apart, and the machine's speed drifts by as much as the
 	// budget in that time (in one run /healthz, which reads no group data, cost 18% more at the
 	// second size; in the next, 11% less). The drift moves every case alike, so each case's change
@@ -757,7 +781,7 @@ function judgeCases(cases, measuredBySize) {
 			relativeCost(measuredBySize.get(groups)[testCase.name])
 		);
 		const sizeChange = large / small / typicalChange - 1;
-		const judged = { ...testCase, over, at, sizeChange };
+		const judged = { ...testCase, over, at, sizeChange, deployed: deployed[testCase.name] };
 		delete judged.request;
 		return { ...judged, failures: failuresOf(judged) };
 	});
@@ -775,12 +799,6 @@ const checks = [
 		what: `the purpose page costs at most ${budget.purposeOverHealthz}x /healthz's CPU per request`,
 		fails: (c, at) => c.over === 'healthz (reference)' && at.ratio > c.times,
 		detail: (c, at) => `${at.ratio.toFixed(2)}x`
-	},
-	{
-		kind: 'p99',
-		what: `p99 under ${budget.p99Ms} ms at ${connections} connections, every page and submitting`,
-		fails: (c, at) => at.p99 >= budget.p99Ms,
-		detail: (c, at) => `${at.p99} ms`
 	},
 	{
 		kind: 'stall',
@@ -806,6 +824,12 @@ function failuresOf(judged) {
 		);
 		failures.push({ kind: check.kind, text: `${judged.name}: ${details.join(', ')}` });
 	}
+	const { deployed } = judged;
+	if (deployed.p99 >= budget.p99Ms || deployed.errors > 0)
+		failures.push({
+			kind: 'p99',
+			text: `${judged.name}: ${deployed.p99} ms, ${deployed.errors} errors on ${deployedWorkers} workers`
+		});
 	if (Math.abs(judged.sizeChange) > budget.sizeChange)
 		failures.push({
 			kind: 'size',
@@ -821,6 +845,10 @@ function budgetsOf(judged, workers, closing, weights) {
 		judged.flatMap((c) => c.failures.filter((f) => f.kind === kind).map((f) => f.text));
 	const fromCases = [
 		...checks,
+		{
+			kind: 'p99',
+			what: `p99 under ${budget.p99Ms} ms at ${connections} connections, every page and submitting, on ${deployedWorkers} workers (as \`npm start\` runs here), with no errors`
+		},
 		{
 			kind: 'size',
 			what: `a case's CPU per request changes by at most ${percent(budget.sizeChange).slice(1)} more than the median case's between ${sizes[0]} and ${sizes[1]} groups`
@@ -875,18 +903,18 @@ function printTable(judged) {
 	const sizeColumns = (groups) =>
 		`${padLeft(`CPU µs @${groups}`, 13)}${padLeft('ratio', 7)}${padLeft('p99 ms', 8)}`;
 	console.log(
-		`\n${pad('case (20 connections, one process)', 40)}${pad('budget', 17)}${sizeColumns(small)}  ${sizeColumns(large)}${padLeft('size', 7)}${padLeft(`stall @${large}`, 13)}  result`
+		`\n${pad('case (20 connections, one process)', 40)}${pad('budget', 17)}${sizeColumns(small)}  ${sizeColumns(large)}${padLeft('size', 7)}${padLeft(`stall @${large}`, 13)}${padLeft(`p99 ${deployedWorkers} workers`, 14)}  result`
 	);
 	for (const c of judged) {
 		const cells = (at) =>
 			`${padLeft(Math.round(at.cpuPerRequestUs), 13)}${padLeft(at.ratio.toFixed(2), 7)}${padLeft(at.p99, 8)}`;
 		const stall = c.at[large].stallMs;
 		console.log(
-			`${pad(c.name, 40)}${pad(budgetText(c), 17)}${cells(c.at[small])}  ${cells(c.at[large])}${padLeft(percent(c.sizeChange), 7)}${padLeft(stall.toFixed(1), 13)}  ${c.failures.length === 0 ? 'pass' : 'FAIL'}`
+			`${pad(c.name, 40)}${pad(budgetText(c), 17)}${cells(c.at[small])}  ${cells(c.at[large])}${padLeft(percent(c.sizeChange), 7)}${padLeft(stall.toFixed(1), 13)}${padLeft(c.deployed.p99, 14)}  ${c.failures.length === 0 ? 'pass' : 'FAIL'}`
 		);
 	}
 	console.log(
-		`ratio: CPU per request over the budget's page's, the two measured in ${turns} alternating turns (${seconds} s and ${referenceSeconds} s in all), or for a reference over the purpose page's; size: change of that ratio from ${small} to ${large} groups, against the median case's change; stall: longest, in ms, one request at a time`
+		`ratio: CPU per request over the budget's page's, the two measured in ${turns} alternating turns (${seconds} s and ${referenceSeconds} s in all), or for a reference over the purpose page's; size: change of that ratio from ${small} to ${large} groups, against the median case's change; stall: longest, in ms, one request at a time; p99 ${deployedWorkers} workers: at ${large} groups on the server as \`npm start\` runs here (${latencySeconds} s a case), which the p99 budget judges`
 	);
 }
 
@@ -962,7 +990,9 @@ for (const [index, groups] of sizes.entries()) {
 	}
 	await stopServer(server);
 }
-const cases = pageCases(seeds, seeds.answering.at(-1));
+const cases = pageCases(seeds, seeds.answering.at(sizes.length - 1));
+say(`Measuring p99 at ${sizes.at(-1)} groups on ${deployedWorkers} workers...`);
+const deployed = await measureLatency(pageCases(seeds, seeds.answering.at(-1)), settings);
 const workers = await measureScaling(
 	cases.filter((c) => throughputCases.includes(c.name)),
 	sizes.at(-1),
@@ -970,7 +1000,7 @@ const workers = await measureScaling(
 );
 
 const machine = await machineScaling(budget.workers);
-const judged = judgeCases(cases, measuredBySize);
+const judged = judgeCases(cases, measuredBySize, deployed);
 const budgets = budgetsOf(judged, workers, closing, weights);
 const minutes = (performance.now() - started) / 60_000;
 printTable(judged);
