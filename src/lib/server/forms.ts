@@ -138,3 +138,13 @@ function echoable(values: Record<string, string>) {
 	}
 	return safe;
 }
+
+/**
+ * The page a list was asked for (`?page=N`), 1 when absent or not a page number. Capped, so that
+ * a made-up number asks the database to skip a bounded number of rows; a page past the last is
+ * the list's own empty page, not an error.
+ */
+export function pageNumber(url: URL) {
+	const requested = Number.parseInt(url.searchParams.get('page') ?? '1', 10);
+	return Number.isSafeInteger(requested) && requested > 1 ? Math.min(requested, 10_000) : 1;
+}

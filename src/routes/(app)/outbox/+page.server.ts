@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { mailConfig } from '$lib/server/config';
+import { pageNumber } from '$lib/server/forms';
 import { requireUser } from '$lib/server/guards';
 import { pageOfMail } from '$lib/server/reminders/mail';
 import type { PageServerLoad } from './$types';
@@ -14,9 +15,7 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const config = mailConfig();
 	if (!user.emailVerified || !config.operators.includes(user.email)) error(404, 'Not found');
-	const requested = Number.parseInt(event.url.searchParams.get('page') ?? '1', 10);
-	// a page past the last shows "No older mail." and a way back, not an error
-	const page = Number.isSafeInteger(requested) && requested > 1 ? Math.min(requested, 10_000) : 1;
+	const page = pageNumber(event.url);
 	const { mail, older } = pageOfMail({ offset: (page - 1) * perPage, limit: perPage });
-	return { smtp: Boolean(config.smtpUrl), mail, page, older, perPage };
+	return { smtp: Boolean(config.smtpUrl), mail, page, older };
 };

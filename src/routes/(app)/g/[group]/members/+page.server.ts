@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { roles } from '$lib/server/db/schema';
-import { readForm } from '$lib/server/forms';
+import { pageNumber, readForm } from '$lib/server/forms';
 import { deleteGroup } from '$lib/server/groups/groups';
 import { requireMember } from '$lib/server/guards';
 import {
@@ -43,8 +43,7 @@ export const load: PageServerLoad = async (event) => {
 	const { group, user, role } = await requireMember(event);
 	const params = event.url.searchParams;
 	const name = (params.get('q') ?? '').slice(0, 100);
-	const requested = Number.parseInt(params.get('page') ?? '1', 10);
-	const page = Number.isSafeInteger(requested) && requested > 1 ? requested : 1;
+	const page = pageNumber(event.url);
 	const { members, matching, owners } = pageOfMembers(group.id, {
 		name,
 		offset: (page - 1) * perPage,

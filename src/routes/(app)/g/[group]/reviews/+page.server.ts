@@ -59,7 +59,6 @@ export const load: PageServerLoad = async (event) => {
 		threshold,
 		members,
 		closed,
-		closedShown: all ? closed : closedShown,
 		suggestedTitle: suggestedTitle(new Set(reviews.map((r) => r.title))),
 		reviews: await Promise.all(
 			shown.map(async (r) => ({
