@@ -1,6 +1,6 @@
 import { execute } from '../support/sql';
 import { existsSync } from 'node:fs';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { databaseConfig } from '$lib/server/config';
@@ -17,10 +17,10 @@ import { projectRoot, tmpPath } from '../support/paths';
 const run = promisify(execFile);
 
 describe('database connections', () => {
-	it('keep WAL, synchronous=FULL, the busy timeout, foreign keys and secure_delete, also after transactions', async () => {
+	it('keep WAL, synchronous=NORMAL, the busy timeout, foreign keys and secure_delete, also after transactions', async () => {
 		const expected = {
 			journalMode: 'wal',
-			synchronous: 2,
+			synchronous: 1,
 			busyTimeout: busyTimeoutMs,
 			foreignKeys: 1,
 			secureDelete: 1
@@ -166,4 +166,59 @@ describe('transactions', () => {
 		).toThrow(/must not be asynchronous/);
 		expect(db.select().from(user).where(eq(user.id, person.id)).all()).toEqual([]);
 	});
+
+	it('wait for a write lock another process holds, then write, and keep the busy timeout', async () => {
+		const holdMs = 400;
+		const holder = await holdWriteLock(holdMs);
+		const person = someone();
+		const started = performance.now();
+		transaction((tx) => tx.insert(user).values(person).run());
+		const waited = performance.now() - started;
+		await holder.done;
+		expect(db.select().from(user).where(eq(user.id, person.id)).all()).toHaveLength(1);
+		// it waited for the other process rather than failing with "database is locked"
+		expect(waited).toBeGreaterThan(holdMs / 2);
+		expect(connectionSettings().busyTimeout).toBe(busyTimeoutMs);
+	});
+
+	it('never run a body again once it began, even when it fails as a busy database would', () => {
+		let runs = 0;
+		expect(() =>
+			transaction((): void => {
+				runs++;
+				throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+			})
+		).toThrow(/database is locked/);
+		expect(runs).toBe(1);
+	});
 });
+
+/**
+ * Another process that takes the write lock of the app's database file (`BEGIN IMMEDIATE`) and
+ * lets it go `holdMs` later; resolves once it holds the lock.
+ */
+async function holdWriteLock(holdMs: number) {
+	const child = spawn(
+		process.execPath,
+		[
+			'-e',
+			`const Database = require('libsql');
+			const connection = new Database(process.argv[1]);
+			connection.exec('BEGIN IMMEDIATE');
+			console.log('holding');
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv[2]));
+			connection.exec('COMMIT');`,
+			databaseConfig().filePath!,
+			String(holdMs)
+		],
+		{ cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] }
+	);
+	const done = new Promise<void>((resolve, reject) =>
+		child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))))
+	);
+	await new Promise<void>((resolve, reject) => {
+		child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('holding') && resolve());
+		done.catch(reject);
+	});
+	return { done };
+}

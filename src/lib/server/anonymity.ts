@@ -185,10 +185,14 @@ export function eraseDeletedForGood() {
 	forgetRecentWrites();
 }
 
-/** For the review scheduler's tick: finishes what a reader held up. */
+/**
+ * For the review scheduler's tick: finishes what a reader held up, and empties the log of every
+ * other write since the last tick, which also syncs those writes to the disk (commits do not:
+ * see db/connection.ts).
+ */
 export function finishForgetting() {
 	if (rewritePending) eraseDeletedForGood();
-	else if (pending) forgetRecentWrites();
+	else forgetRecentWrites();
 }
 
 function* slices<T>(items: T[], size: number) {

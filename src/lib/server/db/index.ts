@@ -14,6 +14,7 @@ import {
 	reason,
 	type Connection
 } from './connection';
+import { withWriteLock } from './write-lock';
 
 export { busyTimeoutMs, openConnection, type Connection };
 
@@ -51,22 +52,26 @@ export const db: Database = building
  * Runs `work` in one write transaction (`BEGIN IMMEDIATE`): all of it or, if it throws, none of
  * it. `work` is synchronous: an `await` inside would let other requests' statements into the
  * transaction, so a callback that returns a promise is refused by the type checker and, should
- * one slip through, rolled back before it commits.
+ * one slip through, rolled back before it commits. While another process holds the write lock,
+ * it waits for it in short steps (see write-lock.ts).
  */
 export function transaction<T>(
 	work: (tx: Transaction) => T,
 	// eslint-disable-next-line @typescript-eslint/no-unused-vars -- a type-level check only
 	...refused: T extends PromiseLike<unknown> ? ['A transaction must be synchronous'] : []
 ): T {
-	return db.transaction(
-		(tx) => {
-			const result = work(tx);
-			if (result && typeof (result as { then?: unknown }).then === 'function') {
-				throw new TypeError('A transaction must not be asynchronous.');
-			}
-			return result;
-		},
-		{ behavior: 'immediate' }
+	return withWriteLock(db.$client, busyTimeoutMs, (started) =>
+		db.transaction(
+			(tx) => {
+				started();
+				const result = work(tx);
+				if (result && typeof (result as { then?: unknown }).then === 'function') {
+					throw new TypeError('A transaction must not be asynchronous.');
+				}
+				return result;
+			},
+			{ behavior: 'immediate' }
+		)
 	);
 }
 
@@ -132,7 +137,7 @@ function appliedMigrations(connection: Connection) {
 
 function assertSettings(settings: ReturnType<typeof settingsOf>) {
 	if (
-		settings.synchronous !== 2 ||
+		settings.synchronous !== 1 ||
 		settings.foreignKeys !== 1 ||
 		settings.secureDelete !== 1 ||
 		settings.busyTimeout !== busyTimeoutMs ||
