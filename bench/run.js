@@ -308,8 +308,8 @@ async function seedInstance(url) {
 	const links = await postForm(url, `${outsiders}?/links`, 'count=1', main.cookie);
 	const outsiderToken = JSON.stringify(links).match(/\/o\/([a-z2-7]{32})/)[1];
 
-	// about 600 submissions a second at most, over the warm-up, the measured and the stall runs
-	const answeringMembers = Math.max(1000, 700 * (seconds + 2 * warmUpSeconds));
+	// about 750 submissions a second at most, over the warm-up, the measured and the stall runs
+	const answeringMembers = Math.max(1000, 1000 * (seconds + 2 * warmUpSeconds));
 	const answering = [];
 	// one group for each size, and one for the latency run on workers
 	for (const name of [...sizes.map(String), 'on workers']) {
