@@ -1,8 +1,17 @@
 import { execute } from '../support/sql';
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { db } from '$lib/server/db';
-import { answer, dimensionResult, eligibility, response } from '$lib/server/db/schema';
+import { db, transaction } from '$lib/server/db';
+import { slices } from '$lib/server/db/slices';
+import { newId } from '$lib/server/tokens';
+import {
+	answer,
+	dimensionResult,
+	eligibility,
+	membership,
+	response,
+	user
+} from '$lib/server/db/schema';
 import { defaultInstrument } from '$lib/server/reviews/instrument';
 import { loadResults } from '$lib/server/reviews/results';
 import { responseSchema } from '$lib/server/reviews/response-form';
@@ -94,6 +103,36 @@ describe('anonymity in the schema', () => {
 			const sql = String(tables.rows.find((r) => r.name === name)?.sql);
 			expect(sql, name).toMatch(/WITHOUT ROWID\s*$/);
 		}
+	});
+});
+
+describe('opening', () => {
+	it('works for a group larger than SQLite takes values in one statement (11,000 members)', async () => {
+		const { group, owner } = await makeGroupWithMembers(1);
+		// accounts made directly: hashing 11,000 passwords would take minutes
+		const people = Array.from({ length: 11_000 }, () => ({
+			id: newId(),
+			email: `${newId()}@example.org`,
+			displayName: 'x',
+			passwordHash: 'x'
+		}));
+		transaction((tx) => {
+			for (const slice of slices(people, 1000)) {
+				tx.insert(user).values(slice).run();
+				tx.insert(membership)
+					.values(slice.map((p) => ({ groupId: group.id, userId: p.id, role: 'member' as const })))
+					.run();
+			}
+		});
+		const reviewId = await createReview({ groupId: group.id, createdBy: owner.id });
+		expect(outcome(await openReview(group.id, reviewId))).toBe('done');
+		const [{ eligible }] = db
+			.select({ eligible: count() })
+			.from(eligibility)
+			.where(eq(eligibility.reviewId, reviewId))
+			.all();
+		expect(eligible).toBe(11_001);
+		expect((await findReview(group.id, reviewId))?.eligibleCount).toBe(11_001);
 	});
 });
 

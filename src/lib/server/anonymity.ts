@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { databaseConfig } from '$lib/server/config';
 import { busyTimeoutMs, db, type Executor } from '$lib/server/db';
+import { slices } from '$lib/server/db/slices';
 import { answer, outsiderAnswer, outsiderResponse, response } from '$lib/server/db/schema';
 import { notification, reminder } from '$lib/server/db/work-schema';
 import { newId } from '$lib/server/tokens';
@@ -36,7 +37,6 @@ function rewriteUnderNewKeys<
 >(stored: StoredResponses<R, A>) {
 	const ids = stored.responses.map((r) => r.id);
 	if (ids.length === 0) return;
-	// in slices: SQLite takes a bounded number of values per statement
 	const answers = [...slices(ids, 500)].flatMap((slice) => stored.answersOf(slice));
 	const renamed = new Map(ids.map((id) => [id, newId()]));
 	for (const slice of slices(ids, 500)) stored.remove(slice);
@@ -193,10 +193,6 @@ export function eraseDeletedForGood() {
 export function finishForgetting() {
 	if (rewritePending) eraseDeletedForGood();
 	else forgetRecentWrites();
-}
-
-function* slices<T>(items: T[], size: number) {
-	for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 /** Byte order of two keys, as SQLite sorts text: rows inserted in it land in key order. */

@@ -11,6 +11,7 @@
 //    retry carries the same Message-ID, which mail clients show as one message.)
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { db, type Database } from '$lib/server/db';
+import { slices } from '$lib/server/db/slices';
 import { user } from '$lib/server/db/schema';
 import {
 	notification,
@@ -55,15 +56,10 @@ export interface NewReminder {
 export async function enqueue(rows: NewReminder[], now: Date, database: Database = db) {
 	if (rows.length === 0) return 0;
 	let created = 0;
-	// in slices, to stay far below SQLite's limit on bound parameters
-	for (let i = 0; i < rows.length; i += 200) {
+	for (const slice of slices(rows, 200)) {
 		const inserted = database
 			.insert(reminder)
-			.values(
-				rows
-					.slice(i, i + 200)
-					.map((r) => ({ ...r, id: newId(), nextAttemptAt: now, createdAt: now }))
-			)
+			.values(slice.map((r) => ({ ...r, id: newId(), nextAttemptAt: now, createdAt: now })))
 			.onConflictDoNothing({ target: reminder.key })
 			.returning({ id: reminder.id })
 			.all();

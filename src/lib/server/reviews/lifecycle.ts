@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
 import { db, prepared, transaction } from '$lib/server/db';
+import { slices } from '$lib/server/db/slices';
 import {
 	eligibility,
 	group,
@@ -90,9 +91,12 @@ export async function openReview(
 			.where(eq(membership.groupId, groupId))
 			.all();
 		// In a shuffled order: rowids and cell positions then say nothing, not even who joined when.
-		tx.insert(eligibility)
-			.values(shuffled(members).map((m) => ({ reviewId, userId: m.userId, answered: false })))
-			.run();
+		const eligible = shuffled(members).map((m) => ({
+			reviewId,
+			userId: m.userId,
+			answered: false
+		}));
+		for (const slice of slices(eligible, 500)) tx.insert(eligibility).values(slice).run();
 		const recentSince = now.getTime() - recentJoinerDays * 24 * 60 * 60 * 1000;
 		tx.update(review)
 			.set({
