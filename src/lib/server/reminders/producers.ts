@@ -2,6 +2,7 @@
 // a facilitator's "remind". What they say is in messages.ts; delivering them is in queue.ts.
 import { and, eq, inArray, isNotNull, isNull, lte, ne, notExists, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import { slices } from '$lib/server/db/slices';
 import { eligibility, group, membership, review, user } from '$lib/server/db/schema';
 import { reminder, task, taskOwner } from '$lib/server/db/work-schema';
 import { daysBetween, todayUtc } from '$lib/days';
@@ -110,12 +111,16 @@ export async function produceTaskReminders(now = new Date()) {
 /** Leaves out reminders made already, so a tick does not ask the unique key to refuse them. */
 async function notYetMade(rows: NewReminder[]) {
 	const made = new Set<string>();
-	for (let i = 0; i < rows.length; i += 500) {
-		const keys = rows.slice(i, i + 500).map((r) => r.key);
+	for (const slice of slices(rows, 500)) {
 		const found = db
 			.select({ key: reminder.key })
 			.from(reminder)
-			.where(inArray(reminder.key, keys))
+			.where(
+				inArray(
+					reminder.key,
+					slice.map((r) => r.key)
+				)
+			)
 			.all();
 		for (const { key } of found) made.add(key);
 	}
