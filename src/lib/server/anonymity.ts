@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { databaseConfig } from '$lib/server/config';
-import { busyTimeoutMs, db, type Executor } from '$lib/server/db';
+import { db, withoutBusyWaits, type Executor } from '$lib/server/db';
 import { slices } from '$lib/server/db/slices';
 import { answer, outsiderAnswer, outsiderResponse, response } from '$lib/server/db/schema';
 import { notification, reminder } from '$lib/server/db/work-schema';
@@ -126,18 +126,16 @@ export function forgetRecentWrites() {
 	if (!databaseConfig().filePath) return true;
 	const connection = db.$client;
 	try {
-		// synchronous, so no other statement runs on the app's one connection with the timeout at 0
-		connection.exec('PRAGMA busy_timeout = 0');
-		connection.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-		// what is left in the log (frames), without waiting either: 0 once it was emptied
-		const [, framesInLog] = Object.values(
-			connection.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as Record<string, number>
-		);
-		pending = Number(framesInLog) > 0;
+		pending = withoutBusyWaits(connection, () => {
+			connection.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+			// what is left in the log (frames), without waiting either: 0 once it was emptied
+			const [, framesInLog] = Object.values(
+				connection.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as Record<string, number>
+			);
+			return Number(framesInLog) > 0;
+		});
 	} catch {
 		pending = true;
-	} finally {
-		connection.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
 	}
 	return !pending;
 }

@@ -29,8 +29,9 @@ export function openConnection(config = databaseConfig()): Connection {
 		// emptied into the database, a tenth of a second after an answer and at the review
 		// scheduler's tick every 30 s (anonymity.ts), or when it reaches SQLite's checkpoint size.
 		// SQLite's recommended setting with WAL: a crash of the app loses nothing and a power cut
-		// never corrupts the file, though it may take the writes of the last seconds with it. Syncing at every commit (FULL) held the
-		// write lock 0.7 ms instead of 0.1 ms, and the workers of `npm start` queue for that lock.
+		// never corrupts the file, though it may take the writes of the last seconds with it.
+		// Syncing at every commit (FULL) held the write lock 0.7 ms instead of 0.1 ms, and the
+		// workers of `npm start` queue for that lock.
 		connection.exec('PRAGMA synchronous = NORMAL');
 		// Deleted and moved rows are overwritten with zeros, not left in free space: a deleted
 		// account's words, or where an answer sat before closing rewrote it, are gone from the file.

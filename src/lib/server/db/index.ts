@@ -14,9 +14,9 @@ import {
 	reason,
 	type Connection
 } from './connection';
-import { withWriteLock } from './write-lock';
+import { withoutBusyWaits, withWriteLock } from './write-lock';
 
-export { busyTimeoutMs, openConnection, type Connection };
+export { busyTimeoutMs, openConnection, withoutBusyWaits, type Connection };
 
 // One driver for every database: the `libsql` package's connection, whose API is better-sqlite3's,
 // under drizzle's better-sqlite3 driver. Statements and transactions are synchronous: a transaction
@@ -60,7 +60,7 @@ export function transaction<T>(
 	// eslint-disable-next-line @typescript-eslint/no-unused-vars -- a type-level check only
 	...refused: T extends PromiseLike<unknown> ? ['A transaction must be synchronous'] : []
 ): T {
-	return withWriteLock(db.$client, busyTimeoutMs, (started) =>
+	return withWriteLock(db.$client, (started) =>
 		db.transaction(
 			(tx) => {
 				started();

@@ -1,4 +1,4 @@
-import type { Connection } from './connection';
+import { busyTimeoutMs, type Connection } from './connection';
 
 // Another process on the same file (the other workers of `npm start`, a backup) may hold the
 // write lock when a transaction begins. SQLite's own busy handler then sleeps 1, 2, 5, 10 ... up
@@ -18,24 +18,32 @@ const pause = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
 const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
 
 /**
+ * Runs `work` with SQLite's busy handler off: a statement that finds a lock it needs taken fails
+ * at once with SQLITE_BUSY instead of sleeping on this thread. `work` is synchronous, so no other
+ * statement runs on the connection while the timeout is 0.
+ */
+export function withoutBusyWaits<T>(connection: Connection, work: () => T): T {
+	connection.exec('PRAGMA busy_timeout = 0');
+	try {
+		return work();
+	} finally {
+		connection.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+	}
+}
+
+/**
  * Runs `begin(started)` until it gets the write lock: `begin` opens the transaction and calls
  * `started()` first thing inside it, so that a transaction refused after it began (which has run
- * some of its work) is never run again. Gives up with SQLite's "database is locked" after
- * `timeoutMs`.
+ * some of its work) is never run again. Gives up with SQLite's "database is locked" after the
+ * busy timeout.
  */
-export function withWriteLock<T>(
-	connection: Connection,
-	timeoutMs: number,
-	begin: (started: () => void) => T
-): T {
+export function withWriteLock<T>(connection: Connection, begin: (started: () => void) => T): T {
 	let began = false;
 	const started = () => {
 		began = true;
 	};
-	const deadline = performance.now() + timeoutMs;
-	// synchronous from here to `finally`: no other statement runs with the timeout at 0
-	connection.exec('PRAGMA busy_timeout = 0');
-	try {
+	const deadline = performance.now() + busyTimeoutMs;
+	return withoutBusyWaits(connection, () => {
 		for (let wait = firstPauseMs; ; wait = Math.min(wait * 1.5, longestPauseMs)) {
 			try {
 				return begin(started);
@@ -44,7 +52,5 @@ export function withWriteLock<T>(
 				pause(wait);
 			}
 		}
-	} finally {
-		connection.exec(`PRAGMA busy_timeout = ${timeoutMs}`);
-	}
+	});
 }
