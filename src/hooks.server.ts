@@ -1,7 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { prepareDatabase } from '$lib/server/db';
-import { maxBodyBytes, tooLargeMessage } from '$lib/server/forms';
+import { discardBody, maxBodyBytes, tooLargeMessage } from '$lib/server/forms';
 import { logFailure } from '$lib/server/log';
 import { startMaintenance } from '$lib/server/maintenance';
 import { startReviewScheduler } from '$lib/server/reviews/lifecycle';
@@ -43,11 +43,11 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 const bodyLimit: Handle = async ({ event, resolve }) => {
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	if (length > maxBodyBytes) {
-		return new Response(
-			tooLargeMessage,
-			// Connection: close, as the unread body is still on its way: the socket cannot be reused.
-			{ status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } }
-		);
+		await discardBody(event.request);
+		return new Response(tooLargeMessage, {
+			status: 413,
+			headers: { 'Content-Type': 'text/plain; charset=utf-8' }
+		});
 	}
 	return resolve(event);
 };

@@ -111,9 +111,10 @@ async function bodyBytes(request: Request) {
 	const reader = request.body?.getReader();
 	for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
 		size += read.value.byteLength;
-		// Not cancelled: cancelling the body destroys the connection, and the answer with it. Node
-		// discards the rest of the body once the answer has been sent.
-		if (size > maxBodyBytes) error(413, tooLargeMessage);
+		if (size > maxBodyBytes) {
+			await discardRest(reader!);
+			error(413, tooLargeMessage);
+		}
 		chunks.push(read.value);
 	}
 	const bytes = new Uint8Array(size);
@@ -147,4 +148,24 @@ function echoable(values: Record<string, string>) {
 export function pageNumber(url: URL) {
 	const requested = Number.parseInt(url.searchParams.get('page') ?? '1', 10);
 	return Number.isSafeInteger(requested) && requested > 1 ? Math.min(requested, 10_000) : 1;
+}
+
+/**
+ * Reads a refused body to its end and drops it, so that the answer reaches the sender. Closing
+ * the connection instead (or cancelling the body, which destroys it) resets it while the sender
+ * is still uploading: a browser on a slow line then shows a connection error, not the message.
+ * adapter-node's BODY_SIZE_LIMIT bounds how much is read here; beyond it the body stream fails at
+ * once and Node itself drops the rest after the answer.
+ */
+export async function discardBody(request: Request) {
+	const reader = request.body?.getReader();
+	if (reader) await discardRest(reader);
+}
+
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>) {
+	try {
+		while (!(await reader.read()).done);
+	} catch {
+		// over adapter-node's limit, or the sender went away: nothing left to read
+	}
 }
