@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { execute, openFile } from '../support/sql';
 import { deleteAccount } from '$lib/server/accounts/accounts';
 import { finishForgetting, forgetDelayMs, forgetRecentWrites } from '$lib/server/anonymity';
+import { logEmptier } from '$lib/server/db/log-emptier';
 import { busyTimeoutMs, connectionSettings } from '$lib/server/db';
 import { deleteGroup } from '$lib/server/groups/groups';
 import { receiptHash, submitResponse } from '$lib/server/reviews/responses';
@@ -481,6 +482,16 @@ describe('emptying the log', () => {
 		reader.close();
 		await finishForgetting();
 		expect(walSize()).toBe(0);
+	});
+
+	it('runs one round at a time: a burst of answers asks for one more round, not one each', async () => {
+		const emptier = logEmptier(databasePath);
+		await makeUser(); // something in the log
+		const calls = Array.from({ length: 20 }, () => emptier.empty());
+		expect(await Promise.all(calls)).toEqual(Array(20).fill(true));
+		expect(emptier.rounds()).toBe(2);
+		expect(walSize()).toBe(0);
+		await emptier.stop();
 	});
 });
 

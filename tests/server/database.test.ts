@@ -17,13 +17,14 @@ import { projectRoot, tmpPath } from '../support/paths';
 const run = promisify(execFile);
 
 describe('database connections', () => {
-	it('keep WAL, synchronous=NORMAL, the busy timeout, foreign keys and secure_delete, also after transactions', async () => {
+	it('keep WAL, synchronous=NORMAL, the busy timeout, foreign keys, secure_delete and a log cut to its frames, also after transactions', async () => {
 		const expected = {
 			journalMode: 'wal',
 			synchronous: 1,
 			busyTimeout: busyTimeoutMs,
 			foreignKeys: 1,
-			secureDelete: 1
+			secureDelete: 1,
+			journalSizeLimit: 0
 		};
 		expect(await connectionSettings()).toEqual(expected);
 		for (let round = 0; round < 5; round++) {

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { databaseConfig } from '$lib/server/config';
-import { db, withoutBusyWaits, type Executor } from '$lib/server/db';
+import { db, type Executor } from '$lib/server/db';
+import { logEmptier } from '$lib/server/db/log-emptier';
 import { slices } from '$lib/server/db/slices';
 import { answer, outsiderAnswer, outsiderResponse, response } from '$lib/server/db/schema';
 import { notification, reminder } from '$lib/server/db/work-schema';
@@ -113,30 +114,22 @@ export function forgetWhoWasReminded(tx: Executor, reviewId: string) {
 // that is deleted: they carry it as a foreign key that cascades (see `subject` in work-schema.ts).
 
 let pending = false;
+let emptier: ReturnType<typeof logEmptier> | undefined;
 
 /**
  * Moves everything in the write-ahead log into the database file and empties the log, so that
- * the log holds no transaction's pages (and so no order of recent writes). It does not wait:
- * while another process reads (a backup running), emptying the log would wait for it in SQLite's
- * busy handler, on the one thread that serves every request, for up to the whole busy timeout.
- * What cannot be emptied now is emptied at the review scheduler's next tick.
+ * the log holds no transaction's pages (and so no order of recent writes). It runs on a thread of
+ * its own (db/log-emptier.ts), so that the disk's syncs hold neither a request nor the write
+ * lock, and it does not wait: while another process reads (a backup running) or writes, what
+ * cannot be emptied now is emptied at the next answer or the review scheduler's next tick.
+ * Resolves to whether the log is empty.
  */
-export function forgetRecentWrites() {
+export async function forgetRecentWrites() {
 	// a libSQL server keeps its own log
-	if (!databaseConfig().filePath) return true;
-	const connection = db.$client;
-	try {
-		pending = withoutBusyWaits(connection, () => {
-			connection.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-			// what is left in the log (frames), without waiting either: 0 once it was emptied
-			const [, framesInLog] = Object.values(
-				connection.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as Record<string, number>
-			);
-			return Number(framesInLog) > 0;
-		});
-	} catch {
-		pending = true;
-	}
+	const path = databaseConfig().filePath;
+	if (!path) return true;
+	emptier ??= logEmptier(path);
+	pending = !(await emptier.empty());
 	return !pending;
 }
 
@@ -145,12 +138,11 @@ export const forgetDelayMs = 100;
 let soon: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Empties the log a moment after an answer, once for every answer in that moment. Emptying it
- * takes a few file syncs (about a millisecond, on the one thread that serves every request);
- * after every answer it made the slowest submissions under load half again as slow (measured with
- * `npm run bench`). A copy of the log taken in that tenth of a second could link the answers of
- * that tenth of a second: the same as copying the database again and again while a review is
- * open, the limit the README states.
+ * Empties the log a moment after an answer, once for every answer in that moment: each round
+ * syncs the disk, and after every answer the rounds made the slowest submissions under load half
+ * again as slow (measured with `npm run bench`). A copy of the log taken in that tenth of a
+ * second (longer while the disk is slow to sync) could link the answers of that moment: the same
+ * as copying the database again and again while a review is open, the limit the README states.
  */
 export function forgetSoon() {
 	if (soon) return;
@@ -172,7 +164,7 @@ let rewritePending = false;
  * groups) and milliseconds on a small instance's; deleting is rare and deliberate. Should another
  * process hold the file, the review scheduler's next tick tries again.
  */
-export function eraseDeletedForGood() {
+export async function eraseDeletedForGood() {
 	if (!databaseConfig().filePath) return;
 	try {
 		db.$client.exec('VACUUM');
@@ -180,7 +172,7 @@ export function eraseDeletedForGood() {
 	} catch {
 		rewritePending = true;
 	}
-	forgetRecentWrites();
+	await forgetRecentWrites();
 }
 
 /**
@@ -188,9 +180,9 @@ export function eraseDeletedForGood() {
  * other write since the last tick, which also syncs those writes to the disk (commits do not:
  * see db/connection.ts).
  */
-export function finishForgetting() {
-	if (rewritePending) eraseDeletedForGood();
-	else forgetRecentWrites();
+export async function finishForgetting() {
+	if (rewritePending) await eraseDeletedForGood();
+	else await forgetRecentWrites();
 }
 
 /** Byte order of two keys, as SQLite sorts text: rows inserted in it land in key order. */

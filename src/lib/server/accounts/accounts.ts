@@ -119,6 +119,6 @@ export async function deleteAccount(userId: string) {
 		return { deleted: true as const, blocking };
 	});
 	// gone from the file (its pages rebuilt) and from the log
-	if (result.deleted) eraseDeletedForGood();
+	if (result.deleted) await eraseDeletedForGood();
 	return result;
 }

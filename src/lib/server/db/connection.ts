@@ -36,6 +36,10 @@ export function openConnection(config = databaseConfig()): Connection {
 		// Deleted and moved rows are overwritten with zeros, not left in free space: a deleted
 		// account's words, or where an answer sat before closing rewrote it, are gone from the file.
 		connection.exec('PRAGMA secure_delete = ON');
+		// When the log starts again from its beginning after being copied into the file, the
+		// commit that starts it cuts the log file to its own frames: older frames, and the order
+		// of the writes they held, are not left lying beyond them (see db/log-emptier.ts).
+		connection.exec('PRAGMA journal_size_limit = 0');
 	}
 	connection.exec('PRAGMA foreign_keys = ON');
 	return connection;
@@ -103,7 +107,8 @@ export function settingsOf(connection: Connection) {
 		synchronous: Number(read('synchronous')),
 		busyTimeout: Number(read('busy_timeout')),
 		foreignKeys: Number(read('foreign_keys')),
-		secureDelete: Number(read('secure_delete'))
+		secureDelete: Number(read('secure_delete')),
+		journalSizeLimit: Number(read('journal_size_limit'))
 	};
 }
 

@@ -14,9 +14,9 @@ import {
 	reason,
 	type Connection
 } from './connection';
-import { withoutBusyWaits, withWriteLock } from './write-lock';
+import { withWriteLock } from './write-lock';
 
-export { busyTimeoutMs, openConnection, withoutBusyWaits, type Connection };
+export { busyTimeoutMs, openConnection, type Connection };
 
 // One driver for every database: the `libsql` package's connection, whose API is better-sqlite3's,
 // under drizzle's better-sqlite3 driver. Statements and transactions are synchronous: a transaction
@@ -140,6 +140,7 @@ function assertSettings(settings: ReturnType<typeof settingsOf>) {
 		settings.synchronous !== 1 ||
 		settings.foreignKeys !== 1 ||
 		settings.secureDelete !== 1 ||
+		settings.journalSizeLimit !== 0 ||
 		settings.busyTimeout !== busyTimeoutMs ||
 		settings.journalMode !== 'wal'
 	) {

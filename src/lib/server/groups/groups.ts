@@ -134,7 +134,7 @@ export async function currentPurpose(groupId: string) {
 export async function deleteGroup(groupId: string) {
 	transaction((tx) => deleteGroupRows(tx, groupId));
 	// gone from the file (its pages rebuilt) and from the log
-	eraseDeletedForGood();
+	await eraseDeletedForGood();
 }
 
 /** Everything in the group, with the reminders, notices and mail about it, cascades from it. */

@@ -152,7 +152,7 @@ export async function closeReview(
 	if (!outcome.ok) return outcome;
 	await announceClosed(reviewId, outcome.value, now);
 	// The log holds the closing transaction's pages, and with them the order just rewritten.
-	forgetRecentWrites();
+	await forgetRecentWrites();
 	return ok(undefined);
 }
 
@@ -170,7 +170,7 @@ export async function deleteReview(groupId: string, reviewId: string): Promise<L
 		return ok(undefined);
 	});
 	// gone from the file (its pages rebuilt) and from the log
-	if (outcome.ok) eraseDeletedForGood();
+	if (outcome.ok) await eraseDeletedForGood();
 	return outcome;
 }
 
