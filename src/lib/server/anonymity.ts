@@ -113,7 +113,6 @@ export function forgetWhoWasReminded(tx: Executor, reviewId: string) {
 // Reminders, notices and mail about a group, review or task need no deleting of their own when
 // that is deleted: they carry it as a foreign key that cascades (see `subject` in work-schema.ts).
 
-let pending = false;
 let emptier: ReturnType<typeof logEmptier> | undefined;
 
 /**
@@ -129,8 +128,7 @@ export async function forgetRecentWrites() {
 	const path = databaseConfig().filePath;
 	if (!path) return true;
 	emptier ??= logEmptier(path);
-	pending = !(await emptier.empty());
-	return !pending;
+	return emptier.empty();
 }
 
 /** How soon after an answer the log is emptied (see `forgetSoon`). */
