@@ -4,7 +4,13 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { databaseConfig } from '$lib/server/config';
-import { busyTimeoutMs, connectionSettings, db, transaction } from '$lib/server/db';
+import {
+	autoCheckpointPages,
+	busyTimeoutMs,
+	connectionSettings,
+	db,
+	transaction
+} from '$lib/server/db';
 import { user } from '$lib/server/db/schema';
 import { eq, sql } from 'drizzle-orm';
 import { groupForMember } from '$lib/server/groups/groups';
@@ -17,14 +23,15 @@ import { projectRoot, tmpPath } from '../support/paths';
 const run = promisify(execFile);
 
 describe('database connections', () => {
-	it('keep WAL, synchronous=NORMAL, the busy timeout, foreign keys, secure_delete and a log cut to its frames, also after transactions', async () => {
+	it('keep WAL, synchronous=NORMAL, the busy timeout, foreign keys, secure_delete and a log cut to its frames and emptied by its own thread, also after transactions', async () => {
 		const expected = {
 			journalMode: 'wal',
 			synchronous: 1,
 			busyTimeout: busyTimeoutMs,
 			foreignKeys: 1,
 			secureDelete: 1,
-			journalSizeLimit: 0
+			journalSizeLimit: 0,
+			autoCheckpoint: autoCheckpointPages
 		};
 		expect(await connectionSettings()).toEqual(expected);
 		for (let round = 0; round < 5; round++) {

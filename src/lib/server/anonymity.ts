@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { databaseConfig } from '$lib/server/config';
-import { db, type Executor } from '$lib/server/db';
+import { db, rowInserter, type Executor } from '$lib/server/db';
 import { logEmptier } from '$lib/server/db/log-emptier';
 import { slices } from '$lib/server/db/slices';
 import { answer, outsiderAnswer, outsiderResponse, response } from '$lib/server/db/schema';
@@ -24,7 +24,8 @@ interface StoredResponses<
 	responses: R[];
 	answersOf(ids: string[]): A[];
 	remove(ids: string[]): void;
-	insert(responses: R[], answers: A[]): void;
+	insertResponse(response: R): void;
+	insertAnswer(answer: A): void;
 }
 
 /**
@@ -49,9 +50,14 @@ function rewriteUnderNewKeys<
 		.sort(
 			(a, b) => compareKeys(a.responseId, b.responseId) || compareKeys(a.questionKey, b.questionKey)
 		);
-	for (const slice of slices(responses, 200)) stored.insert(slice, []);
-	for (const slice of slices(renamedAnswers, 200)) stored.insert([], slice);
+	for (const r of responses) stored.insertResponse(r);
+	for (const a of renamedAnswers) stored.insertAnswer(a);
 }
+
+const insertResponse = rowInserter(response);
+const insertAnswer = rowInserter(answer);
+const insertOutsiderResponse = rowInserter(outsiderResponse);
+const insertOutsiderAnswer = rowInserter(outsiderAnswer);
 
 /**
  * Rewrites a closing review's members' responses under new keys (see `rewriteUnderNewKeys`).
@@ -66,10 +72,8 @@ export function shuffleStoredResponses(tx: Executor, reviewId: string) {
 			tx.delete(answer).where(inArray(answer.responseId, ids)).run();
 			tx.delete(response).where(inArray(response.id, ids)).run();
 		},
-		insert: (responses, answers) => {
-			if (responses.length > 0) tx.insert(response).values(responses).run();
-			if (answers.length > 0) tx.insert(answer).values(answers).run();
-		}
+		insertResponse,
+		insertAnswer
 	});
 }
 
@@ -87,10 +91,8 @@ export function shuffleStoredOutsiderResponses(tx: Executor, reviewId: string) {
 			tx.delete(outsiderAnswer).where(inArray(outsiderAnswer.responseId, ids)).run();
 			tx.delete(outsiderResponse).where(inArray(outsiderResponse.id, ids)).run();
 		},
-		insert: (responses, answers) => {
-			if (responses.length > 0) tx.insert(outsiderResponse).values(responses).run();
-			if (answers.length > 0) tx.insert(outsiderAnswer).values(answers).run();
-		}
+		insertResponse: insertOutsiderResponse,
+		insertAnswer: insertOutsiderAnswer
 	});
 }
 

@@ -13,9 +13,17 @@ export function hashToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
+const idBytes = 15;
+// Random bytes for ids are drawn 256 ids at a time, as Node does for `randomUUID`: one draw
+// costs about 5 µs whatever its size, and closing a review makes an id for every answer.
+let idPool = new Uint8Array(0);
+let idOffset = 0;
+
 /** A random record id (120 bits); ids carry no order and no time. */
 export function newId(): string {
-	const bytes = new Uint8Array(15);
-	crypto.getRandomValues(bytes);
-	return encodeBase32LowerCaseNoPadding(bytes);
+	if (idOffset + idBytes > idPool.length) {
+		idPool = crypto.getRandomValues(new Uint8Array(idBytes * 256));
+		idOffset = 0;
+	}
+	return encodeBase32LowerCaseNoPadding(idPool.subarray(idOffset, (idOffset += idBytes)));
 }

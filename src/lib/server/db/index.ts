@@ -3,10 +3,12 @@ import type Libsql from 'libsql';
 import { BetterSQLiteSession } from 'drizzle-orm/better-sqlite3/session';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { BaseSQLiteDatabase, SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { BaseSQLiteDatabase, SQLiteSyncDialect, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { building } from '$app/environment';
 import { ConfigError, databaseConfig } from '$lib/server/config';
 import {
+	autoCheckpointPages,
 	bindingSafely,
 	busyTimeoutMs,
 	openConnection,
@@ -16,7 +18,7 @@ import {
 } from './connection';
 import { withWriteLock } from './write-lock';
 
-export { busyTimeoutMs, openConnection, type Connection };
+export { autoCheckpointPages, busyTimeoutMs, openConnection, type Connection };
 
 // One driver for every database: the `libsql` package's connection, whose API is better-sqlite3's,
 // under drizzle's better-sqlite3 driver. Statements and transactions are synchronous: a transaction
@@ -141,6 +143,7 @@ function assertSettings(settings: ReturnType<typeof settingsOf>) {
 		settings.foreignKeys !== 1 ||
 		settings.secureDelete !== 1 ||
 		settings.journalSizeLimit !== 0 ||
+		settings.autoCheckpoint !== autoCheckpointPages ||
 		settings.busyTimeout !== busyTimeoutMs ||
 		settings.journalMode !== 'wal'
 	) {
@@ -159,4 +162,17 @@ function assertSettings(settings: ReturnType<typeof settingsOf>) {
 export function prepared<T>(build: () => T): () => T {
 	let query: T | undefined;
 	return () => (query ??= build());
+}
+
+/**
+ * Inserts one whole row into `table` with a statement compiled once: for many rows in a loop.
+ * Building the SQL of a 200-row insert each time cost more than SQLite's work of inserting them
+ * (about 90 of the 137 ms that rewriting a 300-answer review took).
+ */
+export function rowInserter<T extends SQLiteTable>(table: T) {
+	const placeholders = Object.fromEntries(
+		Object.keys(getTableColumns(table)).map((key) => [key, sql.placeholder(key)])
+	) as T['$inferInsert'];
+	const statement = prepared(() => db.insert(table).values(placeholders).prepare());
+	return (row: T['$inferSelect']) => statement().run(row);
 }

@@ -56,7 +56,10 @@ export interface NewReminder {
 export async function enqueue(rows: NewReminder[], now: Date, database: Database = db) {
 	if (rows.length === 0) return 0;
 	let created = 0;
-	for (const slice of slices(rows, 200)) {
+	for (const [i, slice] of [...slices(rows, 50)].entries()) {
+		// The event loop serves other requests between slices: a review closing or opening in a
+		// large group makes one reminder per member.
+		if (i > 0) await new Promise(setImmediate);
 		const inserted = database
 			.insert(reminder)
 			.values(slice.map((r) => ({ ...r, id: newId(), nextAttemptAt: now, createdAt: now })))

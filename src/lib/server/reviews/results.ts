@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
-import { db, prepared, type Executor } from '$lib/server/db';
+import { db, prepared, rowInserter, type Executor } from '$lib/server/db';
 import {
 	answer,
 	dimensionResult,
@@ -64,12 +64,10 @@ export function computeResults(tx: Executor, reviewId: string) {
 	const revealed = texts
 		.map((t) => ({ reviewId, questionKey: t.questionKey, id: newId(), text: t.text! }))
 		.sort((a, b) => compareKeys(a.questionKey, b.questionKey) || compareKeys(a.id, b.id));
-	for (let i = 0; i < revealed.length; i += 200) {
-		tx.insert(revealedText)
-			.values(revealed.slice(i, i + 200))
-			.run();
-	}
+	for (const text of revealed) insertRevealedText(text);
 }
+
+const insertRevealedText = rowInserter(revealedText);
 
 export { trafficLight, type TrafficLight } from '$lib/health-view';
 
