@@ -7,9 +7,14 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { execute, openFile } from '../support/sql';
 import { deleteAccount } from '$lib/server/accounts/accounts';
-import { finishForgetting, forgetDelayMs, forgetRecentWrites } from '$lib/server/anonymity';
+import {
+	finishForgetting,
+	forgetDelayMs,
+	forgetRecentWrites,
+	writeThenForget
+} from '$lib/server/anonymity';
 import { logEmptier } from '$lib/server/db/log-emptier';
-import { busyTimeoutMs, connectionSettings } from '$lib/server/db';
+import { autoCheckpointPages, busyTimeoutMs, connectionSettings } from '$lib/server/db';
 import { deleteGroup } from '$lib/server/groups/groups';
 import { receiptHash, submitResponse } from '$lib/server/reviews/responses';
 import { closeReview, deleteReview, openReview } from '$lib/server/reviews/lifecycle';
@@ -191,6 +196,8 @@ describe('the database file, read as an operator holding a copy would', () => {
 		expect(outcome(await closeReview(review.group.id, review.reviewId))).toBe('done');
 		// the log is empty: no transaction's pages, in commit order, are left in it
 		expect(walSize()).toBe(0);
+		// closing left the copying to the thread, and commits copy again past 1,000 pages
+		expect(connectionSettings().autoCheckpoint).toBe(autoCheckpointPages);
 		const file = SqliteFile.read(databasePath, walPath);
 		const structures = rankedStructures(file, review);
 		// the comments copied for the group to read, under fresh random keys
@@ -481,6 +488,34 @@ describe('emptying the log', () => {
 		reader.exec('COMMIT');
 		reader.close();
 		await finishForgetting();
+		expect(walSize()).toBe(0);
+	});
+
+	it('starts again from its beginning while writes never stop, even with no round of the thread', async () => {
+		const first = `first-${crypto.randomUUID()}`;
+		execute('create table log_marker (t text)');
+		execute('create table log_filler (t text)');
+		execute({ sql: 'insert into log_marker values (?)', args: [first] });
+		expect(bytesContain(readBytes(walPath), first)).toBe(true);
+		// about 3,000 pages in 60 commits, as a busy minute of answers would write
+		for (let commit = 0; commit < 60; commit++) {
+			execute(
+				'with recursive n(i) as (select 1 union all select i + 1 from n where i < 50) insert into log_filler select hex(randomblob(1800)) from n'
+			);
+		}
+		// the commit past 1,000 pages copied the log into the file; the next one started it again
+		// and cut the file to its own frames: the first write is no longer in it
+		expect(bytesContain(readBytes(walPath), first)).toBe(false);
+		expect(walSize()).toBeLessThan(1100 * 4120);
+		execute('drop table log_marker');
+		execute('drop table log_filler');
+		expect(await forgetRecentWrites()).toBe(true);
+	});
+
+	it('is left to the thread for a write of thousands of pages, and commits copy again after', async () => {
+		const during = await writeThenForget(() => connectionSettings().autoCheckpoint);
+		expect(during).toBe(0);
+		expect(connectionSettings().autoCheckpoint).toBe(autoCheckpointPages);
 		expect(walSize()).toBe(0);
 	});
 

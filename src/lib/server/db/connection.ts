@@ -8,8 +8,8 @@ export type Connection = Libsql.Database;
 /** How long a write waits for another writer (another process on the same file) before failing. */
 export const busyTimeoutMs = 5000;
 
-/** How large (in pages of 4 KB) the log may grow before a commit empties it itself. */
-export const autoCheckpointPages = 10_000;
+/** How large (in pages of 4 KB) the log may grow before a commit empties it: SQLite's default. */
+export const autoCheckpointPages = 1000;
 
 /** A connection with the settings every connection of the app gets (exported for tests). */
 export function openConnection(config = databaseConfig()): Connection {
@@ -30,7 +30,7 @@ export function openConnection(config = databaseConfig()): Connection {
 		connection.exec('PRAGMA journal_mode = WAL'); // it persists in the file
 		// A commit is written to the log, not synced to the disk: the log is synced when it is
 		// emptied into the database, a tenth of a second after an answer and at the review
-		// scheduler's tick every 30 s (anonymity.ts).
+		// scheduler's tick every 30 s (anonymity.ts), or by a commit that grows it past 1,000 pages.
 		// SQLite's recommended setting with WAL: a crash of the app loses nothing and a power cut
 		// never corrupts the file, though it may take the writes of the last seconds with it.
 		// Syncing at every commit (FULL) held the write lock 0.7 ms instead of 0.1 ms, and the
@@ -43,11 +43,13 @@ export function openConnection(config = databaseConfig()): Connection {
 		// commit that starts it cuts the log file to its own frames: older frames, and the order
 		// of the writes they held, are not left lying beyond them (see db/log-emptier.ts).
 		connection.exec('PRAGMA journal_size_limit = 0');
-		// SQLite empties the log itself in the commit that grows it past a size, on the thread
-		// that committed and with its syncs. At its default (1,000 pages) that was the commit of
-		// closing a review: 211 of the 480 ms that closing held the event loop, measured on the
-		// bench's 2,000-group database. The log-emptying thread does it instead; this size only
-		// stops the log from growing without end should that thread fall behind.
+		// A commit that grows the log past this size copies it into the file itself, with its
+		// syncs, on the thread that commits. The log-emptying thread rarely lets it get so far,
+		// but while writes never stop it cannot finish a round (one always comes in between), and
+		// these commits are what start the log again from its beginning: without them it keeps
+		// every answer of a busy minute, in the order they came (tests/server/anonymity-file.test.ts).
+		// Closing a review, whose one commit writes thousands of pages, leaves it to the thread
+		// (`writeThenForget` in anonymity.ts).
 		connection.exec(`PRAGMA wal_autocheckpoint = ${autoCheckpointPages}`);
 	}
 	connection.exec('PRAGMA foreign_keys = ON');

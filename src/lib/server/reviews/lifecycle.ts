@@ -20,7 +20,8 @@ import {
 	forgetRecentWrites,
 	forgetWhoWasReminded,
 	shuffleStoredOutsiderResponses,
-	shuffleStoredResponses
+	shuffleStoredResponses,
+	writeThenForget
 } from '$lib/server/anonymity';
 import { logFailure } from '$lib/server/log';
 import { announceClosed, produceReviewOpened } from '$lib/server/reminders/producers';
@@ -127,31 +128,33 @@ export async function closeReview(
 	reviewId: string,
 	now = new Date()
 ): Promise<LifecycleOutcome> {
-	const outcome = transaction((tx): Result<boolean, LifecycleRefusal> => {
-		const row = findReview(groupId, reviewId);
-		if (!row) return refuse('not-found');
-		if (row.status !== 'open') return refuse('wrong-status');
-		const [{ responses }] = tx
-			.select({ responses: sql<number>`count(*)` })
-			.from(response)
-			.where(eq(response.reviewId, reviewId))
-			.all();
-		const closed = { ...row, status: 'closed' as const, responseCount: responses, closedAt: now };
-		const revealed = isRevealed(closed);
-		if (revealed) computeResults(tx, reviewId);
-		shuffleStoredResponses(tx, reviewId);
-		shuffleStoredOutsiderResponses(tx, reviewId);
-		forgetWhoWasReminded(tx, reviewId);
-		resolveOpenReviewNotices(tx, reviewId, now);
-		tx.update(review)
-			.set({ status: 'closed', closedAt: now, responseCount: responses })
-			.where(eq(review.id, reviewId))
-			.run();
-		return ok(revealed);
-	});
+	const outcome = await writeThenForget(() =>
+		transaction((tx): Result<boolean, LifecycleRefusal> => {
+			const row = findReview(groupId, reviewId);
+			if (!row) return refuse('not-found');
+			if (row.status !== 'open') return refuse('wrong-status');
+			const [{ responses }] = tx
+				.select({ responses: sql<number>`count(*)` })
+				.from(response)
+				.where(eq(response.reviewId, reviewId))
+				.all();
+			const closed = { ...row, status: 'closed' as const, responseCount: responses, closedAt: now };
+			const revealed = isRevealed(closed);
+			if (revealed) computeResults(tx, reviewId);
+			shuffleStoredResponses(tx, reviewId);
+			shuffleStoredOutsiderResponses(tx, reviewId);
+			forgetWhoWasReminded(tx, reviewId);
+			resolveOpenReviewNotices(tx, reviewId, now);
+			tx.update(review)
+				.set({ status: 'closed', closedAt: now, responseCount: responses })
+				.where(eq(review.id, reviewId))
+				.run();
+			return ok(revealed);
+		})
+	);
 	if (!outcome.ok) return outcome;
 	await announceClosed(reviewId, outcome.value, now);
-	// The log holds the closing transaction's pages, and with them the order just rewritten.
+	// and the log is empty of the notices too when closing is done
 	await forgetRecentWrites();
 	return ok(undefined);
 }
