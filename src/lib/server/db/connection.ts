@@ -47,9 +47,9 @@ export function openConnection(config = databaseConfig()): Connection {
 		// syncs, on the thread that commits. The log-emptying thread rarely lets it get so far,
 		// but while writes never stop it cannot finish a round (one always comes in between), and
 		// these commits are what start the log again from its beginning: without them it keeps
-		// every answer of a busy minute, in the order they came (tests/server/anonymity-file.test.ts).
-		// Closing a review, whose one commit writes thousands of pages, leaves it to the thread
-		// (`writeThenForget` in anonymity.ts).
+		// every answer of a busy minute, in the order they came (anonymity-file.test.ts).
+		// Closing a review and VACUUM, whose one commit writes thousands of pages, leave it to
+		// the thread (`writeThenForget` in anonymity.ts).
 		connection.exec(`PRAGMA wal_autocheckpoint = ${autoCheckpointPages}`);
 	}
 	connection.exec('PRAGMA foreign_keys = ON');
