@@ -58,9 +58,11 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	event.locals.unread = 0;
 	if (token) {
-		const { session, user, unread } = await validateSessionToken(token);
+		const { session, user, unread, renewed } = await validateSessionToken(token);
 		if (session) {
-			setSessionCookie(event, token, session.expiresAt);
+			// The cookie ends when the session does; it is set again only when that moves, not on
+			// every response (a Set-Cookie per page cost every request and made responses larger).
+			if (renewed) setSessionCookie(event, token, session.expiresAt);
 			event.locals.session = session;
 			event.locals.user = user;
 			event.locals.unread = unread;

@@ -207,6 +207,36 @@ describe('brute-force limits', () => {
 	});
 });
 
+describe('the session cookie', () => {
+	it('is set again only when the session is renewed, and then ends when the session does', async () => {
+		const person = await makeUser();
+		const cookie = await sessionCookie(person.id);
+		const id = hashToken(tokenOf(cookie));
+		const sessionCookieOf = (response: Response) =>
+			response.headers.getSetCookie().find((c) => c.startsWith('session='));
+
+		const fresh = await app.http.get('/account', { cookie });
+		expect(fresh.status).toBe(200);
+		expect(sessionCookieOf(fresh)).toBeUndefined();
+
+		// ten days left: the next request pushes the expiry to 30 days from now and says so
+		const soon = new Date(Date.now() + 10 * 24 * 60 * 60 * 1000);
+		await db.update(session).set({ expiresAt: soon }).where(eq(session.id, id));
+		const before = Date.now();
+		const renewing = await app.http.get('/account', { cookie });
+		expect(renewing.status).toBe(200);
+		const [stored] = await db.select().from(session).where(eq(session.id, id));
+		expect(stored.expiresAt.getTime()).toBeGreaterThan(before + 29 * 24 * 60 * 60 * 1000);
+		const set = sessionCookieOf(renewing);
+		expect(set).toMatch(new RegExp(`^${cookie};`));
+		const expires = new Date(set!.match(/Expires=([^;]+)/)![1]);
+		// the cookie's date has whole seconds
+		expect(Math.abs(expires.getTime() - stored.expiresAt.getTime())).toBeLessThan(1000);
+
+		expect(sessionCookieOf(await app.http.get('/account', { cookie }))).toBeUndefined();
+	});
+});
+
 describe('ending sessions', () => {
 	it('log-out deletes the session on the server, not only the cookie', async () => {
 		const person = await makeUser();

@@ -44,7 +44,8 @@ describe('sessions', () => {
 		expect(await validateSessionToken(token + 'x')).toEqual({
 			session: null,
 			user: null,
-			unread: 0
+			unread: 0,
+			renewed: false
 		});
 	});
 
@@ -56,10 +57,12 @@ describe('sessions', () => {
 
 		const early = await validateSessionToken(token, at(start, 5 * day));
 		expect(early.session?.expiresAt.getTime()).toBe(created.expiresAt.getTime());
+		expect(early.renewed).toBe(false);
 
 		const later = at(start, 20 * day);
 		const renewed = await validateSessionToken(token, later);
 		expect(renewed.session?.expiresAt.getTime()).toBe(later.getTime() + inactivityLimitMs);
+		expect(renewed.renewed).toBe(true);
 		const [stored] = await db
 			.select()
 			.from(session)

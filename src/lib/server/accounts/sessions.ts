@@ -20,8 +20,9 @@ export type SessionUser = {
 	emailVerified: boolean;
 };
 export type SessionValidation =
-	| { session: Session; user: SessionUser; unread: number }
-	| { session: null; user: null; unread: 0 };
+	// renewed: the expiry moved forward, so the cookie must be set again to end with the session
+	| { session: Session; user: SessionUser; unread: number; renewed: boolean }
+	| { session: null; user: null; unread: 0; renewed: false };
 
 /** Midnight (UTC) of the day `now` falls on: when a session was last used, and no closer. */
 export function dayOf(now: Date) {
@@ -65,17 +66,19 @@ const findSession = prepared(() =>
 		.prepare()
 );
 
+const noSession = { session: null, user: null, unread: 0, renewed: false } as const;
+
 export async function validateSessionToken(
 	token: string,
 	now = new Date()
 ): Promise<SessionValidation> {
 	const [row] = await findSession().all({ id: hashToken(token) });
-	if (!row) return { session: null, user: null, unread: 0 };
+	if (!row) return noSession;
 
 	const absoluteEnd = row.session.createdAt.getTime() + absoluteLifetimeMs;
 	if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd) {
 		db.delete(session).where(eq(session.id, row.session.id)).run();
-		return { session: null, user: null, unread: 0 };
+		return noSession;
 	}
 	// At most one write a day for "last used", and one when the expiry is pushed forward.
 	const changes: Partial<Session> = {};
@@ -91,7 +94,8 @@ export async function validateSessionToken(
 	return {
 		session: row.session,
 		user: { ...person, emailVerified: emailVerifiedAt !== null },
-		unread: row.unread
+		unread: row.unread,
+		renewed: changes.expiresAt !== undefined
 	};
 }
 
