@@ -7,15 +7,14 @@
 // Paths may use <group> for the seeded group's address; the default is the purpose page, the
 // board and /healthz.
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { openDatabase } from '../scripts/database.js';
+import { openDatabase, startSession } from '../scripts/database.js';
+import { freePort, untilServing } from './serving.js';
 
 const databasePath = 'bench/results/bench.db';
-const port = 4173 + Math.floor(Math.random() * 1000);
 const warmUpSeconds = 2;
 const countedSeconds = 4;
 
@@ -57,39 +56,27 @@ if (!existsSync('build/index.js')) {
 }
 
 const { slug, cookie } = signInAsSeedOwner();
-const paths = (process.argv.length > 2 ? process.argv.slice(2) : defaultPaths()).map((path) =>
-	path.replace('<group>', `/g/${slug}`)
+const asked = process.argv.slice(2);
+const paths = (asked.length > 0 ? asked : ['<group>/purpose', '<group>/board', '/healthz']).map(
+	(path) => path.replace('<group>', `/g/${slug}`)
 );
 for (const path of paths) await profile(path);
 
-function defaultPaths() {
-	return ['<group>/purpose', '<group>/board', '/healthz'];
-}
-
-// A session for the owner of the seeded group with 500 tasks, as scripts/seed.js makes them.
+// A session for the owner of the seeded group with 500 tasks, as scripts/seed.js makes them (a
+// row more in bench/results/bench.db, which the next `npm run bench` starts afresh).
 function signInAsSeedOwner() {
 	const database = openDatabase(`file:${databasePath}`);
 	const [owner] = database.execute(
 		`select g.slug, m.user_id as userId from "group" g join membership m on m.group_id = g.id
 		 where m.role = 'owner' and (select count(*) from task t where t.group_id = g.id) >= 500`
 	).rows;
-	const token = randomBytes(20).toString('hex');
-	const now = Date.now();
-	database.execute({
-		sql: 'insert into session (id, user_id, created_at, expires_at, last_used_on) values (?, ?, ?, ?, ?)',
-		args: [
-			createHash('sha256').update(token).digest('hex'),
-			owner.userId,
-			now,
-			now + 30 * 86_400_000,
-			Math.floor(now / 86_400_000) * 86_400_000
-		]
-	});
+	const cookie = startSession(database, owner.userId);
 	database.close();
-	return { slug: owner.slug, cookie: `session=${token}` };
+	return { slug: owner.slug, cookie };
 }
 
 async function profile(path) {
+	const port = await freePort();
 	const profiles = mkdtempSync(`${tmpdir()}/outsider-profile-`);
 	const log = openSync(`${profiles}/server.log`, 'w');
 	const server = spawn(
@@ -107,9 +94,10 @@ async function profile(path) {
 		}
 	);
 	closeSync(log);
-	await untilServing();
+	await untilServing({ url: `http://127.0.0.1:${port}`, child: server }, `${profiles}/server.log`);
 
 	let requests = 0;
+	let refused = 0;
 	let counting = false;
 	const run = autocannon({
 		url: `http://127.0.0.1:${port}${path}`,
@@ -118,8 +106,8 @@ async function profile(path) {
 		duration: warmUpSeconds + countedSeconds
 	});
 	run.on('response', (_client, status) => {
-		if (status >= 300) throw new Error(`${path} answered ${status}`);
-		if (counting) requests++;
+		if (status >= 300) refused++;
+		else if (counting) requests++;
 	});
 	await sleep(warmUpSeconds * 1000);
 	// V8's profile and process.hrtime read the same monotonic clock, in µs and ns
@@ -132,6 +120,13 @@ async function profile(path) {
 	const exited = new Promise((resolve) => server.on('exit', resolve));
 	server.kill('SIGTERM');
 	await exited;
+	if (refused > 0) {
+		console.error(
+			`${path} answered ${refused} requests with a status of 300 or more; see ${profiles}/server.log`
+		);
+		process.exitCode = 1;
+		return;
+	}
 
 	// the main thread's profile (the log-emptying thread writes one of its own)
 	const [main] = readdirSync(profiles)
@@ -174,16 +169,4 @@ function partOf(id, nodes, parents) {
 			for (const [part, matches] of tier) if (matches(functionName, url)) return part;
 		}
 	return 'other';
-}
-
-async function untilServing() {
-	for (let i = 0; i < 300; i++) {
-		const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-			(response) => response.ok,
-			() => false
-		);
-		if (ok) return;
-		await sleep(100);
-	}
-	throw new Error('the server did not answer /healthz within 30 s');
 }

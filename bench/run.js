@@ -18,7 +18,6 @@ import {
 	rmSync,
 	writeFileSync
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -27,6 +26,7 @@ import autocannon from 'autocannon';
 import Database from 'libsql';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, findChromium } from '../scripts/chromium.js';
+import { freePort, untilServing } from './serving.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const warmUpSeconds = Math.min(2, seconds);
@@ -86,16 +86,6 @@ const running = new Set();
 process.on('exit', () => running.forEach((server) => server.child.kill('SIGTERM')));
 process.on('SIGINT', () => process.exit(130));
 
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const probe = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = probe.address();
-			probe.close(() => resolve(port));
-		});
-		probe.on('error', reject);
-	});
-}
-
 // `workers` becomes WEB_CONCURRENCY: 1 is one process, more is a primary with that many workers.
 async function startServer(workers, settings = {}) {
 	const port = await freePort();
@@ -109,23 +99,9 @@ async function startServer(workers, settings = {}) {
 	const server = { child, pid: child.pid, url: `http://127.0.0.1:${port}`, workers };
 	running.add(server);
 	child.on('exit', () => running.delete(server));
-	await untilServing(server);
+	await untilServing(server, serverLog);
 	if (workers > 1) await untilProcesses(server, workers);
 	return server;
-}
-
-async function untilServing(server) {
-	for (let i = 0; i < 600; i++) {
-		if (server.child.exitCode !== null)
-			throw new Error(`the server exited with ${server.child.exitCode}; see ${serverLog}`);
-		const ok = await fetch(`${server.url}/healthz`).then(
-			(response) => response.ok,
-			() => false
-		);
-		if (ok) return;
-		await sleep(100);
-	}
-	throw new Error(`the server did not answer /healthz within a minute; see ${serverLog}`);
 }
 
 // A primary answers as soon as its first worker listens: wait for the others to be forked, so

@@ -1,5 +1,6 @@
 // The scripts' way into the database (seeding, backups): the same `libsql` connection class the
 // app uses, with the two calls the scripts need.
+import { createHash, randomBytes } from 'node:crypto';
 import Database from 'libsql';
 
 /** @typedef {string | { sql: string; args?: unknown[] }} Statement */
@@ -46,4 +47,28 @@ export function openDatabase(url, { authToken, timeoutMs = 5000 } = {}) {
 				.immediate(),
 		close: () => connection.close()
 	};
+}
+
+/**
+ * Starts a session for `userId` as the app's own sessions start, and returns the `Cookie` header
+ * value that carries it. Last used today (midnight UTC), so that the first request made with it
+ * does not also write the session, which a real member's first page view did.
+ * @param {{ execute: (statement: Statement) => unknown }} database
+ * @param {string} userId
+ */
+export function startSession(database, userId) {
+	const token = randomBytes(20).toString('hex');
+	const now = Date.now();
+	const day = 86_400_000;
+	database.execute({
+		sql: 'insert into session (id, user_id, created_at, expires_at, last_used_on) values (?, ?, ?, ?, ?)',
+		args: [
+			createHash('sha256').update(token).digest('hex'),
+			userId,
+			now,
+			now + 30 * day,
+			Math.floor(now / day) * day
+		]
+	});
+	return `session=${token}`;
 }

@@ -3,9 +3,9 @@
 // People, memberships, sessions and answers are written straight to the database (fast, in
 // bulk); groups and reviews are created, opened, restated and closed through the app's own
 // forms, so aggregates come from the real closing code. Prints JSON: the group and a cookie.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { openDatabase } from './database.js';
+import { openDatabase, startSession } from './database.js';
 import { hash } from '@node-rs/argon2';
 
 const { values: args } = parseArgs({
@@ -59,24 +59,7 @@ async function person(label, passwordHash) {
 	return userId;
 }
 
-async function sessionFor(userId) {
-	const token = randomBytes(20).toString('hex');
-	const now = Date.now();
-	// as the app's own sessions start: used today (midnight UTC), so that a seeded member's first
-	// request does not also write the session, which a real member's first page view did
-	const today = Math.floor(now / 86_400_000) * 86_400_000;
-	await db.execute({
-		sql: 'insert into session (id, user_id, created_at, expires_at, last_used_on) values (?, ?, ?, ?, ?)',
-		args: [
-			createHash('sha256').update(token).digest('hex'),
-			userId,
-			now,
-			now + 30 * 86_400_000,
-			today
-		]
-	});
-	return `session=${token}`;
-}
+const sessionFor = (userId) => startSession(db, userId);
 
 async function post(path, fields, cookie) {
 	const response = await fetch(server + path, {

@@ -154,7 +154,7 @@ export async function closeReview(
 	);
 	if (!outcome.ok) return outcome;
 	await announceClosed(reviewId, outcome.value, now);
-	// and the log is empty of the notices too when closing is done
+	// The notices just written are in the log too: closing answers with it empty (0 bytes).
 	await forgetRecentWrites();
 	return ok(undefined);
 }
