@@ -116,6 +116,7 @@ export function forgetWhoWasReminded(tx: Executor, reviewId: string) {
 // that is deleted: they carry it as a foreign key that cascades (see `subject` in work-schema.ts).
 
 let emptier: ReturnType<typeof logEmptier> | undefined;
+const emptierOf = (path: string) => (emptier ??= logEmptier(path));
 
 /**
  * Moves everything in the write-ahead log into the database file and empties the log, so that
@@ -129,31 +130,40 @@ export async function forgetRecentWrites() {
 	// a libSQL server keeps its own log
 	const path = databaseConfig().filePath;
 	if (!path) return true;
-	emptier ??= logEmptier(path);
-	return emptier.empty();
+	return emptierOf(path).empty();
 }
 
 let checkpointsLeftToThread = 0;
 
 /**
- * Runs `write` (one commit of thousands of pages: closing a review, VACUUM) and then empties the
- * log on the thread, the log holding the order `write` just rewrote. Until the thread is done,
+ * Runs `work` (which writes thousands of pages in one commit: closing a review, VACUUM) while
  * this process's commits do not copy the log into the file themselves (SQLite's automatic
- * checkpoint, see db/connection.ts): that copy and its syncs, on the event loop, were 211 of the
- * 480 ms closing a review of 300 answers took on the bench's 2,000-group database.
+ * checkpoint, see db/connection.ts), leaving that to the thread: that copy and its syncs, on the
+ * event loop, were 211 of the 480 ms closing a review of 300 answers took on the bench's
+ * 2,000-group database.
  */
-export async function writeThenForget<T>(write: () => T): Promise<T> {
-	if (!databaseConfig().filePath) return write();
+async function leavingCheckpointsToThread<T>(work: () => Promise<T>): Promise<T> {
 	const setAutoCheckpoint = (pages: number) =>
 		db.$client.exec(`PRAGMA wal_autocheckpoint = ${pages}`);
 	if (checkpointsLeftToThread++ === 0) setAutoCheckpoint(0);
 	try {
-		const result = write();
-		await forgetRecentWrites();
-		return result;
+		return await work();
 	} finally {
 		if (--checkpointsLeftToThread === 0) setAutoCheckpoint(autoCheckpointPages);
 	}
+}
+
+/**
+ * Runs `write` (one commit of thousands of pages: closing a review) and then empties the log on
+ * the thread, the log holding the order `write` just rewrote (see `leavingCheckpointsToThread`).
+ */
+export async function writeThenForget<T>(write: () => T): Promise<T> {
+	if (!databaseConfig().filePath) return write();
+	return leavingCheckpointsToThread(async () => {
+		const result = write();
+		await forgetRecentWrites();
+		return result;
+	});
 }
 
 /** How soon after an answer the log is emptied (see `forgetSoon`). */
@@ -183,22 +193,17 @@ let rewritePending = false;
  * (VACUUM), then empties the log. `secure_delete` zeroes a deleted row where it stands, but a
  * copy of a row that SQLite moved earlier can stay behind in a page's unused space: a review's
  * title was found in the file after its group was deleted, in about one test run in five. A
- * rebuilt file holds only live rows. It costs seconds on the benchmark's 700 MB file (2,000
- * groups) and milliseconds on a small instance's; deleting is rare and deliberate. Should another
- * process hold the file, the review scheduler's next tick tries again.
+ * rebuilt file holds only live rows. It costs seconds on the benchmark's file (2,000 groups) and
+ * milliseconds on a small instance's, on the log-emptying thread: requests go on being read
+ * meanwhile, and a write waits for it. Should another process hold the file, the review
+ * scheduler's next tick tries again.
  */
 export async function eraseDeletedForGood() {
-	if (!databaseConfig().filePath) return;
-	// The rebuilt file passes through the log whole; copying it back is left to the thread: 3.4 s
-	// on this thread instead of 7.0 s, measured on the benchmark's 700 MB file.
-	rewritePending = !(await writeThenForget(() => {
-		try {
-			db.$client.exec('VACUUM');
-			return true;
-		} catch {
-			return false;
-		}
-	}));
+	const path = databaseConfig().filePath;
+	if (!path) return;
+	// the rebuilt file passes through the log whole: this process's commits leave copying it back
+	// to the thread
+	rewritePending = !(await leavingCheckpointsToThread(() => emptierOf(path).rebuild()));
 }
 
 /**
