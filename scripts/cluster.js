@@ -67,6 +67,7 @@ export function runWorkers(count, announce) {
 		setTimeout(() => process.exit(exitCode), stopWaitMs).unref();
 	}
 
+	relayWritesPaused();
 	process.on('SIGTERM', () => stopAll(0));
 	process.on('SIGINT', () => stopAll(0));
 	if (process.env.EVENT_LOOP_REPORT)
@@ -74,6 +75,43 @@ export function runWorkers(count, announce) {
 			Object.values(cluster.workers).filter((w) => served.has(w.id) && w.isConnected())
 		);
 	fork();
+}
+
+/**
+ * Passes on what a worker that rebuilds the database file and the others tell each other
+ * (src/lib/server/db/write-gate.ts): "paused" to the other workers; their "drained" back, as one
+ * once all have said it; "resumed" to the others. A worker that stops counts as drained, and its
+ * rebuild as over.
+ */
+function relayWritesPaused() {
+	const rebuilding = new Map(); // rebuilding worker's id -> ids of workers yet to drain
+	const send = (worker, message) => worker?.isConnected() && worker.send(message, () => {});
+	const others = (id) => Object.values(cluster.workers).filter((w) => w.id !== id);
+	const settle = (id) => {
+		const left = rebuilding.get(id);
+		if (left?.size === 0) send(cluster.workers[id], { outsiderWrites: 'drained' });
+	};
+	const resumed = (id) => {
+		if (!rebuilding.delete(id)) return;
+		for (const worker of others(id)) send(worker, { outsiderWrites: 'resumed', worker: id });
+	};
+	cluster.on('message', (worker, message) => {
+		const said = message?.outsiderWrites;
+		if (said === 'paused') {
+			const asked = others(worker.id).filter((w) => w.isConnected());
+			rebuilding.set(worker.id, new Set(asked.map((w) => w.id)));
+			for (const other of asked) send(other, { outsiderWrites: 'paused', worker: worker.id });
+			settle(worker.id);
+		} else if (said === 'drained' && rebuilding.get(message.worker)?.delete(worker.id)) {
+			settle(message.worker);
+		} else if (said === 'resumed') {
+			resumed(worker.id);
+		}
+	});
+	cluster.on('exit', (worker) => {
+		resumed(worker.id);
+		for (const [id, left] of rebuilding) if (left.delete(worker.id)) settle(id);
+	});
 }
 
 /**

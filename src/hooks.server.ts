@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { prepareDatabase } from '$lib/server/db';
+import { asWrite } from '$lib/server/db/write-gate';
 import { discardBody, maxBodyBytes, tooLargeMessage } from '$lib/server/forms';
 import { logFailure } from '$lib/server/log';
 import { startMaintenance } from '$lib/server/maintenance';
@@ -73,7 +74,15 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, bodyLimit, authenticate);
+// A request that may write waits out a rebuild of the database file here, on the event loop,
+// rather than in its transaction, where waiting holds the whole process (db/write-gate.ts).
+const writesAfterRebuild: Handle = async ({ event, resolve }) => {
+	const method = event.request.method;
+	if (method === 'GET' || method === 'HEAD') return resolve(event);
+	return asWrite(async () => resolve(event));
+};
+
+export const handle = sequence(securityHeaders, bodyLimit, writesAfterRebuild, authenticate);
 
 export const handleError: HandleServerError = ({ error, status, message, event }) => {
 	// Only the error's kind and code are logged: never the request's body or the error's message,

@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { databaseConfig } from '$lib/server/config';
 import { autoCheckpointPages, db, rowInserter, type Executor } from '$lib/server/db';
 import { logEmptier } from '$lib/server/db/log-emptier';
+import { pausingWrites } from '$lib/server/db/write-gate';
 import { slices } from '$lib/server/db/slices';
 import { answer, outsiderAnswer, outsiderResponse, response } from '$lib/server/db/schema';
 import { notification, reminder } from '$lib/server/db/work-schema';
@@ -195,15 +196,17 @@ let rewritePending = false;
  * title was found in the file after its group was deleted, in about one test run in five. A
  * rebuilt file holds only live rows. It costs seconds on the benchmark's file (2,000 groups) and
  * milliseconds on a small instance's, on the log-emptying thread: requests go on being read
- * meanwhile, and a write waits for it. Should another process hold the file, the review
+ * meanwhile, and writes wait for it on the event loop (db/write-gate.ts). Should another process hold the file, the review
  * scheduler's next tick tries again.
  */
 export async function eraseDeletedForGood() {
 	const path = databaseConfig().filePath;
 	if (!path) return;
 	// the rebuilt file passes through the log whole: this process's commits leave copying it back
-	// to the thread
-	rewritePending = !(await leavingCheckpointsToThread(() => emptierOf(path).rebuild()));
+	// to the thread; and writes wait for the rebuild on the event loop (db/write-gate.ts)
+	rewritePending = !(await leavingCheckpointsToThread(() =>
+		pausingWrites(() => emptierOf(path).rebuild())
+	));
 }
 
 /**

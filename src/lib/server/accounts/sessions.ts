@@ -3,6 +3,7 @@ import { and, count, eq, gt, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { db, prepared } from '$lib/server/db';
 import { session, user, type Session } from '$lib/server/db/schema';
 import { notification } from '$lib/server/db/work-schema';
+import { writesPaused } from '$lib/server/db/write-gate';
 import { generateToken, hashToken } from '$lib/server/tokens';
 
 const day = 24 * 60 * 60 * 1000;
@@ -77,7 +78,8 @@ export async function validateSessionToken(
 
 	const absoluteEnd = row.session.createdAt.getTime() + absoluteLifetimeMs;
 	if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd) {
-		db.delete(session).where(eq(session.id, row.session.id)).run();
+		// while the file is rebuilt (db/write-gate.ts) the sweep deletes it later
+		if (!writesPaused()) db.delete(session).where(eq(session.id, row.session.id)).run();
 		return noSession;
 	}
 	// At most one write a day for "last used", and one when the expiry is pushed forward.
@@ -86,7 +88,10 @@ export async function validateSessionToken(
 	if ((row.session.lastUsedOn?.getTime() ?? 0) < today.getTime()) changes.lastUsedOn = today;
 	if (row.session.expiresAt.getTime() - now.getTime() < renewWhenLeftMs)
 		changes.expiresAt = new Date(Math.min(now.getTime() + inactivityLimitMs, absoluteEnd));
-	if (Object.keys(changes).length > 0) {
+	// Bookkeeping, not worth a request waiting for a rebuild of the file (db/write-gate.ts): the
+	// next request writes it.
+	const written = Object.keys(changes).length > 0 && !writesPaused();
+	if (written) {
 		db.update(session).set(changes).where(eq(session.id, row.session.id)).run();
 		Object.assign(row.session, changes);
 	}
@@ -95,7 +100,7 @@ export async function validateSessionToken(
 		session: row.session,
 		user: { ...person, emailVerified: emailVerifiedAt !== null },
 		unread: row.unread,
-		renewed: changes.expiresAt !== undefined
+		renewed: written && changes.expiresAt !== undefined
 	};
 }
 

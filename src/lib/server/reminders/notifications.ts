@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { db, prepared, type Executor, transaction } from '$lib/server/db';
+import { asWrite } from '$lib/server/db/write-gate';
 import {
 	mail,
 	notification,
@@ -97,12 +98,15 @@ export async function notificationsOf(userId: string, limit = 100) {
 
 /** Marks a person's notice read and returns where it points (a path inside the app). */
 export async function openNotification(userId: string, id: string, now = new Date()) {
-	const [row] = db
-		.update(notification)
-		.set({ readAt: sql`coalesce(${notification.readAt}, ${now.getTime()})` })
-		.where(and(eq(notification.userId, userId), eq(notification.id, id)))
-		.returning({ link: notification.link })
-		.all();
+	// a GET that writes: it waits out a rebuild of the file as a form does (db/write-gate.ts)
+	const [row] = await asWrite(async () =>
+		db
+			.update(notification)
+			.set({ readAt: sql`coalesce(${notification.readAt}, ${now.getTime()})` })
+			.where(and(eq(notification.userId, userId), eq(notification.id, id)))
+			.returning({ link: notification.link })
+			.all()
+	);
 	// links are made by the app itself; still, never send anyone off-site
 	return row && row.link.startsWith('/') && !row.link.startsWith('//') ? row.link : undefined;
 }

@@ -1,4 +1,5 @@
 import { logFailure } from '$lib/server/log';
+import { asWrite } from '$lib/server/db/write-gate';
 import { deliverDueReminders, onReminderMade } from './queue';
 import { produceReviewClosing, produceReviewOpened, produceTaskReminders } from './producers';
 import { recurDueTasks } from '$lib/server/tasks/recurrence';
@@ -22,7 +23,9 @@ let scheduled: ReturnType<typeof setTimeout> | undefined;
 let delivering: Promise<unknown> = Promise.resolve();
 
 function exclusively<T>(work: () => Promise<T>) {
-	const next = delivering.then(work, work);
+	// a tick's writes wait out a rebuild of the file on the event loop (db/write-gate.ts)
+	const afterRebuild = () => asWrite(work);
+	const next = delivering.then(afterRebuild, afterRebuild);
 	delivering = next.catch(() => undefined);
 	return next;
 }

@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
 import { db, prepared, transaction } from '$lib/server/db';
 import { slices } from '$lib/server/db/slices';
+import { asWrite } from '$lib/server/db/write-gate';
 import {
 	eligibility,
 	group,
@@ -238,9 +239,12 @@ const dueAnywhere = prepared(() => dueReviews(false));
 
 export async function runDueTransitions(now = new Date(), groupId?: string) {
 	const due = await (groupId ? dueInGroup() : dueAnywhere()).all({ groupId, now: now.getTime() });
-	for (const r of due) if (r.status === 'open') await closeReview(r.groupId, r.id, now);
-	// A draft due while another review is still open waits, and opens once that one closes.
-	for (const r of due) if (r.status === 'draft') await openReview(r.groupId, r.id, now);
+	if (due.length === 0) return;
+	await asWrite(async () => {
+		for (const r of due) if (r.status === 'open') await closeReview(r.groupId, r.id, now);
+		// A draft due while another review is still open waits, and opens once that one closes.
+		for (const r of due) if (r.status === 'draft') await openReview(r.groupId, r.id, now);
+	});
 }
 
 /** Whether a review's opening or closing time has passed while its status has not followed. */
