@@ -520,6 +520,26 @@ describe('emptying the log', () => {
 		expect(walSize()).toBe(0);
 	});
 
+	it('is not cut while writes keep coming (which would sync under the write lock), and is once they pause', async () => {
+		const emptier = logEmptier(databasePath);
+		execute('create table log_writes (t text)');
+		// a write every 2 ms, as answers come under load
+		const writing = setInterval(
+			() => execute('insert into log_writes values (hex(randomblob(100)))'),
+			2
+		);
+		for (let round = 0; round < 10; round++) await emptier.empty();
+		clearInterval(writing);
+		expect(emptier.rounds()).toBe(10);
+		expect(emptier.cuts()).toBe(0);
+		expect(await emptier.empty()).toBe(true);
+		expect(emptier.cuts()).toBe(1);
+		expect(walSize()).toBe(0);
+		execute('drop table log_writes');
+		await forgetRecentWrites();
+		await emptier.stop();
+	});
+
 	it('runs one round at a time: a burst of answers asks for one more round, not one each', async () => {
 		const emptier = logEmptier(databasePath);
 		await makeUser(); // something in the log

@@ -10,8 +10,11 @@ import { busyTimeoutMs } from './connection';
 // So the log is emptied here, on a thread of its own with its own connection, in two steps:
 // - a PASSIVE checkpoint copies the log into the file and syncs, without the write lock: answers
 //   go on being written meanwhile, and requests go on being served;
-// - only when that left nothing behind (no write came in between), a TRUNCATE checkpoint takes
-//   the write lock to cut the log to zero bytes, which with nothing left to copy needs no sync.
+// - only when that left nothing behind, and no other connection has committed in the moment
+//   after it (`settleMs`), a TRUNCATE checkpoint takes the write lock to cut the log to zero
+//   bytes, which with nothing left to copy needs no sync. A write committed between the copy and
+//   the cut would be copied and synced under the write lock, while every writer of every worker
+//   waits for the disk: so the log is cut once writes have paused, not while they keep coming.
 // A write that came in between is copied by the next round. Meanwhile the log does not grow old:
 // once every frame has been copied, the next commit starts the log again from its beginning, and
 // `journal_size_limit = 0` (db/connection.ts) cuts off whatever lay beyond its own frames.
@@ -54,19 +57,34 @@ const rebuild = () => {
 		connection.exec('PRAGMA busy_timeout = 0');
 	}
 };
+// changes whenever another connection (any process's) has committed since the last reading
+const versionStatement = connection.prepare('PRAGMA data_version');
+const dataVersion = () => Number(Object.values(versionStatement.get())[0]);
+const allCopied = (round) => !round.busy && round.frames > 0 && round.frames === round.copied;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 parentPort.on('message', (task) => {
 	const rebuilt = task === 'rebuild' && rebuild();
 	const copied = checkpoint('PASSIVE');
-	if (!copied.busy && copied.frames > 0 && copied.frames === copied.copied) checkpoint('TRUNCATE');
-	parentPort.postMessage({ rebuilt, emptied: checkpoint('PASSIVE').frames === 0 });
+	let cut = false;
+	if (allCopied(copied)) {
+		const before = dataVersion();
+		Atomics.wait(pause, 0, 0, workerData.settleMs); // this thread holds up no one
+		const settled = checkpoint('PASSIVE');
+		cut = allCopied(settled) && dataVersion() === before;
+		if (cut) checkpoint('TRUNCATE');
+	}
+	parentPort.postMessage({ rebuilt, cut, emptied: checkpoint('PASSIVE').frames === 0 });
 });
 `;
 
 const driver = createRequire(import.meta.url).resolve('libsql');
 
+/** How long the log must stay as it is, copied, before it is cut. */
+const settleMs = 20;
+
 type Task = 'empty' | 'rebuild';
-type Reply = { rebuilt: boolean; emptied: boolean };
-const failed: Reply = { rebuilt: false, emptied: false };
+type Reply = { rebuilt: boolean; cut: boolean; emptied: boolean };
+const failed: Reply = { rebuilt: false, cut: false, emptied: false };
 
 /**
  * The log-emptying thread of the database at `path`. `empty()` empties the log and resolves to
@@ -79,13 +97,17 @@ export function logEmptier(path: string) {
 	// the thread answers its tasks in the order it was given them
 	const waiting: { task: Task; reply: Promise<Reply>; answer: (reply: Reply) => void }[] = [];
 	let rounds = 0;
+	let cuts = 0;
 
-	const answerNext = (reply: Reply) => waiting.shift()?.answer(reply);
+	const answerNext = (reply: Reply) => {
+		if (reply.cut) cuts++;
+		waiting.shift()?.answer(reply);
+	};
 	const started = () => {
 		if (thread) return thread;
 		const created = new Worker(program, {
 			eval: true,
-			workerData: { driver, path, busyTimeoutMs }
+			workerData: { driver, path, busyTimeoutMs, settleMs }
 		});
 		created.unref();
 		created.on('message', answerNext);
@@ -119,5 +141,5 @@ export function logEmptier(path: string) {
 		await thread?.terminate();
 	}
 
-	return { empty, rebuild, stop, rounds: () => rounds };
+	return { empty, rebuild, stop, rounds: () => rounds, cuts: () => cuts };
 }
