@@ -3,6 +3,7 @@
 // answered in a known order unlike the order they joined in. See tests/support/sqlite-file.ts.
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { execute, openFile } from '../support/sql';
@@ -11,6 +12,7 @@ import {
 	eraseDeletedForGood,
 	finishForgetting,
 	forgetDelayMs,
+	forgetSoon,
 	forgetRecentWrites,
 	writeThenForget
 } from '$lib/server/anonymity';
@@ -489,6 +491,21 @@ describe('emptying the log', () => {
 		reader.exec('COMMIT');
 		reader.close();
 		await finishForgetting();
+		expect(walSize()).toBe(0);
+	});
+
+	it('after an answer, tries again a moment after a round a reader held up', async () => {
+		const reader = openFile();
+		reader.exec('BEGIN');
+		execute('select count(*) from user', reader); // holds a snapshot of the log
+		await makeUser(); // something in the log
+		forgetSoon(); // as an answer does
+		await sleep(forgetDelayMs + 100);
+		expect(walSize()).toBeGreaterThan(0);
+		reader.exec('COMMIT');
+		reader.close();
+		// the next round comes by itself, not 30 s later at the review scheduler's tick
+		await sleep(forgetDelayMs + 200);
 		expect(walSize()).toBe(0);
 	});
 

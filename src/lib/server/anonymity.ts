@@ -177,12 +177,14 @@ let soon: ReturnType<typeof setTimeout> | undefined;
  * again as slow (measured with `npm run bench`). A copy of the log taken in that tenth of a
  * second (longer while the disk is slow to sync) could link the answers of that moment: the same
  * as copying the database again and again while a review is open, the limit the README states.
+ * A round that could not empty it (a write came in meanwhile, a backup was reading) is followed
+ * by another a moment later, rather than by the scheduler's tick up to 30 s later.
  */
 export function forgetSoon() {
 	if (soon) return;
 	soon = setTimeout(() => {
 		soon = undefined;
-		void forgetRecentWrites();
+		void forgetRecentWrites().then((emptied) => emptied || forgetSoon());
 	}, forgetDelayMs);
 	soon.unref();
 }
