@@ -78,7 +78,10 @@ export interface WritesMessage {
 	worker?: number;
 }
 
-const tellPrimary = (message: WritesMessage) => process.send?.(message);
+// a worker whose channel has closed (it is stopping) has no one left to tell
+const tellPrimary = (message: WritesMessage) => {
+	if (process.connected) process.send?.(message, undefined, undefined, () => {});
+};
 let otherWorkersDrained: (() => void) | undefined;
 
 if (cluster.isWorker) {
