@@ -198,8 +198,8 @@ let rewritePending = false;
  * title was found in the file after its group was deleted, in about one test run in five. A
  * rebuilt file holds only live rows. It costs seconds on the benchmark's file (2,000 groups) and
  * milliseconds on a small instance's, on the log-emptying thread: requests go on being read
- * meanwhile, and writes wait for it on the event loop (db/write-gate.ts). Should another process hold the file, the review
- * scheduler's next tick tries again.
+ * meanwhile, and writes wait for it on the event loop (db/write-gate.ts). Should another
+ * process hold the file, the review scheduler's next tick tries again.
  */
 export async function eraseDeletedForGood() {
 	const path = databaseConfig().filePath;

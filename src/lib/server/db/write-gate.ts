@@ -78,9 +78,11 @@ export interface WritesMessage {
 	worker?: number;
 }
 
-// a worker whose channel has closed (it is stopping) has no one left to tell
+// Only a cluster's worker has a primary to tell (a test runner's child process has a channel
+// too, to its runner); a worker whose channel has closed (it is stopping) has no one left.
 const tellPrimary = (message: WritesMessage) => {
-	if (process.connected) process.send?.(message, undefined, undefined, () => {});
+	if (cluster.isWorker && process.connected)
+		process.send?.(message, undefined, undefined, () => {});
 };
 let otherWorkersDrained: (() => void) | undefined;
 
@@ -128,7 +130,7 @@ export async function pausingWrites<T>(rebuild: () => Promise<T>): Promise<T> {
 		clearTimeout(timer);
 		if (--rebuildsHere === 0) {
 			otherWorkersDrained = undefined;
-			if (cluster.isWorker) tellPrimary({ outsiderWrites: 'resumed' });
+			tellPrimary({ outsiderWrites: 'resumed' });
 		}
 		recheck();
 	}
