@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { prepareDatabase } from '$lib/server/db';
 import { asWrite } from '$lib/server/db/write-gate';
+import { forgetSoon } from '$lib/server/anonymity';
 import { discardBody, maxBodyBytes, tooLargeMessage } from '$lib/server/forms';
 import { logFailure } from '$lib/server/log';
 import { startMaintenance } from '$lib/server/maintenance';
@@ -76,10 +77,15 @@ const authenticate: Handle = async ({ event, resolve }) => {
 
 // A request that may write waits out a rebuild of the database file here, on the event loop,
 // rather than in its transaction, where waiting holds the whole process (db/write-gate.ts).
+// What it wrote is copied out of the log a moment later (anonymity.ts).
 const writesAfterRebuild: Handle = async ({ event, resolve }) => {
 	const method = event.request.method;
 	if (method === 'GET' || method === 'HEAD') return resolve(event);
-	return asWrite(async () => resolve(event));
+	try {
+		return await asWrite(async () => resolve(event));
+	} finally {
+		forgetSoon();
+	}
 };
 
 export const handle = sequence(securityHeaders, bodyLimit, writesAfterRebuild, authenticate);

@@ -17,7 +17,13 @@ import {
 	writeThenForget
 } from '$lib/server/anonymity';
 import { logEmptier } from '$lib/server/db/log-emptier';
-import { autoCheckpointPages, busyTimeoutMs, connectionSettings } from '$lib/server/db';
+import {
+	autoCheckpointPages,
+	busyTimeoutMs,
+	connectionSettings,
+	restartLogPages
+} from '$lib/server/db';
+import { asWrite } from '$lib/server/db/write-gate';
 import { deleteGroup } from '$lib/server/groups/groups';
 import { receiptHash, submitResponse } from '$lib/server/reviews/responses';
 import { closeReview, deleteReview, openReview } from '$lib/server/reviews/lifecycle';
@@ -509,22 +515,52 @@ describe('emptying the log', () => {
 		expect(walSize()).toBe(0);
 	});
 
+	// about 50 pages of 4 KB in one commit
+	const fillerCommit =
+		'with recursive n(i) as (select 1 union all select i + 1 from n where i < 50) insert into log_filler select hex(randomblob(1800)) from n';
+	const pageBytes = 4096 + 24; // a frame of the log: its page and a header
+
 	it('starts again from its beginning while writes never stop, even with no round of the thread', async () => {
 		const first = `first-${crypto.randomUUID()}`;
 		execute('create table log_marker (t text)');
 		execute('create table log_filler (t text)');
 		execute({ sql: 'insert into log_marker values (?)', args: [first] });
 		expect(bytesContain(readBytes(walPath), first)).toBe(true);
-		// about 3,000 pages in 60 commits, as a busy minute of answers would write
-		for (let commit = 0; commit < 60; commit++) {
-			execute(
-				'with recursive n(i) as (select 1 union all select i + 1 from n where i < 50) insert into log_filler select hex(randomblob(1800)) from n'
-			);
-		}
-		// the commit past 1,000 pages copied the log into the file; the next one started it again
-		// and cut the file to its own frames: the first write is no longer in it
+		// half as many pages again as the commits' own checkpoint waits for, with no round between
+		for (let commit = 0; commit < (1.5 * autoCheckpointPages) / 50; commit++) execute(fillerCommit);
+		// the commit past it copied the log into the file; the next one started it again and cut
+		// the file to its own frames: the first write is no longer in it
 		expect(bytesContain(readBytes(walPath), first)).toBe(false);
-		expect(walSize()).toBeLessThan(1100 * 4120);
+		expect(walSize()).toBeLessThan((autoCheckpointPages + 100) * pageBytes);
+		execute('drop table log_marker');
+		execute('drop table log_filler');
+		expect(await forgetRecentWrites()).toBe(true);
+	});
+
+	it('while writes never stop, is cut by the thread with writes paused, long before commits would', async () => {
+		const first = `first-${crypto.randomUUID()}`;
+		execute('create table log_marker (t text)');
+		execute('create table log_filler (t text)');
+		execute({ sql: 'insert into log_marker values (?)', args: [first] });
+		// about 10 pages every 2 ms for 2.5 s, each write followed by a round a moment later, as
+		// requests that write are: three times as many pages as the commits' own checkpoint waits for
+		let longest = 0;
+		let writes = 0;
+		const writing = setInterval(() => {
+			void asWrite(async () => {
+				execute(fillerCommit.replace('i < 50', 'i < 10'));
+				writes++;
+				longest = Math.max(longest, walSize());
+			}).finally(forgetSoon);
+		}, 2);
+		await sleep(2500);
+		clearInterval(writing);
+		expect(writes * 10).toBeGreaterThan(1.5 * autoCheckpointPages);
+		// the log was started again from its beginning: the first write is no longer in it ...
+		expect(bytesContain(readBytes(walPath), first)).toBe(false);
+		// ... and never grew to where a commit would have copied it on the request thread
+		expect(longest).toBeGreaterThan(restartLogPages * pageBytes);
+		expect(longest).toBeLessThan(autoCheckpointPages * pageBytes);
 		execute('drop table log_marker');
 		execute('drop table log_filler');
 		expect(await forgetRecentWrites()).toBe(true);

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { databaseConfig } from '$lib/server/config';
 import { autoCheckpointPages, db, rowInserter, type Executor } from '$lib/server/db';
 import { logEmptier } from '$lib/server/db/log-emptier';
-import { pausingWrites } from '$lib/server/db/write-gate';
+import { apartFromWrites, pausingWrites } from '$lib/server/db/write-gate';
 import { slices } from '$lib/server/db/slices';
 import { answer, outsiderAnswer, outsiderResponse, response } from '$lib/server/db/schema';
 import { notification, reminder } from '$lib/server/db/work-schema';
@@ -167,24 +167,36 @@ export async function writeThenForget<T>(write: () => T): Promise<T> {
 	});
 }
 
-/** How soon after an answer the log is emptied (see `forgetSoon`). */
+/**
+ * `forgetRecentWrites`, for work that no request waits for: when writes never paused long enough
+ * for the log to be cut and it has grown long, cuts it with writes paused (db/log-emptier.ts).
+ */
+async function forgetInBackground() {
+	const path = databaseConfig().filePath;
+	if (!path) return true;
+	const emptier = emptierOf(path);
+	return (await emptier.empty()) || (await emptier.cutIfLong());
+}
+
+/** How soon after an answer (or any other write) the log is emptied (see `forgetSoon`). */
 export const forgetDelayMs = 100;
 let soon: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Empties the log a moment after an answer, once for every answer in that moment: each round
- * syncs the disk, and after every answer the rounds made the slowest submissions under load half
- * again as slow (measured with `npm run bench`). A copy of the log taken in that tenth of a
- * second (longer while the disk is slow to sync) could link the answers of that moment: the same
- * as copying the database again and again while a review is open, the limit the README states.
- * A round that could not empty it (a write came in meanwhile, a backup was reading) is followed
- * by another a moment later, rather than by the scheduler's tick up to 30 s later.
+ * Empties the log a moment after an answer or any other write, once for every write in that
+ * moment: each round syncs the disk, and after every answer the rounds made the slowest
+ * submissions under load half again as slow (measured with `npm run bench`). A copy of the log
+ * taken in that tenth of a second (longer while the disk is slow to sync) could link the answers
+ * of that moment: the same as copying the database again and again while a review is open, the
+ * limit the README states. A round that could not empty it (a write came in meanwhile, a backup
+ * was reading) is followed by another a moment later, rather than by the scheduler's tick up to
+ * 30 s later.
  */
 export function forgetSoon() {
 	if (soon) return;
 	soon = setTimeout(() => {
 		soon = undefined;
-		void forgetRecentWrites().then((emptied) => emptied || forgetSoon());
+		void apartFromWrites(forgetInBackground).then((emptied) => emptied || forgetSoon());
 	}, forgetDelayMs);
 	soon.unref();
 }
@@ -218,7 +230,7 @@ export async function eraseDeletedForGood() {
  */
 export async function finishForgetting() {
 	if (rewritePending) await eraseDeletedForGood();
-	else await forgetRecentWrites();
+	else await forgetInBackground();
 }
 
 /** Byte order of two keys, as SQLite sorts text: rows inserted in it land in key order. */

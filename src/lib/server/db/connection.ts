@@ -8,8 +8,17 @@ export type Connection = Libsql.Database;
 /** How long a write waits for another writer (another process on the same file) before failing. */
 export const busyTimeoutMs = 5000;
 
-/** How large (in pages of 4 KB) the log may grow before a commit empties it: SQLite's default. */
-export const autoCheckpointPages = 1000;
+/**
+ * How long (in pages of 4 KB) the log may grow while writes never pause before the log's thread
+ * cuts it with writes paused (db/log-emptier.ts): SQLite's own default for its checkpoint.
+ */
+export const restartLogPages = 1000;
+
+/**
+ * How long the log may grow before a commit copies it into the file itself, on the thread that
+ * commits: a safety net for when the log's thread cannot keep it shorter.
+ */
+export const autoCheckpointPages = 4 * restartLogPages;
 
 /** A connection with the settings every connection of the app gets (exported for tests). */
 export function openConnection(config = databaseConfig()): Connection {
@@ -29,8 +38,8 @@ export function openConnection(config = databaseConfig()): Connection {
 		connection.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
 		connection.exec('PRAGMA journal_mode = WAL'); // it persists in the file
 		// A commit is written to the log, not synced to the disk: the log is synced when it is
-		// emptied into the database, a tenth of a second after an answer and at the review
-		// scheduler's tick every 30 s (anonymity.ts), or by a commit that grows it past 1,000 pages.
+		// emptied into the database, a tenth of a second after a write and at the review
+		// scheduler's tick every 30 s (anonymity.ts).
 		// SQLite's recommended setting with WAL: a crash of the app loses nothing and a power cut
 		// never corrupts the file, though it may take the writes of the last seconds with it.
 		// Syncing at every commit (FULL) held the write lock 0.7 ms instead of 0.1 ms, and the
@@ -44,12 +53,14 @@ export function openConnection(config = databaseConfig()): Connection {
 		// of the writes they held, are not left lying beyond them (see db/log-emptier.ts).
 		connection.exec('PRAGMA journal_size_limit = 0');
 		// A commit that grows the log past this size copies it into the file itself, with its
-		// syncs, on the thread that commits. The log-emptying thread rarely lets it get so far,
-		// but while writes never stop it cannot finish a round (one always comes in between), and
-		// these commits are what start the log again from its beginning: without them it keeps
-		// every answer of a busy minute, in the order they came (anonymity-file.test.ts).
-		// Closing a review and VACUUM, whose one commit writes thousands of pages, leave it to
-		// the thread (`writeThenForget` in anonymity.ts).
+		// syncs, on the thread that commits: that held an answer, and every request of its worker,
+		// for as long as the disk took (300-600 ms while it was busy, `npm run bench`). So the
+		// log-emptying thread keeps the log shorter: while writes never stop it cannot cut it
+		// between two of them, and past `restartLogPages` it cuts it with writes paused on the
+		// event loop (db/log-emptier.ts). This is the safety net, should the thread fall behind:
+		// without one, the log would keep every answer of a busy minute in the order they came
+		// (anonymity-file.test.ts). Closing a review and VACUUM, whose one commit writes thousands
+		// of pages, turn it off (`writeThenForget` in anonymity.ts).
 		connection.exec(`PRAGMA wal_autocheckpoint = ${autoCheckpointPages}`);
 	}
 	connection.exec('PRAGMA foreign_keys = ON');

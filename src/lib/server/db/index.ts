@@ -9,6 +9,7 @@ import { building } from '$app/environment';
 import { ConfigError, databaseConfig } from '$lib/server/config';
 import {
 	autoCheckpointPages,
+	restartLogPages,
 	bindingSafely,
 	busyTimeoutMs,
 	openConnection,
@@ -18,7 +19,7 @@ import {
 } from './connection';
 import { withWriteLock } from './write-lock';
 
-export { autoCheckpointPages, busyTimeoutMs, openConnection, type Connection };
+export { autoCheckpointPages, busyTimeoutMs, openConnection, restartLogPages, type Connection };
 
 // One driver for every database: the `libsql` package's connection, whose API is better-sqlite3's,
 // under drizzle's better-sqlite3 driver. Statements and transactions are synchronous: a transaction

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { busyTimeoutMs } from './connection';
+import { busyTimeoutMs, restartLogPages } from './connection';
+import { pausingWrites } from './write-gate';
 
 // Emptying the write-ahead log into the database file syncs both to the disk. On the thread that
 // serves requests, that sync held the event loop for as long as the disk took: 0.4 s while the
@@ -18,6 +19,12 @@ import { busyTimeoutMs } from './connection';
 // A write that came in between is copied by the next round. Meanwhile the log does not grow old:
 // once every frame has been copied, the next commit starts the log again from its beginning, and
 // `journal_size_limit = 0` (db/connection.ts) cuts off whatever lay beyond its own frames.
+//
+// While writes never stop (answers under load), no round finds every frame copied and the log
+// keeps growing. Past `restartLogPages`, `cutIfLong` pauses writes in every worker (they wait on
+// their event loops, db/write-gate.ts), and a TRUNCATE copies the frames left, syncs and cuts.
+// SQLite would otherwise do this inside a commit, copying and syncing on the request thread while
+// every request of that worker waited: 300-600 ms when the disk was busy (`npm run bench`).
 //
 // The same thread rebuilds the file (VACUUM) after something was deleted: on the bench's 2,000
 // groups that took seconds, during which the request thread served nobody. Here, reads go on
@@ -63,6 +70,13 @@ const dataVersion = () => Number(Object.values(versionStatement.get())[0]);
 const allCopied = (round) => !round.busy && round.frames > 0 && round.frames === round.copied;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 parentPort.on('message', (task) => {
+	// writes are paused for this one (see \`restart\` below): copy what is left and cut at once
+	if (task === 'restart') {
+		const cut = !checkpoint('TRUNCATE').busy;
+		const left = checkpoint('PASSIVE');
+		parentPort.postMessage({ rebuilt: false, cut, emptied: left.frames === 0, frames: left.frames });
+		return;
+	}
 	const rebuilt = task === 'rebuild' && rebuild();
 	const copied = checkpoint('PASSIVE');
 	let cut = false;
@@ -73,7 +87,8 @@ parentPort.on('message', (task) => {
 		cut = allCopied(settled) && dataVersion() === before;
 		if (cut) checkpoint('TRUNCATE');
 	}
-	parentPort.postMessage({ rebuilt, cut, emptied: checkpoint('PASSIVE').frames === 0 });
+	const left = checkpoint('PASSIVE');
+	parentPort.postMessage({ rebuilt, cut, emptied: left.frames === 0, frames: left.frames });
 });
 `;
 
@@ -82,9 +97,10 @@ const driver = createRequire(import.meta.url).resolve('libsql');
 /** How long the log must stay as it is, copied, before it is cut. */
 const settleMs = 20;
 
-type Task = 'empty' | 'rebuild';
-type Reply = { rebuilt: boolean; cut: boolean; emptied: boolean };
-const failed: Reply = { rebuilt: false, cut: false, emptied: false };
+type Task = 'empty' | 'rebuild' | 'restart';
+/** `frames`: how long the log is after the round, in pages (-1: the thread failed). */
+type Reply = { rebuilt: boolean; cut: boolean; emptied: boolean; frames: number };
+const failed: Reply = { rebuilt: false, cut: false, emptied: false, frames: -1 };
 
 /**
  * The log-emptying thread of the database at `path`. `empty()` empties the log and resolves to
@@ -98,9 +114,13 @@ export function logEmptier(path: string) {
 	const waiting: { task: Task; reply: Promise<Reply>; answer: (reply: Reply) => void }[] = [];
 	let rounds = 0;
 	let cuts = 0;
+	let restarts = 0;
+	let restarting: Promise<boolean> | undefined;
+	let lastFrames = 0;
 
 	const answerNext = (reply: Reply) => {
 		if (reply.cut) cuts++;
+		lastFrames = reply.frames;
 		waiting.shift()?.answer(reply);
 	};
 	const started = () => {
@@ -136,10 +156,33 @@ export function logEmptier(path: string) {
 	const empty = async () => (await send('empty')).emptied;
 	const rebuild = async () => (await send('rebuild')).rebuilt;
 
+	/**
+	 * When the last round left the log `restartLogPages` long or longer (writes never paused long
+	 * enough for it to be cut), cuts it with writes paused in every worker: they wait on their
+	 * event loops while what is left is copied and synced. Resolves to whether the log is empty.
+	 * Not for a request to await: the pause would wait for it (it is a write in flight).
+	 */
+	function cutIfLong() {
+		if (lastFrames < restartLogPages) return Promise.resolve(lastFrames === 0);
+		restarting ??= pausingWrites(async () => {
+			restarts++;
+			return (await send('restart')).emptied;
+		}).finally(() => (restarting = undefined));
+		return restarting;
+	}
+
 	/** Ends the thread (a test's database going away); a later call starts another. */
 	async function stop() {
 		await thread?.terminate();
 	}
 
-	return { empty, rebuild, stop, rounds: () => rounds, cuts: () => cuts };
+	return {
+		empty,
+		cutIfLong,
+		rebuild,
+		stop,
+		rounds: () => rounds,
+		cuts: () => cuts,
+		restarts: () => restarts
+	};
 }

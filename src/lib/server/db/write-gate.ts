@@ -67,6 +67,12 @@ export async function asWrite<T>(work: () => Promise<T>): Promise<T> {
 	}
 }
 
+/**
+ * Runs `work` as no write's part, though called from one (a timer a request set): a pause of
+ * writes it starts waits for every write in flight.
+ */
+export const apartFromWrites = <T>(work: () => T): T => currentWrite.exit(work);
+
 /** What the workers and their primary tell each other (see scripts/cluster.js). */
 export interface WritesMessage {
 	/**
