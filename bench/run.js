@@ -296,8 +296,9 @@ async function seedInstance(url) {
 	const links = await postForm(url, `${outsiders}?/links`, 'count=1', main.cookie);
 	const outsiderToken = JSON.stringify(links).match(/\/o\/([a-z2-7]{32})/)[1];
 
-	// about 750 submissions a second at most, over the warm-up, the measured and the stall runs
-	const answeringMembers = Math.max(1000, 1000 * (seconds + 2 * warmUpSeconds));
+	// about 950 submissions a second at most (one process, 2,000 groups), over the warm-up, the
+	// measured and the stall runs; a member who ran out would be refused, which costs less
+	const answeringMembers = Math.max(1000, 1500 * (seconds + 2 * warmUpSeconds));
 	const answering = [];
 	// one group for each size, and one for the latency run on workers
 	for (const name of [...sizes.map(String), 'on workers']) {
