@@ -27,3 +27,23 @@ export function newId(): string {
 	}
 	return encodeBase32LowerCaseNoPadding(idPool.subarray(idOffset, (idOffset += idBytes)));
 }
+
+/** The most `crypto.getRandomValues` fills in one call: 65,536 bytes. */
+const mostRandomWords = 65_536 / 4;
+
+/**
+ * A copy of `items` in random order (Fisher-Yates, with the platform's secure random), drawn in
+ * several calls for more than 16,384 items: one call for them all failed opening a review in a
+ * group of 18,000 members (`npm run bench`).
+ */
+export function shuffled<T>(items: T[]) {
+	const copy = [...items];
+	const random = new Uint32Array(copy.length);
+	for (let start = 0; start < random.length; start += mostRandomWords)
+		crypto.getRandomValues(random.subarray(start, start + mostRandomWords));
+	for (let i = copy.length - 1; i > 0; i--) {
+		const j = random[i] % (i + 1);
+		[copy[i], copy[j]] = [copy[j], copy[i]];
+	}
+	return copy;
+}

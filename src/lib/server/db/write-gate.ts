@@ -15,7 +15,8 @@ import cluster from 'node:cluster';
 //   (scripts/cluster.js), in the other workers; then waits until the writes in flight everywhere
 //   have ended (at most `drainLimitMs`); then rebuilds; then lets the paused writes go on.
 // Pages go on being read meanwhile. A write that is only bookkeeping (a session's "last used")
-// is skipped while a rebuild runs. A worker that starts during a rebuild is not told of it, and
+// is skipped while a rebuild runs. Cutting a log that writes never let the log's thread cut
+// pauses writes the same way, for as long as its last copy and sync (db/log-emptier.ts). A worker that starts during a rebuild is not told of it, and
 // a write it takes waits in `withWriteLock` as before.
 
 /** How long a rebuild waits for the writes in flight to end before it starts anyway. */

@@ -28,21 +28,10 @@ import { logFailure } from '$lib/server/log';
 import { announceClosed, produceReviewOpened } from '$lib/server/reminders/producers';
 import { resolveOpenReviewNotices } from '$lib/server/reminders/notifications';
 import { ok, refuse, type Result } from '$lib/server/result';
+import { shuffled } from '$lib/server/tokens';
 
 /** Members who joined this many days before a review opened are counted apart, for everyone. */
 export const recentJoinerDays = 14;
-
-/** A copy of `items` in random order (Fisher-Yates, with the platform's secure random). */
-function shuffled<T>(items: T[]) {
-	const copy = [...items];
-	const random = new Uint32Array(copy.length);
-	crypto.getRandomValues(random);
-	for (let i = copy.length - 1; i > 0; i--) {
-		const j = random[i] % (i + 1);
-		[copy[i], copy[j]] = [copy[j], copy[i]];
-	}
-	return copy;
-}
 
 /** Why a review could not be opened, closed, deleted or scheduled. */
 export type LifecycleRefusal =
