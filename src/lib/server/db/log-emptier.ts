@@ -69,14 +69,10 @@ const versionStatement = connection.prepare('PRAGMA data_version');
 const dataVersion = () => Number(Object.values(versionStatement.get())[0]);
 const allCopied = (round) => !round.busy && round.frames > 0 && round.frames === round.copied;
 const pause = new Int32Array(new SharedArrayBuffer(4));
-parentPort.on('message', (task) => {
-	// writes are paused for this one (see \`restart\` below): copy what is left and cut at once
-	if (task === 'restart') {
-		const cut = !checkpoint('TRUNCATE').busy;
-		const left = checkpoint('PASSIVE');
-		parentPort.postMessage({ rebuilt: false, cut, emptied: left.frames === 0, frames: left.frames });
-		return;
-	}
+// What a task did, before the log is looked at once more for the reply.
+const run = (task) => {
+	// writes are paused for this one (see \`cutIfLong\` below): copy what is left and cut at once
+	if (task === 'restart') return { rebuilt: false, cut: !checkpoint('TRUNCATE').busy };
 	const rebuilt = task === 'rebuild' && rebuild();
 	const copied = checkpoint('PASSIVE');
 	let cut = false;
@@ -87,8 +83,12 @@ parentPort.on('message', (task) => {
 		cut = allCopied(settled) && dataVersion() === before;
 		if (cut) checkpoint('TRUNCATE');
 	}
+	return { rebuilt, cut };
+};
+parentPort.on('message', (task) => {
+	const done = run(task);
 	const left = checkpoint('PASSIVE');
-	parentPort.postMessage({ rebuilt, cut, emptied: left.frames === 0, frames: left.frames });
+	parentPort.postMessage({ ...done, emptied: left.frames === 0, frames: left.frames });
 });
 `;
 
@@ -114,7 +114,6 @@ export function logEmptier(path: string) {
 	const waiting: { task: Task; reply: Promise<Reply>; answer: (reply: Reply) => void }[] = [];
 	let rounds = 0;
 	let cuts = 0;
-	let restarts = 0;
 	let restarting: Promise<boolean> | undefined;
 	let lastFrames = 0;
 
@@ -164,10 +163,9 @@ export function logEmptier(path: string) {
 	 */
 	function cutIfLong() {
 		if (lastFrames < restartLogPages) return Promise.resolve(lastFrames === 0);
-		restarting ??= pausingWrites(async () => {
-			restarts++;
-			return (await send('restart')).emptied;
-		}).finally(() => (restarting = undefined));
+		restarting ??= pausingWrites(async () => (await send('restart')).emptied).finally(
+			() => (restarting = undefined)
+		);
 		return restarting;
 	}
 
@@ -182,7 +180,6 @@ export function logEmptier(path: string) {
 		rebuild,
 		stop,
 		rounds: () => rounds,
-		cuts: () => cuts,
-		restarts: () => restarts
+		cuts: () => cuts
 	};
 }

@@ -16,8 +16,9 @@ import cluster from 'node:cluster';
 //   have ended (at most `drainLimitMs`); then rebuilds; then lets the paused writes go on.
 // Pages go on being read meanwhile. A write that is only bookkeeping (a session's "last used")
 // is skipped while a rebuild runs. Cutting a log that writes never let the log's thread cut
-// pauses writes the same way, for as long as its last copy and sync (db/log-emptier.ts). A worker that starts during a rebuild is not told of it, and
-// a write it takes waits in `withWriteLock` as before.
+// pauses writes the same way, for as long as its last copy and sync (db/log-emptier.ts). A
+// worker that starts during a pause is not told of it, and a write it takes waits in
+// `withWriteLock` as before.
 
 /** How long a rebuild waits for the writes in flight to end before it starts anyway. */
 const drainLimitMs = 2000;
@@ -119,10 +120,11 @@ function othersDrained(): Promise<void> {
 }
 
 /**
- * Runs `rebuild` with writes paused, in this process and the other workers, once those in flight
- * have ended (or `drainLimitMs` passed); they go on once it is over.
+ * Runs `work` (a rebuild of the file, a cut of a long log) with writes paused, in this process and
+ * the other workers, once those in flight have ended (or `drainLimitMs` passed); they go on once
+ * it is over.
  */
-export async function pausingWrites<T>(rebuild: () => Promise<T>): Promise<T> {
+export async function pausingWrites<T>(work: () => Promise<T>): Promise<T> {
 	const first = rebuildsHere++ === 0;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	try {
@@ -132,7 +134,7 @@ export async function pausingWrites<T>(rebuild: () => Promise<T>): Promise<T> {
 		]);
 		const limit = new Promise((resolve) => (timer = setTimeout(resolve, drainLimitMs)));
 		await Promise.race([drained, limit]);
-		return await rebuild();
+		return await work();
 	} finally {
 		clearTimeout(timer);
 		if (--rebuildsHere === 0) {
